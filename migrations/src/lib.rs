@@ -1,1 +1,17 @@
-pub fn placeholder() {}
+//! Otmetka database migrations, one module per migration, applied in order by `otmetka migrate`
+//! and at `otmetka serve` start. They run on SQLite and PostgreSQL alike: ids are UUIDs, instants
+//! are `timestamp with time zone` (UTC), enums are stored as strings.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_foundation;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_foundation::Migration)]
+    }
+}

@@ -1,1 +1,156 @@
-fn main() {}
+//! `otmetka`: the Otmetka server and its administration commands.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use otmetka_api::config::{CliOverrides, Settings};
+use otmetka_api::startup::Application;
+
+/// Otmetka — electronic school journal and diary.
+#[derive(Parser)]
+#[command(name = "otmetka", version, about)]
+struct Cli {
+    /// TOML configuration file (also `OTMETKA_CONFIG`).
+    #[arg(long, global = true, env = "OTMETKA_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Default)]
+struct DbArgs {
+    /// Database URL (`sqlite://…` or `postgres://…`).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Data directory (generated JWT secret).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve the API and the SPA on one port.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Directory of the built SPA.
+        #[arg(long)]
+        static_dir: Option<PathBuf>,
+        /// On an empty database, create the demo school and accounts and print them.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create a deployment superadmin; the password is read from standard input.
+    CreateSuperadmin {
+        /// The login (3–64 characters).
+        #[arg(long)]
+        login: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Print the OpenAPI document (or write it to a file).
+    ExportOpenapi {
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+fn load(cli_config: Option<&PathBuf>, overrides: CliOverrides) -> anyhow::Result<Settings> {
+    Settings::load(cli_config.map(|p| p.as_path()), &overrides).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+#[actix_web::main]
+async fn main() {
+    if let Err(e) = real_main().await {
+        eprintln!("otmetka: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn real_main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { bind, db, static_dir, demo } => {
+            let settings = load(
+                cli.config.as_ref(),
+                CliOverrides { bind, database_url: db.database_url, data_dir: db.data_dir, static_dir },
+            )?;
+            init_tracing(&settings.log);
+            let app = Application::build(settings).await?;
+            let url = format!("http://{}", app_url(&app));
+            if demo {
+                let created = otmetka_api::service::demo::seed_if_empty(app.state())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+                if !created {
+                    println!("The database already has accounts; demo data was not added.");
+                }
+                println!("{}", otmetka_api::service::demo::banner(&url));
+            } else {
+                println!("Otmetka is running at {url}");
+            }
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate { db } => {
+            let settings = load(
+                cli.config.as_ref(),
+                CliOverrides { database_url: db.database_url, data_dir: db.data_dir, ..Default::default() },
+            )?;
+            init_tracing(&settings.log);
+            settings.ensure_sqlite_dir()?;
+            let conn = otmetka_api::db::connect(&settings).await?;
+            otmetka_api::db::migrate(&conn).await?;
+            println!("migrations applied");
+        }
+        Command::CreateSuperadmin { login, password_stdin: _, db } => {
+            let settings = load(
+                cli.config.as_ref(),
+                CliOverrides { database_url: db.database_url, data_dir: db.data_dir, ..Default::default() },
+            )?;
+            init_tracing(&settings.log);
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            settings.ensure_sqlite_dir()?;
+            let conn = otmetka_api::db::connect(&settings).await?;
+            otmetka_api::db::migrate(&conn).await?;
+            let id = otmetka_api::service::superadmin::create(&conn, &login, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.detail.clone().unwrap_or_else(|| e.code.to_string())))?;
+            println!("superadmin {login} created ({id})");
+        }
+        Command::ExportOpenapi { out } => {
+            let json = otmetka_api::openapi::spec_pretty();
+            match out {
+                Some(path) => std::fs::write(&path, json)?,
+                None => print!("{json}"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn app_url(app: &Application) -> String {
+    let bind = &app.state().settings.bind;
+    let host = bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+    let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
+    format!("{host}:{}", app.port())
+}

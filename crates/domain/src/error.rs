@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum ErrorCode {
     /// A field failed validation; see `errors`. HTTP 422.
     ValidationFailed,
+    /// The request is malformed in a way no more specific code covers. HTTP 400.
+    BadRequest,
     /// The body is not valid JSON, not UTF-8, nested too deeply, or has unknown/mistyped fields. HTTP 400.
     MalformedJson,
     /// The body's `Content-Type` is not `application/json`. HTTP 415.
@@ -83,6 +85,7 @@ impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         use ErrorCode::*;
         match self {
+            BadRequest => "bad_request",
             ValidationFailed => "validation_failed",
             MalformedJson => "malformed_json",
             UnsupportedMediaType => "unsupported_media_type",

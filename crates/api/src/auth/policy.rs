@@ -1,0 +1,120 @@
+//! The one policy module (DESIGN §3): may this actor do this in this school?
+//!
+//! Services call [`authorize`] before every read or write. The rules:
+//! - a superadmin may do everything in every school (deployment support);
+//! - an actor with no role in the school gets 404 (the school's data is not theirs to know of);
+//! - a member without the needed role gets 403;
+//! - every denial is logged with the actor, school and action.
+
+use otmetka_domain::Role;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+
+/// What an actor wants to do in a school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See the school's name and settings: any member.
+    ReadSchool,
+    /// List and see invites: admin, principal.
+    ReadInvites,
+    /// Issue and revoke invites: admin.
+    ManageInvites,
+    /// List and see person records: admin, principal.
+    ReadPersons,
+    /// Create and edit person records: admin.
+    ManagePersons,
+    /// List accounts and their roles: admin, principal.
+    ReadAccounts,
+    /// Change roles, disable accounts: admin.
+    ManageAccounts,
+    /// Read the school's audit log: admin, principal.
+    ReadAudit,
+}
+
+impl Action {
+    /// The roles that may do this.
+    fn allowed_roles(self) -> &'static [Role] {
+        use Action::*;
+        match self {
+            ReadSchool => &[Role::Admin, Role::Principal, Role::Teacher, Role::Student, Role::Parent],
+            ReadInvites | ReadPersons | ReadAccounts | ReadAudit => &[Role::Admin, Role::Principal],
+            ManageInvites | ManagePersons | ManageAccounts => &[Role::Admin],
+        }
+    }
+}
+
+/// Decides; `Ok(())` or the error to return (404 for strangers, 403 for members without the role).
+pub fn authorize(actor: &Actor, school_id: Uuid, action: Action) -> AppResult<()> {
+    if actor.is_superadmin {
+        return Ok(());
+    }
+    if !actor.is_member(school_id) {
+        deny(actor, school_id, action, "not a member of the school");
+        return Err(AppError::not_found("school"));
+    }
+    if actor.roles_in(school_id).any(|r| action.allowed_roles().contains(&r)) {
+        Ok(())
+    } else {
+        deny(actor, school_id, action, "role does not allow it");
+        Err(AppError::forbidden())
+    }
+}
+
+/// Deployment-level actions (creating schools, the global audit log): superadmin only.
+pub fn require_superadmin(actor: &Actor, what: &str) -> AppResult<()> {
+    if actor.is_superadmin {
+        Ok(())
+    } else {
+        tracing::warn!(actor = %actor.account_id, what, "access denied: superadmin only");
+        Err(AppError::forbidden())
+    }
+}
+
+fn deny(actor: &Actor, school_id: Uuid, action: Action, why: &str) {
+    tracing::warn!(
+        actor = %actor.account_id,
+        school = %school_id,
+        action = ?action,
+        ip = actor.client.ip.as_deref().unwrap_or("-"),
+        why,
+        "access denied"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::ClientInfo;
+    use otmetka_domain::ErrorCode;
+
+    fn actor(roles: Vec<(Uuid, Role)>, superadmin: bool) -> Actor {
+        Actor {
+            account_id: Uuid::now_v7(),
+            login: "x".into(),
+            is_superadmin: superadmin,
+            roles,
+            session_id: None,
+            api_token: None,
+            client: ClientInfo::default(),
+        }
+    }
+
+    #[test]
+    fn strangers_get_404_members_without_role_403_admins_pass() {
+        let school = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let admin = actor(vec![(school, Role::Admin)], false);
+        let teacher = actor(vec![(school, Role::Teacher)], false);
+        let other_admin = actor(vec![(other, Role::Admin)], false);
+        let principal = actor(vec![(school, Role::Principal)], false);
+        assert!(authorize(&admin, school, Action::ManageInvites).is_ok());
+        assert_eq!(authorize(&teacher, school, Action::ManageInvites).unwrap_err().code, ErrorCode::Forbidden);
+        assert_eq!(authorize(&other_admin, school, Action::ReadSchool).unwrap_err().code, ErrorCode::NotFound);
+        assert!(authorize(&principal, school, Action::ReadInvites).is_ok());
+        assert_eq!(authorize(&principal, school, Action::ManageInvites).unwrap_err().code, ErrorCode::Forbidden);
+        assert!(authorize(&actor(vec![], true), school, Action::ManageAccounts).is_ok());
+        assert!(authorize(&teacher, school, Action::ReadSchool).is_ok());
+    }
+}

@@ -1,0 +1,33 @@
+//! Thin HTTP handlers: parse, call a service, map to a DTO. One module per resource. Every
+//! handler is annotated for the OpenAPI spec; its doc comment becomes the operation description.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod invites;
+pub mod me;
+pub mod persons;
+pub mod schools;
+
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every `/api/v1` handler.
+pub fn configure(cfg: &mut ServiceConfig) {
+    health::configure(cfg);
+    me::configure(cfg);
+    schools::configure(cfg);
+    invites::configure(cfg);
+    persons::configure(cfg);
+    accounts::configure(cfg);
+    audit::configure(cfg);
+}
+
+/// A JSON list with `X-Total-Count`.
+pub fn list_response<T: Serialize>(items: Vec<T>, total: u64) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("X-Total-Count", total.to_string()))
+        .json(items)
+}

@@ -1,0 +1,39 @@
+//! Business rules and database access, one module per resource. Services check permissions
+//! through [`crate::auth::policy`] before any read or write, and take `&impl ConnectionTrait`
+//! where they may run inside a caller's transaction.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod invites;
+pub mod me;
+pub mod persons;
+pub mod schools;
+pub mod superadmin;
+
+use serde::Deserialize;
+
+use crate::error::{AppError, AppResult};
+use otmetka_domain::ErrorCode;
+
+/// The one pagination helper: `limit` (1–500, default 50) and `offset` (≥ 0, default 0).
+/// Out-of-range values are refused with 400 `invalid_query_parameter`, not clamped.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct PageParams {
+    /// Items per page, 1–500. Default 50.
+    pub limit: Option<u64>,
+    /// Items to skip. Default 0.
+    pub offset: Option<u64>,
+}
+
+impl PageParams {
+    /// `(limit, offset)` after validation.
+    pub fn resolve(&self) -> AppResult<(u64, u64)> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=500).contains(&limit) {
+            return Err(AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 500"));
+        }
+        Ok((limit, self.offset.unwrap_or(0)))
+    }
+}

@@ -1,0 +1,18 @@
+//! Shared application state, one per server (cloned cheaply into every worker).
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::Throttles;
+use crate::config::Settings;
+
+/// What handlers and extractors need: the pool, the settings, the JWT keys and the throttles.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub jwt: Arc<JwtKeys>,
+    pub throttles: Arc<Throttles>,
+}

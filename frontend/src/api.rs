@@ -1,0 +1,425 @@
+//! The API client: typed calls to `/api/v1/...` with the DTOs of `otmetka-domain`.
+//!
+//! Every URL is same-origin and relative (the API binary serves the SPA), so the browser sends the
+//! `otmetka_refresh` HttpOnly cookie with `credentials: same-origin` (fetch's default). The access
+//! token lives only in memory ([`crate::auth::Auth::token`]), never in `localStorage`.
+//!
+//! Errors come back as [`ApiError`]; the UI turns them into translated text by `problem.code`
+//! (see [`crate::text::error_text`]), never by showing the server's English `title`/`detail`.
+//!
+//! Calls that need a signed-in account go through [`authed`]: a `401 token_expired` triggers one
+//! refresh (shared by every call that hits it at the same time, because a refresh token may be used
+//! only once) and one retry; any other 401, or a failed refresh, signs the SPA out.
+
+use std::cell::RefCell;
+
+use futures::FutureExt as _;
+use futures::future::{LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use leptos::prelude::{GetUntracked as _, Set as _};
+use otmetka_domain::auth::{
+    LoginRequest, Me, RegisterRequest, RegisterResponse, SessionInfo, TokenResponse,
+};
+use otmetka_domain::invite::InvitePreview;
+use otmetka_domain::{ErrorCode, Problem};
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::auth::Auth;
+
+/// The API's base path, relative to the page's origin.
+pub const BASE: &str = "/api/v1";
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with a problem document (`application/problem+json`).
+    Problem {
+        problem: Problem,
+        /// Seconds from `Retry-After` (on 429), when the server sent it.
+        retry_after: Option<u64>,
+    },
+    /// No answer at all: offline, server down, request aborted.
+    Network,
+    /// An answer that is neither the expected body nor a problem document (a proxy's HTML error
+    /// page, a body that does not match the DTO).
+    Unexpected { status: u16 },
+}
+
+impl ApiError {
+    /// The stable error code, when the server sent one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Problem { problem, .. } => Some(problem.code),
+            _ => None,
+        }
+    }
+
+    /// A problem the SPA makes up itself, e.g. for a 429 without a problem body.
+    pub fn from_code(code: ErrorCode, status: u16) -> ApiError {
+        ApiError::Problem {
+            problem: Problem {
+                problem_type: Problem::type_uri(code),
+                title: code.as_str().to_string(),
+                status,
+                detail: None,
+                code,
+                errors: Vec::new(),
+                current: None,
+            },
+            retry_after: None,
+        }
+    }
+
+    /// Sets the `Retry-After` seconds of a problem (no effect on other errors).
+    pub fn with_retry_after(mut self, seconds: Option<u64>) -> ApiError {
+        if let ApiError::Problem { retry_after, .. } = &mut self {
+            *retry_after = seconds;
+        }
+        self
+    }
+}
+
+/// Parses `Retry-After` given in seconds (the HTTP-date form is not used by the API).
+pub fn parse_retry_after(value: &str) -> Option<u64> {
+    value.trim().parse::<u64>().ok()
+}
+
+/// Builds the error for a non-2xx answer from its status, `Content-Type`, body and `Retry-After`.
+///
+/// A body that parses as a [`Problem`] wins; a 429 without one still becomes
+/// `too_many_requests` (a rate limiter in front of the API may answer in plain text); anything
+/// else is [`ApiError::Unexpected`].
+pub fn error_from_parts(
+    status: u16,
+    content_type: Option<&str>,
+    body: &str,
+    retry_after: Option<&str>,
+) -> ApiError {
+    let retry_after = retry_after.and_then(parse_retry_after);
+    let is_json = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    if is_json && let Ok(problem) = serde_json::from_str::<Problem>(body) {
+        return ApiError::Problem {
+            problem,
+            retry_after,
+        };
+    }
+    if status == 429 {
+        return ApiError::from_code(ErrorCode::TooManyRequests, status)
+            .with_retry_after(retry_after);
+    }
+    ApiError::Unexpected { status }
+}
+
+/// What an authenticated call does after an error answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterError {
+    /// The access token expired: refresh it once and send the request again.
+    RefreshAndRetry,
+    /// The session is gone (revoked, invalid token, disabled account): forget it, go to login.
+    SignOut,
+    /// An ordinary error for the page to show.
+    Report,
+}
+
+/// Decides what to do with an error answer to an authenticated call. Only `token_expired` is worth
+/// a refresh, and only once per call; every other 401 means the session cannot be used any more.
+pub fn after_error(status: u16, code: Option<ErrorCode>, already_retried: bool) -> AfterError {
+    match (status, code) {
+        (401, Some(ErrorCode::TokenExpired)) if !already_retried => AfterError::RefreshAndRetry,
+        (401, _) => AfterError::SignOut,
+        _ => AfterError::Report,
+    }
+}
+
+/// One request, kept so that it can be sent again after a refresh.
+struct Call {
+    method: Method,
+    path: String,
+    /// Serialized JSON body.
+    body: Option<String>,
+}
+
+impl Call {
+    fn new(method: Method, path: impl Into<String>) -> Call {
+        Call {
+            method,
+            path: path.into(),
+            body: None,
+        }
+    }
+
+    fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Call, ApiError> {
+        // Serializing our own DTOs cannot fail; map it anyway instead of panicking.
+        self.body =
+            Some(serde_json::to_string(body).map_err(|_| ApiError::Unexpected { status: 0 })?);
+        Ok(self)
+    }
+
+    async fn send(&self, token: Option<&str>) -> Result<Response, ApiError> {
+        let url = format!("{BASE}{}", self.path);
+        let mut builder = RequestBuilder::new(&url)
+            .method(self.method.clone())
+            .header("Accept", "application/json, application/problem+json");
+        if let Some(token) = token {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = match &self.body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body.clone()),
+            None => builder.build(),
+        }
+        .map_err(|_| ApiError::Network)?;
+        request.send().await.map_err(|_| ApiError::Network)
+    }
+}
+
+/// Reads the error out of a non-2xx answer.
+async fn read_error(resp: &Response) -> ApiError {
+    let headers = resp.headers();
+    let content_type = headers.get("content-type");
+    let retry_after = headers
+        .get("retry-after")
+        .or_else(|| headers.get("x-ratelimit-after"));
+    let body = resp.text().await.unwrap_or_default();
+    error_from_parts(
+        resp.status(),
+        content_type.as_deref(),
+        &body,
+        retry_after.as_deref(),
+    )
+}
+
+/// Turns an answer into the expected JSON body or an error.
+async fn json_body<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    if !resp.ok() {
+        return Err(read_error(&resp).await);
+    }
+    let status = resp.status();
+    resp.json::<T>()
+        .await
+        .map_err(|_| ApiError::Unexpected { status })
+}
+
+/// Accepts any 2xx answer without a body (204).
+async fn no_body(resp: Response) -> Result<(), ApiError> {
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(read_error(&resp).await)
+    }
+}
+
+/// Sends a call without credentials other than the cookie (login, register, refresh, invites).
+async fn anonymous(call: &Call) -> Result<Response, ApiError> {
+    call.send(None).await
+}
+
+/// Sends a call with the access token, refreshing it once on `token_expired`.
+async fn authed(auth: Auth, call: &Call) -> Result<Response, ApiError> {
+    let mut retried = false;
+    loop {
+        let token = auth.token.get_untracked();
+        let resp = call.send(token.as_deref()).await?;
+        if resp.ok() {
+            return Ok(resp);
+        }
+        let err = read_error(&resp).await;
+        match after_error(resp.status(), err.code(), retried) {
+            AfterError::Report => return Err(err),
+            AfterError::SignOut => {
+                auth.signed_out(Some(err.clone()));
+                return Err(err);
+            }
+            AfterError::RefreshAndRetry => {
+                retried = true;
+                // Another call may have refreshed while this one was in flight.
+                if auth.token.get_untracked() != token {
+                    continue;
+                }
+                match refresh_shared().await {
+                    Ok(fresh) => auth.token.set(Some(fresh.access_token)),
+                    Err(refresh_err) => {
+                        auth.signed_out(Some(refresh_err));
+                        return Err(err);
+                    }
+                }
+            }
+        }
+    }
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<TokenResponse, ApiError>>>;
+
+thread_local! {
+    /// The refresh in flight, shared by every caller: the server rotates the refresh cookie on
+    /// each use and treats a second use of the old one as theft (`refresh_token_reused`), so two
+    /// parallel refreshes would end the session.
+    static REFRESH: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
+}
+
+/// `POST /auth/refresh`, at most one at a time.
+pub async fn refresh_shared() -> Result<TokenResponse, ApiError> {
+    let fut = REFRESH.with(|slot| {
+        slot.borrow_mut()
+            .get_or_insert_with(|| refresh().boxed_local().shared())
+            .clone()
+    });
+    let result = fut.clone().await;
+    REFRESH.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot.as_ref().is_some_and(|current| current.ptr_eq(&fut)) {
+            *slot = None;
+        }
+    });
+    result
+}
+
+/// `POST /api/v1/auth/refresh`: a new access token for the refresh cookie (which is rotated).
+async fn refresh() -> Result<TokenResponse, ApiError> {
+    json_body(anonymous(&Call::new(Method::POST, "/auth/refresh")).await?).await
+}
+
+/// `POST /api/v1/auth/login` → 200 [`TokenResponse`] and the refresh cookie.
+/// Errors: `invalid_credentials` (401), `account_disabled` (403), `validation_failed` (422),
+/// `too_many_requests` (429 with `Retry-After`).
+pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
+    let call = Call::new(Method::POST, "/auth/login").json(body)?;
+    json_body(anonymous(&call).await?).await
+}
+
+/// `POST /api/v1/auth/logout` → 204: ends this session and clears the cookie.
+pub async fn logout(auth: Auth) -> Result<(), ApiError> {
+    no_body(authed(auth, &Call::new(Method::POST, "/auth/logout")).await?).await
+}
+
+/// `GET /api/v1/auth/invites/{code}` with a normalized code → [`InvitePreview`].
+/// Errors: `invite_unknown` (404), `invite_used` / `invite_expired` / `invite_revoked` (410).
+pub async fn invite_preview(code: &str) -> Result<InvitePreview, ApiError> {
+    let call = Call::new(Method::GET, format!("/auth/invites/{code}"));
+    json_body(anonymous(&call).await?).await
+}
+
+/// `POST /api/v1/auth/register` → 201 [`RegisterResponse`].
+/// Errors: the invite ones, `login_taken` (409), `password_length` / `password_too_common` /
+/// `validation_failed` (422, with `errors`), `too_many_requests`.
+pub async fn register(body: &RegisterRequest) -> Result<RegisterResponse, ApiError> {
+    let call = Call::new(Method::POST, "/auth/register").json(body)?;
+    json_body(anonymous(&call).await?).await
+}
+
+/// `GET /api/v1/me`.
+pub async fn me(auth: Auth) -> Result<Me, ApiError> {
+    json_body(authed(auth, &Call::new(Method::GET, "/me")).await?).await
+}
+
+/// `GET /api/v1/me/sessions`.
+pub async fn sessions(auth: Auth) -> Result<Vec<SessionInfo>, ApiError> {
+    json_body(authed(auth, &Call::new(Method::GET, "/me/sessions")).await?).await
+}
+
+/// `DELETE /api/v1/me/sessions/{id}` → 204.
+pub async fn revoke_session(auth: Auth, id: Uuid) -> Result<(), ApiError> {
+    let call = Call::new(Method::DELETE, format!("/me/sessions/{id}"));
+    no_body(authed(auth, &call).await?).await
+}
+
+/// `DELETE /api/v1/me/sessions` → 204: ends every session except this one.
+pub async fn revoke_other_sessions(auth: Auth) -> Result<(), ApiError> {
+    no_body(authed(auth, &Call::new(Method::DELETE, "/me/sessions")).await?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROBLEM_429: &str = r#"{"type":"https://otmetka.org/problems/too-many-requests",
+        "title":"Too many requests","status":429,"code":"too_many_requests"}"#;
+
+    #[test]
+    fn problem_body_is_parsed_with_its_code_and_retry_after() {
+        let err = error_from_parts(
+            429,
+            Some("application/problem+json"),
+            PROBLEM_429,
+            Some("42"),
+        );
+        assert_eq!(err.code(), Some(ErrorCode::TooManyRequests));
+        let ApiError::Problem { retry_after, .. } = err else {
+            panic!("expected a problem")
+        };
+        assert_eq!(retry_after, Some(42));
+    }
+
+    #[test]
+    fn field_errors_survive_parsing() {
+        let body = r#"{"type":"x","title":"t","status":422,"code":"password_too_common",
+            "errors":[{"field":"password","code":"too_common","message":"m"}]}"#;
+        let err = error_from_parts(
+            422,
+            Some("application/problem+json; charset=utf-8"),
+            body,
+            None,
+        );
+        let ApiError::Problem { problem, .. } = err else {
+            panic!("expected a problem")
+        };
+        assert_eq!(problem.code, ErrorCode::PasswordTooCommon);
+        assert_eq!(problem.errors.len(), 1);
+        assert_eq!(problem.errors[0].field, "password");
+    }
+
+    #[test]
+    fn plain_text_429_still_means_too_many_requests() {
+        let err = error_from_parts(
+            429,
+            Some("text/plain"),
+            "Too Many Requests! Wait for 3s",
+            Some("3"),
+        );
+        assert_eq!(err.code(), Some(ErrorCode::TooManyRequests));
+        assert!(matches!(
+            err,
+            ApiError::Problem {
+                retry_after: Some(3),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn html_error_page_is_unexpected_not_shown_raw() {
+        let err = error_from_parts(502, Some("text/html"), "<html>Bad Gateway</html>", None);
+        assert_eq!(err, ApiError::Unexpected { status: 502 });
+        let err = error_from_parts(500, Some("application/json"), "{\"oops\":1}", None);
+        assert_eq!(err, ApiError::Unexpected { status: 500 });
+    }
+
+    #[test]
+    fn retry_after_accepts_only_seconds() {
+        assert_eq!(parse_retry_after(" 17 "), Some(17));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn only_an_expired_token_is_refreshed_and_only_once() {
+        use ErrorCode::*;
+        assert_eq!(
+            after_error(401, Some(TokenExpired), false),
+            AfterError::RefreshAndRetry
+        );
+        assert_eq!(
+            after_error(401, Some(TokenExpired), true),
+            AfterError::SignOut
+        );
+        assert_eq!(
+            after_error(401, Some(SessionRevoked), false),
+            AfterError::SignOut
+        );
+        assert_eq!(after_error(401, None, false), AfterError::SignOut);
+        assert_eq!(after_error(403, Some(Forbidden), false), AfterError::Report);
+        assert_eq!(after_error(404, Some(NotFound), false), AfterError::Report);
+    }
+}

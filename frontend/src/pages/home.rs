@@ -1,0 +1,75 @@
+//! `/`: greeting and the account's schools and roles.
+
+use leptos::prelude::*;
+use otmetka_domain::auth::{Me, Membership};
+
+use crate::auth::use_auth;
+use crate::format::display_name;
+use crate::i18n::*;
+use crate::text::role_text;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let auth = use_auth();
+    move || auth.me.get().map(|me| view! { <Home me=me /> })
+}
+
+#[component]
+fn Home(me: Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = display_name(&me);
+    let superadmin = me.is_superadmin.then(|| {
+        view! {
+            <div class="card" data-testid="superadmin">
+                <p class="badge">{t!(i18n, role_superadmin)}</p>
+                <p>{t!(i18n, superadmin_note)}</p>
+            </div>
+        }
+    });
+    let memberships = if me.memberships.is_empty() {
+        view! { <p class="muted" data-testid="no-memberships">{t!(i18n, no_memberships)}</p> }
+            .into_any()
+    } else {
+        view! {
+            <ul class="list" data-testid="memberships">
+                {me.memberships.into_iter().map(|m| view! { <MembershipRow membership=m /> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="page" data-testid="home-page">
+            <h1 data-testid="greeting">{t!(i18n, greeting, name = move || name.clone())}</h1>
+            {superadmin}
+            <h2>{t!(i18n, memberships_title)}</h2>
+            {memberships}
+        </section>
+    }
+}
+
+#[component]
+fn MembershipRow(membership: Membership) -> impl IntoView {
+    let i18n = use_i18n();
+    let roles = membership.roles.clone();
+    let role_list = move || {
+        let locale = i18n.get_locale();
+        roles
+            .iter()
+            .map(|r| role_text(locale, *r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let role_codes = membership
+        .roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <li class="list-row" data-testid="membership" data-school-id=membership.school_id.to_string()>
+            <strong class="school-name">{membership.school_name}</strong>
+            <span class="roles" data-testid="membership-roles" data-roles=role_codes>{role_list}</span>
+            {membership.person_name.map(|n| view! { <span class="muted">{n}</span> })}
+        </li>
+    }
+}

@@ -1,0 +1,71 @@
+# Otmetka task runner. `./x RECIPE` installs `just` when it is missing and runs the recipe.
+# `just --list` shows the recipes with their descriptions.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Show the recipes.
+default:
+    @{{just_executable()}} --list --unsorted --justfile {{justfile()}}
+
+# Install the build and test tools that are missing (wasm target, trunk, wasm-bindgen-cli, Chromium, e2e npm packages).
+setup:
+    @scripts/setup.sh
+
+_setup-build:
+    @scripts/setup.sh --build
+
+# Build the SPA (release) into frontend/dist.
+frontend: _setup-build
+    cd frontend && trunk build --release
+
+# Build everything and serve Otmetka with demo accounts (extra ARGS go to `otmetka serve`).
+run *ARGS: frontend
+    mkdir -p data
+    cargo build --release -p otmetka-api --bin otmetka
+    @echo
+    @echo "  Otmetka: http://${OTMETKA_BIND:-127.0.0.1:8080}/   (API docs: /api/docs/, stop with Ctrl+C)"
+    @echo "  The demo logins are printed below when the database is new."
+    @echo
+    cargo run --release -p otmetka-api --bin otmetka -- serve --demo {{ARGS}}
+
+# Start the local PostgreSQL when it is down, ensure the test role, print TEST_DATABASE_URL.
+pg:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    url="$(scripts/pg.sh)"
+    echo "export TEST_DATABASE_URL='$url'"
+
+# Every test: Rust unit and integration tests on SQLite and PostgreSQL, then the browser test.
+test: setup && frontend _e2e
+    #!/usr/bin/env bash
+    set -euo pipefail
+    TEST_DATABASE_URL="$(scripts/pg.sh)"
+    export TEST_DATABASE_URL
+    # The server crates, then the SPA's host unit tests: two runs, so that the server is built with
+    # the same features as `cargo build -p otmetka-api` (the e2e test's binary) and is not rebuilt.
+    cargo test --workspace --exclude otmetka-web
+    cargo test -p otmetka-web
+
+# Browser end-to-end test on SQLite and PostgreSQL (DBS: sqlite, postgres; default both).
+e2e *DBS: setup frontend (_e2e DBS)
+
+_e2e *DBS:
+    scripts/e2e.sh {{DBS}}
+
+# Format all Rust code.
+fmt:
+    cargo fmt --all
+
+# rustfmt check, clippy for the server crates (host) and for the SPA (wasm32), warnings are errors.
+lint:
+    @rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+    cargo fmt --all --check
+    cargo clippy --workspace --exclude otmetka-web --all-targets -- -D warnings
+    cargo clippy -p otmetka-web --target wasm32-unknown-unknown -- -D warnings
+
+# Regenerate openapi/openapi.json from the code.
+openapi:
+    cargo run -p otmetka-api --bin otmetka -- export-openapi --out openapi/openapi.json
+
+# What CI runs: every test, then the linters.
+ci: test lint

@@ -35,7 +35,8 @@ pub const BASE: &str = "/api/v1";
 pub enum ApiError {
     /// The server answered with a problem document (`application/problem+json`).
     Problem {
-        problem: Problem,
+        /// Boxed: a problem document is large and errors travel through every `Result`.
+        problem: Box<Problem>,
         /// Seconds from `Retry-After` (on 429), when the server sent it.
         retry_after: Option<u64>,
     },
@@ -58,7 +59,7 @@ impl ApiError {
     /// A problem the SPA makes up itself, e.g. for a 429 without a problem body.
     pub fn from_code(code: ErrorCode, status: u16) -> ApiError {
         ApiError::Problem {
-            problem: Problem {
+            problem: Box::new(Problem {
                 problem_type: Problem::type_uri(code),
                 title: code.as_str().to_string(),
                 status,
@@ -66,7 +67,7 @@ impl ApiError {
                 code,
                 errors: Vec::new(),
                 current: None,
-            },
+            }),
             retry_after: None,
         }
     }
@@ -100,7 +101,7 @@ pub fn error_from_parts(
     let is_json = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
     if is_json && let Ok(problem) = serde_json::from_str::<Problem>(body) {
         return ApiError::Problem {
-            problem,
+            problem: Box::new(problem),
             retry_after,
         };
     }

@@ -113,7 +113,11 @@ impl Settings {
             fig = fig.merge(Toml::file(path));
         }
         fig = fig
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
             .merge(Env::prefixed("OTMETKA_").ignore(&["CONFIG"]).split("__"))
             .merge(Serialized::defaults(cli));
         let settings: Settings = fig.extract().map_err(|e| {
@@ -143,7 +147,10 @@ impl Settings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let bad = |key: &str, msg: String| Err(ConfigError(format!("setting `{key}`: {msg}")));
         if self.bind.parse::<SocketAddr>().is_err() {
-            return bad("bind", format!("`{}` is not an address like 127.0.0.1:8080", self.bind));
+            return bad(
+                "bind",
+                format!("`{}` is not an address like 127.0.0.1:8080", self.bind),
+            );
         }
         if !(self.database_url.starts_with("sqlite:")
             || self.database_url.starts_with("postgres://")
@@ -172,7 +179,10 @@ impl Settings {
             return bad("db_max_connections", "must be at least 1".into());
         }
         if self.login_failures_per_account == 0 || self.login_failures_per_ip == 0 {
-            return bad("login_failures_per_account", "limits must be at least 1".into());
+            return bad(
+                "login_failures_per_account",
+                "limits must be at least 1".into(),
+            );
         }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes", "must be at least 1024".into());
@@ -191,8 +201,12 @@ impl Settings {
         }
         let path = self.data_dir.join("jwt-secret");
         if path.exists() {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| ConfigError(format!("setting `data_dir`: cannot read {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                ConfigError(format!(
+                    "setting `data_dir`: cannot read {}: {e}",
+                    path.display()
+                ))
+            })?;
             let text = text.trim();
             if text.len() < 32 {
                 return Err(ConfigError(format!(
@@ -209,8 +223,12 @@ impl Settings {
             ))
         })?;
         let secret = crate::auth::tokens::random_hex(64);
-        write_private(&path, &secret)
-            .map_err(|e| ConfigError(format!("setting `data_dir`: cannot write {}: {e}", path.display())))?;
+        write_private(&path, &secret).map_err(|e| {
+            ConfigError(format!(
+                "setting `data_dir`: cannot write {}: {e}",
+                path.display()
+            ))
+        })?;
         tracing::info!(path = %path.display(), "generated a new JWT secret");
         Ok(secret.into_bytes())
     }
@@ -272,10 +290,16 @@ mod tests {
     #[test]
     fn layers_apply_in_order_file_env_cli() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("o.toml", "bind = \"127.0.0.1:9000\"\nlog = \"debug\"\ninvite_ttl_days = 10")?;
+            jail.create_file(
+                "o.toml",
+                "bind = \"127.0.0.1:9000\"\nlog = \"debug\"\ninvite_ttl_days = 10",
+            )?;
             jail.set_env("OTMETKA_BIND", "127.0.0.1:9001");
             jail.set_env("DATABASE_URL", "postgres://u:p@h/db");
-            let cli = CliOverrides { bind: Some("127.0.0.1:9002".into()), ..Default::default() };
+            let cli = CliOverrides {
+                bind: Some("127.0.0.1:9002".into()),
+                ..Default::default()
+            };
             let s = Settings::load(Some(Path::new("o.toml")), &cli).unwrap();
             assert_eq!(s.bind, "127.0.0.1:9002");
             assert_eq!(s.log, "debug");

@@ -85,8 +85,9 @@ impl AppError {
 
     /// 429 with `Retry-After`.
     pub fn too_many(retry_after_secs: u64) -> Self {
-        let mut e = Self::new(ErrorCode::TooManyRequests)
-            .detail(format!("too many attempts; retry after {retry_after_secs} s"));
+        let mut e = Self::new(ErrorCode::TooManyRequests).detail(format!(
+            "too many attempts; retry after {retry_after_secs} s"
+        ));
         e.retry_after = Some(retry_after_secs.max(1));
         e
     }
@@ -180,7 +181,11 @@ impl From<validator::ValidationErrors> for AppError {
     }
 }
 
-fn flatten_validation(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+fn flatten_validation(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
     use validator::ValidationErrorsKind;
     for (field, kind) in errors.errors() {
         let name = if prefix.is_empty() {
@@ -191,10 +196,16 @@ fn flatten_validation(prefix: &str, errors: &validator::ValidationErrors, out: &
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for e in list {
-                    let message = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| {
-                        describe_rule(&e.code, &e.params)
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| describe_rule(&e.code, &e.params));
+                    out.push(FieldError {
+                        field: name.clone(),
+                        code: e.code.to_string(),
+                        message,
                     });
-                    out.push(FieldError { field: name.clone(), code: e.code.to_string(), message });
                 }
             }
             ValidationErrorsKind::Struct(inner) => flatten_validation(&name, inner, out),
@@ -234,18 +245,24 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
     use ErrorCode::*;
     match code {
         ValidationFailed | PasswordLength | PasswordTooCommon => StatusCode::UNPROCESSABLE_ENTITY,
-        BadRequest | MalformedJson | InvalidPathParameter | InvalidQueryParameter | InvalidHeader => {
-            StatusCode::BAD_REQUEST
-        }
+        BadRequest
+        | MalformedJson
+        | InvalidPathParameter
+        | InvalidQueryParameter
+        | InvalidHeader => StatusCode::BAD_REQUEST,
         UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         NotFound | InviteUnknown => StatusCode::NOT_FOUND,
         MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        AuthenticationRequired | InvalidCredentials | TokenInvalid | TokenExpired
-        | SessionRevoked | RefreshTokenInvalid | RefreshTokenReused => StatusCode::UNAUTHORIZED,
-        AccountDisabled | Forbidden | InsufficientScope | SessionRequired | CurrentPasswordWrong => {
-            StatusCode::FORBIDDEN
-        }
+        AuthenticationRequired
+        | InvalidCredentials
+        | TokenInvalid
+        | TokenExpired
+        | SessionRevoked
+        | RefreshTokenInvalid
+        | RefreshTokenReused => StatusCode::UNAUTHORIZED,
+        AccountDisabled | Forbidden | InsufficientScope | SessionRequired
+        | CurrentPasswordWrong => StatusCode::FORBIDDEN,
         TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         LoginTaken | PersonHasAccount | Conflict => StatusCode::CONFLICT,
         InviteUsed | InviteExpired | InviteRevoked => StatusCode::GONE,

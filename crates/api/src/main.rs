@@ -70,7 +70,10 @@ enum Command {
 
 fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 fn load(cli_config: Option<&PathBuf>, overrides: CliOverrides) -> anyhow::Result<Settings> {
@@ -88,10 +91,20 @@ async fn main() {
 async fn real_main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { bind, db, static_dir, demo } => {
+        Command::Serve {
+            bind,
+            db,
+            static_dir,
+            demo,
+        } => {
             let settings = load(
                 cli.config.as_ref(),
-                CliOverrides { bind, database_url: db.database_url, data_dir: db.data_dir, static_dir },
+                CliOverrides {
+                    bind,
+                    database_url: db.database_url,
+                    data_dir: db.data_dir,
+                    static_dir,
+                },
             )?;
             init_tracing(&settings.log);
             let app = Application::build(settings).await?;
@@ -112,7 +125,11 @@ async fn real_main() -> anyhow::Result<()> {
         Command::Migrate { db } => {
             let settings = load(
                 cli.config.as_ref(),
-                CliOverrides { database_url: db.database_url, data_dir: db.data_dir, ..Default::default() },
+                CliOverrides {
+                    database_url: db.database_url,
+                    data_dir: db.data_dir,
+                    ..Default::default()
+                },
             )?;
             init_tracing(&settings.log);
             settings.ensure_sqlite_dir()?;
@@ -120,10 +137,18 @@ async fn real_main() -> anyhow::Result<()> {
             otmetka_api::db::migrate(&conn).await?;
             println!("migrations applied");
         }
-        Command::CreateSuperadmin { login, password_stdin: _, db } => {
+        Command::CreateSuperadmin {
+            login,
+            password_stdin: _,
+            db,
+        } => {
             let settings = load(
                 cli.config.as_ref(),
-                CliOverrides { database_url: db.database_url, data_dir: db.data_dir, ..Default::default() },
+                CliOverrides {
+                    database_url: db.database_url,
+                    data_dir: db.data_dir,
+                    ..Default::default()
+                },
             )?;
             init_tracing(&settings.log);
             let mut password = String::new();
@@ -134,7 +159,9 @@ async fn real_main() -> anyhow::Result<()> {
             otmetka_api::db::migrate(&conn).await?;
             let id = otmetka_api::service::superadmin::create(&conn, &login, &password)
                 .await
-                .map_err(|e| anyhow::anyhow!("{}", e.detail.clone().unwrap_or_else(|| e.code.to_string())))?;
+                .map_err(|e| {
+                    anyhow::anyhow!("{}", e.detail.clone().unwrap_or_else(|| e.code.to_string()))
+                })?;
             println!("superadmin {login} created ({id})");
         }
         Command::ExportOpenapi { out } => {

@@ -60,7 +60,9 @@ pub struct SpecJson(pub std::sync::Arc<String>);
 #[utoipa::path(tag = "meta", responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
 #[get("/openapi.json")]
 pub async fn openapi_json(spec: web::Data<SpecJson>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(spec.0.as_str().to_string())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec.0.as_str().to_string())
 }
 
 /// The spec as pretty JSON with a trailing newline (the committed file's form).

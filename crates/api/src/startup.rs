@@ -33,7 +33,8 @@ pub struct Application {
     state: AppState,
 }
 
-type AuthGovernor = GovernorConfig<PeerIpKeyExtractor, actix_governor::governor::middleware::NoOpMiddleware>;
+type AuthGovernor =
+    GovernorConfig<PeerIpKeyExtractor, actix_governor::governor::middleware::NoOpMiddleware>;
 
 impl Application {
     /// Connects to the database, applies migrations, resolves the JWT secret and binds.
@@ -42,21 +43,39 @@ impl Application {
         let db = crate::db::connect(&settings)
             .await
             .map_err(|e| anyhow::anyhow!("setting `database_url`: cannot connect: {e}"))?;
-        crate::db::migrate(&db).await.map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+        crate::db::migrate(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
         let secret = settings.resolve_jwt_secret()?;
-        let jwt = JwtKeys::new(&secret, &settings.jwt_issuer, &settings.jwt_audience, settings.access_token_ttl_secs)
-            .map_err(|e| anyhow::anyhow!("setting `jwt_secret`: {e}"))?;
+        let jwt = JwtKeys::new(
+            &secret,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            settings.access_token_ttl_secs,
+        )
+        .map_err(|e| anyhow::anyhow!("setting `jwt_secret`: {e}"))?;
         let state = AppState {
             db,
-            throttles: Arc::new(Throttles::new(settings.login_failures_per_account, settings.login_failures_per_ip)),
+            throttles: Arc::new(Throttles::new(
+                settings.login_failures_per_account,
+                settings.login_failures_per_ip,
+            )),
             jwt: Arc::new(jwt),
             settings: Arc::new(settings),
         };
-        let listener = TcpListener::bind(&state.settings.bind)
-            .map_err(|e| anyhow::anyhow!("setting `bind`: cannot listen on {}: {e}", state.settings.bind))?;
+        let listener = TcpListener::bind(&state.settings.bind).map_err(|e| {
+            anyhow::anyhow!(
+                "setting `bind`: cannot listen on {}: {e}",
+                state.settings.bind
+            )
+        })?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone())?;
-        Ok(Application { port, server, state })
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
     }
 
     /// The bound port.
@@ -127,7 +146,11 @@ impl KnownPaths {
     fn from_spec(spec: &utoipa::openapi::OpenApi) -> KnownPaths {
         let mut out = Vec::new();
         for (path, item) in spec.paths.paths.iter() {
-            let segs = path.trim_matches('/').split('/').map(str::to_string).collect();
+            let segs = path
+                .trim_matches('/')
+                .split('/')
+                .map(str::to_string)
+                .collect();
             let methods = [
                 (Method::GET, item.get.is_some()),
                 (Method::PUT, item.put.is_some()),
@@ -150,9 +173,14 @@ impl KnownPaths {
         let mut found: Option<Vec<Method>> = None;
         for (tpl, methods) in self.0.iter() {
             if tpl.len() == segs.len()
-                && tpl.iter().zip(&segs).all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
+                && tpl
+                    .iter()
+                    .zip(&segs)
+                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
             {
-                found.get_or_insert_with(Vec::new).extend(methods.iter().cloned());
+                found
+                    .get_or_insert_with(Vec::new)
+                    .extend(methods.iter().cloned());
             }
         }
         found
@@ -160,12 +188,21 @@ impl KnownPaths {
 }
 
 /// Unknown `/api/v1` paths: 405 with `Allow` when the path exists with other methods, else 404.
-async fn api_fallback(req: HttpRequest, known: web::Data<KnownPaths>) -> Result<HttpResponse, AppError> {
+async fn api_fallback(
+    req: HttpRequest,
+    known: web::Data<KnownPaths>,
+) -> Result<HttpResponse, AppError> {
     Err(match known.allowed(req.path()) {
         Some(methods) if !methods.is_empty() => {
             let mut e = AppError::new(ErrorCode::MethodNotAllowed)
                 .detail(format!("{} is not allowed on this path", req.method()));
-            e.allow = Some(methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "));
+            e.allow = Some(
+                methods
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
             e
         }
         _ => AppError::not_found("path"),
@@ -180,30 +217,37 @@ async fn api_not_found() -> Result<HttpResponse, AppError> {
 fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     let e = match &err {
-        J::ContentType => AppError::new(ErrorCode::UnsupportedMediaType).detail("send Content-Type: application/json"),
+        J::ContentType => AppError::new(ErrorCode::UnsupportedMediaType)
+            .detail("send Content-Type: application/json"),
         J::Overflow { .. } | J::OverflowKnownLength { .. } => {
             AppError::new(ErrorCode::PayloadTooLarge).detail("the body is too large")
         }
-        J::Deserialize(de) if de.is_data() => {
-            AppError::field("body", "type", de.to_string())
+        J::Deserialize(de) if de.is_data() => AppError::field("body", "type", de.to_string()),
+        J::Deserialize(de) => {
+            AppError::new(ErrorCode::MalformedJson).detail(format!("not valid JSON: {de}"))
         }
-        J::Deserialize(de) => AppError::new(ErrorCode::MalformedJson).detail(format!("not valid JSON: {de}")),
         other => AppError::new(ErrorCode::MalformedJson).detail(other.to_string()),
     };
     e.into()
 }
 
 fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
-    AppError::new(ErrorCode::InvalidPathParameter).detail(format!("bad path value: {err}")).into()
+    AppError::new(ErrorCode::InvalidPathParameter)
+        .detail(format!("bad path value: {err}"))
+        .into()
 }
 
 fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    AppError::new(ErrorCode::InvalidQueryParameter).detail(format!("bad query: {err}")).into()
+    AppError::new(ErrorCode::InvalidQueryParameter)
+        .detail(format!("bad query: {err}"))
+        .into()
 }
 
 /// Safety net: any error response under `/api` that is not already problem+json (actix's own
 /// defaults, the rate limiter's text 429) becomes one, keeping its status and headers.
-fn problemize<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+fn problemize<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_problem = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -236,7 +280,9 @@ fn problemize<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::R
     if let Some(r) = retry {
         new.headers_mut().insert(header::RETRY_AFTER, r);
     }
-    let res = ServiceResponse::new(req, new).map_into_boxed_body().map_into_right_body();
+    let res = ServiceResponse::new(req, new)
+        .map_into_boxed_body()
+        .map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }
 
@@ -245,14 +291,16 @@ fn problemize<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::R
 fn cache_headers<B>(mut res: ServiceResponse<B>) -> ServiceResponse<B> {
     let path = res.request().path().to_string();
     let hashed = path.rsplit('/').next().is_some_and(|f| {
-        f.split(['-', '.']).any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+        f.split(['-', '.'])
+            .any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
     });
     let value = if hashed && res.status().is_success() {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
     };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     res
 }
 
@@ -271,7 +319,9 @@ fn spa_service(static_dir: PathBuf) -> actix_files::Files {
                 let (req, _) = req.into_parts();
                 let res = match actix_files::NamedFile::open(&index) {
                     Ok(f) => f.into_response(&req),
-                    Err(_) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(SPA_MISSING),
+                    Err(_) => HttpResponse::Ok()
+                        .content_type("text/html; charset=utf-8")
+                        .body(SPA_MISSING),
                 };
                 Ok(ServiceResponse::new(req, res))
             }
@@ -291,7 +341,11 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         let cors = cors_origins.iter().fold(
             actix_cors::Cors::default()
                 .allowed_methods(vec!["GET", "POST", "PUT", "PATCH", "DELETE"])
-                .allowed_headers(vec![header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH])
+                .allowed_headers(vec![
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::IF_MATCH,
+                ])
                 .expose_headers(vec!["X-Total-Count", "Retry-After"])
                 .max_age(3600),
             |c, o| c.allowed_origin(o),
@@ -302,7 +356,12 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(state_data.clone())
             .app_data(web::Data::new(known.clone()))
             .app_data(web::Data::new(spec_json.clone()))
-            .app_data(web::JsonConfig::default().limit(max_body).content_type_required(true).error_handler(json_error))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(max_body)
+                    .content_type_required(true)
+                    .error_handler(json_error),
+            )
             .app_data(web::PathConfig::default().error_handler(path_error))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PayloadConfig::default().limit(max_body))
@@ -313,14 +372,20 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         )
         .route(
             "/api/docs",
-            web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/api/docs/")).finish() }),
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((header::LOCATION, "/api/docs/"))
+                    .finish()
+            }),
         )
         .service(web::scope("/api").default_service(web::to(api_not_found)))
         .service(
             web::scope("")
-                .wrap(actix_web::middleware::from_fn(|req, next: actix_web::middleware::Next<BoxBody>| async move {
-                    next.call(req).await.map(cache_headers)
-                }))
+                .wrap(actix_web::middleware::from_fn(
+                    |req, next: actix_web::middleware::Next<BoxBody>| async move {
+                        next.call(req).await.map(cache_headers)
+                    },
+                ))
                 .service(spa_service(static_dir.clone())),
         )
         .wrap(ErrorHandlers::new().default_handler(problemize))

@@ -170,6 +170,9 @@ pub struct Problem {
 impl Problem {
     /// The `type` URI for a code.
     pub fn type_uri(code: ErrorCode) -> String {
-        format!("https://otmetka.org/problems/{}", code.as_str().replace('_', "-"))
+        format!(
+            "https://otmetka.org/problems/{}",
+            code.as_str().replace('_', "-")
+        )
     }
 }

@@ -1,10 +1,10 @@
 //! Invite codes: the only way to register (regulation §3–§4).
 
 use chrono::{DateTime, Utc};
-#[cfg(feature = "validate")]
-use validator::Validate as _;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+#[cfg(feature = "validate")]
+use validator::Validate as _;
 
 use crate::person::PersonInput;
 use crate::role::Role;

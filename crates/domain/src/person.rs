@@ -45,7 +45,11 @@ pub struct Person {
 impl Person {
     /// `Фамилия Имя Отчество`.
     pub fn full_name(&self) -> String {
-        full_name(&self.last_name, &self.first_name, self.middle_name.as_deref())
+        full_name(
+            &self.last_name,
+            &self.first_name,
+            self.middle_name.as_deref(),
+        )
     }
 }
 

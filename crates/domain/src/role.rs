@@ -22,7 +22,13 @@ pub enum Role {
 
 impl Role {
     /// Every role, in display order.
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Principal, Role::Teacher, Role::Student, Role::Parent];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Principal,
+        Role::Teacher,
+        Role::Student,
+        Role::Parent,
+    ];
 
     /// The stored and serialized name.
     pub fn as_str(self) -> &'static str {

@@ -85,7 +85,12 @@ pub fn format_invite_code(normalized: &str) -> String {
 /// Masks a person's name for the invite preview, so a leaked code does not reveal the full name:
 /// `Иванова Мария Петровна` → `Иванова М. П.`.
 pub fn mask_person_name(last_name: &str, first_name: &str, middle_name: Option<&str>) -> String {
-    let initial = |s: &str| s.chars().next().map(|c| format!("{c}.")).unwrap_or_default();
+    let initial = |s: &str| {
+        s.chars()
+            .next()
+            .map(|c| format!("{c}."))
+            .unwrap_or_default()
+    };
     let mut out = last_name.to_string();
     let f = initial(first_name);
     if !f.is_empty() {
@@ -109,9 +114,15 @@ mod tests {
     #[test]
     fn password_length_counts_characters_not_bytes() {
         assert_eq!(check_password_length("пароль12"), Ok(()));
-        assert_eq!(check_password_length("пароль1"), Err(PasswordLengthError::TooShort));
+        assert_eq!(
+            check_password_length("пароль1"),
+            Err(PasswordLengthError::TooShort)
+        );
         assert_eq!(check_password_length(&"ж".repeat(128)), Ok(()));
-        assert_eq!(check_password_length(&"ж".repeat(129)), Err(PasswordLengthError::TooLong));
+        assert_eq!(
+            check_password_length(&"ж".repeat(129)),
+            Err(PasswordLengthError::TooLong)
+        );
     }
 
     #[test]
@@ -130,14 +141,23 @@ mod tests {
         assert_eq!(n, "K7QFM3XP2WHN");
         assert!(is_valid_invite_code(&n));
         assert_eq!(format_invite_code(&n), "K7QF-M3XP-2WHN");
-        assert!(!is_valid_invite_code("K7QFM3XP2WH0"), "0 is not in the alphabet");
-        assert!(!is_valid_invite_code("K7QFM3XP2WHL"), "L is not in the alphabet");
+        assert!(
+            !is_valid_invite_code("K7QFM3XP2WH0"),
+            "0 is not in the alphabet"
+        );
+        assert!(
+            !is_valid_invite_code("K7QFM3XP2WHL"),
+            "L is not in the alphabet"
+        );
         assert!(!is_valid_invite_code("K7QF"));
     }
 
     #[test]
     fn person_name_is_masked_to_initials() {
-        assert_eq!(mask_person_name("Иванова", "Мария", Some("Петровна")), "Иванова М. П.");
+        assert_eq!(
+            mask_person_name("Иванова", "Мария", Some("Петровна")),
+            "Иванова М. П."
+        );
         assert_eq!(mask_person_name("Smith", "John", None), "Smith J.");
     }
 }

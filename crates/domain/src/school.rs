@@ -1,10 +1,10 @@
 //! Schools (tenants).
 
 use chrono::{DateTime, Utc};
-#[cfg(feature = "validate")]
-use validator::Validate as _;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+#[cfg(feature = "validate")]
+use validator::Validate as _;
 
 use crate::invite::InviteCreated;
 use crate::person::PersonInput;

@@ -44,7 +44,10 @@ pub struct ApiTokenAuth {
 impl Actor {
     /// The actor's roles in a school.
     pub fn roles_in(&self, school_id: Uuid) -> impl Iterator<Item = Role> + '_ {
-        self.roles.iter().filter(move |(s, _)| *s == school_id).map(|(_, r)| *r)
+        self.roles
+            .iter()
+            .filter(move |(s, _)| *s == school_id)
+            .map(|(_, r)| *r)
     }
 
     /// True when the actor holds `role` in the school.
@@ -133,7 +136,10 @@ impl FromRequest for Actor {
         let path = req.path().to_string();
         let client = ClientInfo::from_request(
             req,
-            state.as_ref().map(|s| s.settings.trust_forwarded_for).unwrap_or(false),
+            state
+                .as_ref()
+                .map(|s| s.settings.trust_forwarded_for)
+                .unwrap_or(false),
         );
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
@@ -173,10 +179,14 @@ async fn from_jwt(state: &AppState, token: &str, client: ClientInfo) -> AppResul
         .find_also_related(account::Entity)
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::new(ErrorCode::SessionRevoked).detail("the session does not exist"))?;
+        .ok_or_else(|| {
+            AppError::new(ErrorCode::SessionRevoked).detail("the session does not exist")
+        })?;
     let acc = acc.ok_or_else(|| AppError::new(ErrorCode::SessionRevoked))?;
     if sess.account_id != claims.sub || sess.revoked_at.is_some() || sess.expires_at <= now {
-        return Err(AppError::new(ErrorCode::SessionRevoked).detail("the session has ended; sign in again"));
+        return Err(
+            AppError::new(ErrorCode::SessionRevoked).detail("the session has ended; sign in again")
+        );
     }
     if !acc.is_active {
         return Err(AppError::new(ErrorCode::AccountDisabled).detail("the account is disabled"));
@@ -225,8 +235,10 @@ async fn from_api_token(
     let scopes: Vec<ApiScope> = tok.scopes.split(',').filter_map(ApiScope::parse).collect();
     let needed = required_scope(method, path);
     if !scopes.contains(&needed) {
-        return Err(AppError::new(ErrorCode::InsufficientScope)
-            .detail(format!("this request needs the `{}` scope", needed.as_str())));
+        return Err(AppError::new(ErrorCode::InsufficientScope).detail(format!(
+            "this request needs the `{}` scope",
+            needed.as_str()
+        )));
     }
     if tok.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY) {
         let mut am: api_token::ActiveModel = tok.clone().into();

@@ -40,7 +40,12 @@ pub struct JwtKeys {
 
 impl JwtKeys {
     /// Keys from a secret of at least 32 bytes.
-    pub fn new(secret: &[u8], issuer: &str, audience: &str, ttl_secs: u64) -> Result<Self, AppError> {
+    pub fn new(
+        secret: &[u8],
+        issuer: &str,
+        audience: &str,
+        ttl_secs: u64,
+    ) -> Result<Self, AppError> {
         let encoding = EncodingKey::from_secret(secret).map_err(AppError::internal)?;
         let decoding = DecodingKey::from_secret(secret).map_err(AppError::internal)?;
         let mut validation = Validation::new(Algorithm::HS256);
@@ -101,7 +106,10 @@ mod tests {
         let k = keys();
         let (a, s) = (Uuid::now_v7(), Uuid::now_v7());
         let c = k.verify(&k.issue(a, s).unwrap()).unwrap();
-        assert_eq!((c.sub, c.sid, c.iss.as_str(), c.aud.as_str()), (a, s, "otmetka", "otmetka-api"));
+        assert_eq!(
+            (c.sub, c.sid, c.iss.as_str(), c.aud.as_str()),
+            (a, s, "otmetka", "otmetka-api")
+        );
         assert_eq!(c.exp - c.iat, 900);
     }
 
@@ -135,15 +143,26 @@ mod tests {
             iat: now - 2000,
             exp: now - 1000,
         };
-        let t = encode(&Header::new(Algorithm::HS256), &expired, &EncodingKey::from_secret(&[7u8; 32]).unwrap())
-            .unwrap();
+        let t = encode(
+            &Header::new(Algorithm::HS256),
+            &expired,
+            &EncodingKey::from_secret(&[7u8; 32]).unwrap(),
+        )
+        .unwrap();
         assert_eq!(k.verify(&t).unwrap_err().code, ErrorCode::TokenExpired);
 
         // Missing sid.
         let no_sid = serde_json::json!({"iss":"otmetka","aud":"otmetka-api","sub":Uuid::now_v7(),"iat":now,"exp":now+900});
-        let t = encode(&Header::new(Algorithm::HS256), &no_sid, &EncodingKey::from_secret(&[7u8; 32]).unwrap())
-            .unwrap();
+        let t = encode(
+            &Header::new(Algorithm::HS256),
+            &no_sid,
+            &EncodingKey::from_secret(&[7u8; 32]).unwrap(),
+        )
+        .unwrap();
         assert_eq!(k.verify(&t).unwrap_err().code, ErrorCode::TokenInvalid);
-        assert_eq!(k.verify("garbage").unwrap_err().code, ErrorCode::TokenInvalid);
+        assert_eq!(
+            k.verify("garbage").unwrap_err().code,
+            ErrorCode::TokenInvalid
+        );
     }
 }

@@ -38,26 +38,46 @@ fn argon2() -> Argon2<'static> {
 pub fn check_policy(password: &str, login: Option<&str>, field: &str) -> Result<(), AppError> {
     let fail = |code: ErrorCode, rule: &str, message: &str| {
         let mut e = AppError::new(code).detail(message.to_string());
-        e.errors = vec![FieldError { field: field.into(), code: rule.into(), message: message.into() }];
+        e.errors = vec![FieldError {
+            field: field.into(),
+            code: rule.into(),
+            message: message.into(),
+        }];
         Err(e)
     };
     match check_password_length(password) {
         Err(PasswordLengthError::TooShort) => {
-            return fail(ErrorCode::PasswordLength, "length", "password must be at least 8 characters");
+            return fail(
+                ErrorCode::PasswordLength,
+                "length",
+                "password must be at least 8 characters",
+            );
         }
         Err(PasswordLengthError::TooLong) => {
-            return fail(ErrorCode::PasswordLength, "length", "password must be at most 128 characters");
+            return fail(
+                ErrorCode::PasswordLength,
+                "length",
+                "password must be at most 128 characters",
+            );
         }
         Ok(()) => {}
     }
     let lower = password.to_lowercase();
     if COMMON.contains(password) || COMMON.contains(lower.as_str()) {
-        return fail(ErrorCode::PasswordTooCommon, "too_common", "this password is too common");
+        return fail(
+            ErrorCode::PasswordTooCommon,
+            "too_common",
+            "this password is too common",
+        );
     }
     if let Some(login) = login
         && lower == otmetka_domain::rules::normalize_login(login)
     {
-        return fail(ErrorCode::PasswordTooCommon, "too_common", "the password must differ from the login");
+        return fail(
+            ErrorCode::PasswordTooCommon,
+            "too_common",
+            "the password must differ from the login",
+        );
     }
     Ok(())
 }
@@ -92,7 +112,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = match PasswordHash::new(&stored) {
-            Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
             Err(_) => false,
         };
         known && ok
@@ -107,14 +129,32 @@ mod tests {
 
     #[test]
     fn policy_rejects_short_long_common_and_login() {
-        assert_eq!(check_policy("short", None, "password").unwrap_err().code, ErrorCode::PasswordLength);
         assert_eq!(
-            check_policy(&"x".repeat(129), None, "password").unwrap_err().code,
+            check_policy("short", None, "password").unwrap_err().code,
             ErrorCode::PasswordLength
         );
-        assert_eq!(check_policy("password", None, "password").unwrap_err().code, ErrorCode::PasswordTooCommon);
-        assert_eq!(check_policy("Qwerty123", None, "password").unwrap_err().code, ErrorCode::PasswordTooCommon);
-        assert_eq!(check_policy("пароль123", None, "password").unwrap_err().code, ErrorCode::PasswordTooCommon);
+        assert_eq!(
+            check_policy(&"x".repeat(129), None, "password")
+                .unwrap_err()
+                .code,
+            ErrorCode::PasswordLength
+        );
+        assert_eq!(
+            check_policy("password", None, "password").unwrap_err().code,
+            ErrorCode::PasswordTooCommon
+        );
+        assert_eq!(
+            check_policy("Qwerty123", None, "password")
+                .unwrap_err()
+                .code,
+            ErrorCode::PasswordTooCommon
+        );
+        assert_eq!(
+            check_policy("пароль123", None, "password")
+                .unwrap_err()
+                .code,
+            ErrorCode::PasswordTooCommon
+        );
         let e = check_policy("ivanova.mp", Some("Ivanova.MP"), "password").unwrap_err();
         assert_eq!(e.code, ErrorCode::PasswordTooCommon);
         assert_eq!(e.errors[0].field, "password");
@@ -125,7 +165,11 @@ mod tests {
     async fn hash_is_argon2id_with_the_documented_cost_and_verifies() {
         let h = hash("Синий-кит-на-крыше".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify("Синий-кит-на-крыше".into(), Some(h.clone())).await.unwrap());
+        assert!(
+            verify("Синий-кит-на-крыше".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!verify("синий-кит-на-крыше".into(), Some(h)).await.unwrap());
         assert!(!verify("anything".into(), None).await.unwrap());
     }

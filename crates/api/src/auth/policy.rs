@@ -38,7 +38,13 @@ impl Action {
     fn allowed_roles(self) -> &'static [Role] {
         use Action::*;
         match self {
-            ReadSchool => &[Role::Admin, Role::Principal, Role::Teacher, Role::Student, Role::Parent],
+            ReadSchool => &[
+                Role::Admin,
+                Role::Principal,
+                Role::Teacher,
+                Role::Student,
+                Role::Parent,
+            ],
             ReadInvites | ReadPersons | ReadAccounts | ReadAudit => &[Role::Admin, Role::Principal],
             ManageInvites | ManagePersons | ManageAccounts => &[Role::Admin],
         }
@@ -54,7 +60,10 @@ pub fn authorize(actor: &Actor, school_id: Uuid, action: Action) -> AppResult<()
         deny(actor, school_id, action, "not a member of the school");
         return Err(AppError::not_found("school"));
     }
-    if actor.roles_in(school_id).any(|r| action.allowed_roles().contains(&r)) {
+    if actor
+        .roles_in(school_id)
+        .any(|r| action.allowed_roles().contains(&r))
+    {
         Ok(())
     } else {
         deny(actor, school_id, action, "role does not allow it");
@@ -110,10 +119,25 @@ mod tests {
         let other_admin = actor(vec![(other, Role::Admin)], false);
         let principal = actor(vec![(school, Role::Principal)], false);
         assert!(authorize(&admin, school, Action::ManageInvites).is_ok());
-        assert_eq!(authorize(&teacher, school, Action::ManageInvites).unwrap_err().code, ErrorCode::Forbidden);
-        assert_eq!(authorize(&other_admin, school, Action::ReadSchool).unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(
+            authorize(&teacher, school, Action::ManageInvites)
+                .unwrap_err()
+                .code,
+            ErrorCode::Forbidden
+        );
+        assert_eq!(
+            authorize(&other_admin, school, Action::ReadSchool)
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
         assert!(authorize(&principal, school, Action::ReadInvites).is_ok());
-        assert_eq!(authorize(&principal, school, Action::ManageInvites).unwrap_err().code, ErrorCode::Forbidden);
+        assert_eq!(
+            authorize(&principal, school, Action::ManageInvites)
+                .unwrap_err()
+                .code,
+            ErrorCode::Forbidden
+        );
         assert!(authorize(&actor(vec![], true), school, Action::ManageAccounts).is_ok());
         assert!(authorize(&teacher, school, Action::ReadSchool).is_ok());
     }

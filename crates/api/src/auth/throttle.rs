@@ -23,7 +23,11 @@ pub struct FailureThrottle {
 impl FailureThrottle {
     /// `limit` failures per `window`.
     pub fn new(limit: u32, window: Duration) -> Self {
-        FailureThrottle { window, limit: limit as usize, failures: Mutex::new(HashMap::new()) }
+        FailureThrottle {
+            window,
+            limit: limit as usize,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Err(seconds)` when the key is locked, with the seconds until it may try again.
@@ -33,8 +37,13 @@ impl FailureThrottle {
 
     fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(q) = map.get_mut(key) else { return Ok(()) };
-        while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        let Some(q) = map.get_mut(key) else {
+            return Ok(());
+        };
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
             q.pop_front();
         }
         if q.is_empty() {
@@ -107,7 +116,11 @@ mod tests {
         }
         assert_eq!(t.check_at("ivanova", t0 + Duration::from_secs(10)), Err(50));
         assert_eq!(t.check_at("petrov", t0 + Duration::from_secs(10)), Ok(()));
-        assert_eq!(t.check_at("ivanova", t0 + Duration::from_secs(60)), Ok(()), "oldest failure left the window");
+        assert_eq!(
+            t.check_at("ivanova", t0 + Duration::from_secs(60)),
+            Ok(()),
+            "oldest failure left the window"
+        );
         t.clear("ivanova");
         assert_eq!(t.check_at("ivanova", t0 + Duration::from_secs(11)), Ok(()));
     }

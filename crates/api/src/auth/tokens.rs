@@ -32,7 +32,10 @@ pub const API_TOKEN_PREFIX: &str = "otm_";
 
 /// An API token: `otm_` + 32 random bytes base64url (256 bits).
 pub fn new_api_token() -> String {
-    format!("{API_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(random_bytes(32)))
+    format!(
+        "{API_TOKEN_PREFIX}{}",
+        URL_SAFE_NO_PAD.encode(random_bytes(32))
+    )
 }
 
 /// A normalized invite code: 12 characters from the look-alike-free alphabet

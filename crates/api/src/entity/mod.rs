@@ -1,11 +1,11 @@
 //! sea-orm entities, one per table (see `otmetka-migration` for the schema).
 
-pub mod school;
 pub mod account;
-pub mod person;
-pub mod role_assignment;
-pub mod invite_code;
-pub mod session;
-pub mod refresh_token;
 pub mod api_token;
 pub mod audit_log;
+pub mod invite_code;
+pub mod person;
+pub mod refresh_token;
+pub mod role_assignment;
+pub mod school;
+pub mod session;

@@ -20,8 +20,14 @@ use crate::state::AppState;
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/schools/{school_id}/accounts")]
-async fn list_accounts(state: web::Data<AppState>, actor: Actor, path: web::Path<Uuid>) -> AppResult<web::Json<Vec<SchoolAccount>>> {
-    Ok(web::Json(svc::list(&state.db, &actor, path.into_inner()).await?))
+async fn list_accounts(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<Uuid>,
+) -> AppResult<web::Json<Vec<SchoolAccount>>> {
+    Ok(web::Json(
+        svc::list(&state.db, &actor, path.into_inner()).await?,
+    ))
 }
 
 /// Set an account's roles in this school (`roles`: the complete new set) and/or disable or
@@ -42,7 +48,9 @@ async fn update_account(
     body: web::Json<UpdateSchoolAccountRequest>,
 ) -> AppResult<web::Json<SchoolAccount>> {
     let (school_id, account_id) = path.into_inner();
-    Ok(web::Json(svc::update(&state.db, &actor, school_id, account_id, body.into_inner()).await?))
+    Ok(web::Json(
+        svc::update(&state.db, &actor, school_id, account_id, body.into_inner()).await?,
+    ))
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {

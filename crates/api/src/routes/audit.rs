@@ -44,9 +44,20 @@ async fn school_audit(
     path: web::Path<Uuid>,
     query: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
-    let (limit, offset) = PageParams { limit: query.limit, offset: query.offset }.resolve()?;
-    let (items, total) =
-        svc::list_for_school(&state.db, &actor, path.into_inner(), query.action.as_deref(), limit, offset).await?;
+    let (limit, offset) = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .resolve()?;
+    let (items, total) = svc::list_for_school(
+        &state.db,
+        &actor,
+        path.into_inner(),
+        query.action.as_deref(),
+        limit,
+        offset,
+    )
+    .await?;
     Ok(list_response(items, total))
 }
 
@@ -57,9 +68,18 @@ async fn school_audit(
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/audit")]
-async fn global_audit(state: web::Data<AppState>, actor: Actor, query: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
-    let (limit, offset) = PageParams { limit: query.limit, offset: query.offset }.resolve()?;
-    let (items, total) = svc::list_all(&state.db, &actor, query.action.as_deref(), limit, offset).await?;
+async fn global_audit(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: web::Query<AuditQuery>,
+) -> AppResult<HttpResponse> {
+    let (limit, offset) = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .resolve()?;
+    let (items, total) =
+        svc::list_all(&state.db, &actor, query.action.as_deref(), limit, offset).await?;
     Ok(list_response(items, total))
 }
 

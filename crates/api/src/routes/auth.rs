@@ -23,7 +23,9 @@ fn refresh_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.settings.cookie_secure)
-        .max_age(CookieDuration::days(state.settings.refresh_token_ttl_days as i64))
+        .max_age(CookieDuration::days(
+            state.settings.refresh_token_ttl_days as i64,
+        ))
         .finish()
 }
 
@@ -53,7 +55,11 @@ fn issued_response(state: &AppState, issued: svc::Issued) -> HttpResponse {
     (status = 429, body = Problem, content_type = "application/problem+json", description = "`too_many_requests`, see `Retry-After`"),
 ))]
 #[post("/login")]
-async fn login(state: web::Data<AppState>, client: ClientInfo, body: web::Json<LoginRequest>) -> AppResult<HttpResponse> {
+async fn login(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    body: web::Json<LoginRequest>,
+) -> AppResult<HttpResponse> {
     let issued = svc::login(&state, body.into_inner(), &client).await?;
     Ok(issued_response(&state, issued))
 }
@@ -65,7 +71,11 @@ async fn login(state: web::Data<AppState>, client: ClientInfo, body: web::Json<L
     (status = 401, body = Problem, content_type = "application/problem+json", description = "`refresh_token_invalid` or `refresh_token_reused`"),
 ))]
 #[post("/refresh")]
-async fn refresh(state: web::Data<AppState>, client: ClientInfo, req: HttpRequest) -> AppResult<HttpResponse> {
+async fn refresh(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
     let cookie = req.cookie(REFRESH_COOKIE);
     match svc::refresh(&state, cookie.as_ref().map(|c| c.value()), &client).await {
         Ok(issued) => Ok(issued_response(&state, issued)),
@@ -81,7 +91,11 @@ async fn refresh(state: web::Data<AppState>, client: ClientInfo, req: HttpReques
 /// clears the cookie. Always 204.
 #[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
 #[post("/logout")]
-async fn logout(state: web::Data<AppState>, client: ClientInfo, req: HttpRequest) -> AppResult<HttpResponse> {
+async fn logout(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
     let cookie = req.cookie(REFRESH_COOKIE);
     let bearer = req
         .headers()
@@ -91,7 +105,9 @@ async fn logout(state: web::Data<AppState>, client: ClientInfo, req: HttpRequest
         .and_then(|t| state.jwt.verify(t.trim()).ok())
         .map(|c| (c.sid, c.sub));
     svc::logout(&state, cookie.as_ref().map(|c| c.value()), bearer, &client).await?;
-    Ok(HttpResponse::NoContent().cookie(removal_cookie(&state)).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(removal_cookie(&state))
+        .finish())
 }
 
 /// Preview an invite code before registering: school, role, the person's last name and
@@ -108,8 +124,14 @@ async fn logout(state: web::Data<AppState>, client: ClientInfo, req: HttpRequest
         (status = 429, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/invites/{code}")]
-async fn preview_invite(state: web::Data<AppState>, client: ClientInfo, code: web::Path<String>) -> AppResult<web::Json<InvitePreview>> {
-    Ok(web::Json(svc::preview_invite(&state, &code, &client).await?))
+async fn preview_invite(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    code: web::Path<String>,
+) -> AppResult<web::Json<InvitePreview>> {
+    Ok(web::Json(
+        svc::preview_invite(&state, &code, &client).await?,
+    ))
 }
 
 /// Register with an invite code: creates the account (login 3–64 characters; password 8–128
@@ -124,11 +146,19 @@ async fn preview_invite(state: web::Data<AppState>, client: ClientInfo, code: we
     (status = 429, body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/register")]
-async fn register(state: web::Data<AppState>, client: ClientInfo, body: web::Json<RegisterRequest>) -> AppResult<HttpResponse> {
+async fn register(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    body: web::Json<RegisterRequest>,
+) -> AppResult<HttpResponse> {
     let created = svc::register(&state, body.into_inner(), &client).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(preview_invite).service(register);
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(preview_invite)
+        .service(register);
 }

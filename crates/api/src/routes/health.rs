@@ -23,7 +23,10 @@ pub struct Health {
 #[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
 #[get("/health")]
 async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 /// Readiness: the database answers `SELECT 1`. 503 `database_unavailable` otherwise.
@@ -33,15 +36,14 @@ async fn health() -> HttpResponse {
 ))]
 #[get("/ready")]
 async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    state
-        .db
-        .execute_unprepared("SELECT 1")
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "readiness check failed");
-            AppError::new(ErrorCode::DatabaseUnavailable).detail("the database does not answer")
-        })?;
-    Ok(HttpResponse::Ok().json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") }))
+    state.db.execute_unprepared("SELECT 1").await.map_err(|e| {
+        tracing::error!(error = %e, "readiness check failed");
+        AppError::new(ErrorCode::DatabaseUnavailable).detail("the database does not answer")
+    })?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    }))
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {

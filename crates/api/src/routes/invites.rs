@@ -32,8 +32,14 @@ async fn create_invite(
     path: web::Path<Uuid>,
     body: web::Json<CreateInviteRequest>,
 ) -> AppResult<HttpResponse> {
-    let created =
-        svc::create(&state.db, &actor, path.into_inner(), body.into_inner(), state.settings.invite_ttl_days).await?;
+    let created = svc::create(
+        &state.db,
+        &actor,
+        path.into_inner(),
+        body.into_inner(),
+        state.settings.invite_ttl_days,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -67,8 +73,20 @@ async fn list_invites(
     path: web::Path<Uuid>,
     query: web::Query<InviteQuery>,
 ) -> AppResult<HttpResponse> {
-    let (limit, offset) = PageParams { limit: query.limit, offset: query.offset }.resolve()?;
-    let (items, total) = svc::list(&state.db, &actor, path.into_inner(), query.state, limit, offset).await?;
+    let (limit, offset) = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .resolve()?;
+    let (items, total) = svc::list(
+        &state.db,
+        &actor,
+        path.into_inner(),
+        query.state,
+        limit,
+        offset,
+    )
+    .await?;
     Ok(list_response(items, total))
 }
 
@@ -81,12 +99,18 @@ async fn list_invites(
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/schools/{school_id}/invites/{invite_id}")]
-async fn revoke_invite(state: web::Data<AppState>, actor: Actor, path: web::Path<(Uuid, Uuid)>) -> AppResult<HttpResponse> {
+async fn revoke_invite(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<(Uuid, Uuid)>,
+) -> AppResult<HttpResponse> {
     let (school_id, id) = path.into_inner();
     svc::revoke(&state.db, &actor, school_id, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_invite).service(list_invites).service(revoke_invite);
+    cfg.service(create_invite)
+        .service(list_invites)
+        .service(revoke_invite);
 }

@@ -2,7 +2,9 @@
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use otmetka_domain::Problem;
-use otmetka_domain::auth::{ApiTokenCreated, ApiTokenInfo, ChangePasswordRequest, CreateApiTokenRequest, Me, SessionInfo};
+use otmetka_domain::auth::{
+    ApiTokenCreated, ApiTokenInfo, ChangePasswordRequest, CreateApiTokenRequest, Me, SessionInfo,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -43,7 +45,10 @@ async fn change_password(
     (status = 401, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/me/sessions")]
-async fn sessions(state: web::Data<AppState>, actor: Actor) -> AppResult<web::Json<Vec<SessionInfo>>> {
+async fn sessions(
+    state: web::Data<AppState>,
+    actor: Actor,
+) -> AppResult<web::Json<Vec<SessionInfo>>> {
     Ok(web::Json(svc::sessions(&state, &actor).await?))
 }
 
@@ -55,7 +60,11 @@ async fn sessions(state: web::Data<AppState>, actor: Actor) -> AppResult<web::Js
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/me/sessions/{session_id}")]
-async fn revoke_session(state: web::Data<AppState>, actor: Actor, path: web::Path<Uuid>) -> AppResult<HttpResponse> {
+async fn revoke_session(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
     svc::revoke_one(&state, &actor, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -66,7 +75,10 @@ async fn revoke_session(state: web::Data<AppState>, actor: Actor, path: web::Pat
     (status = 403, body = Problem, content_type = "application/problem+json", description = "`session_required`"),
 ))]
 #[delete("/me/sessions")]
-async fn revoke_other_sessions(state: web::Data<AppState>, actor: Actor) -> AppResult<HttpResponse> {
+async fn revoke_other_sessions(
+    state: web::Data<AppState>,
+    actor: Actor,
+) -> AppResult<HttpResponse> {
     svc::revoke_others(&state, &actor).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -92,7 +104,10 @@ async fn create_api_token(
 /// The account's API tokens (without secrets).
 #[utoipa::path(tag = "me", security(("bearer" = [])), responses((status = 200, body = Vec<ApiTokenInfo>)))]
 #[get("/me/api-tokens")]
-async fn list_api_tokens(state: web::Data<AppState>, actor: Actor) -> AppResult<web::Json<Vec<ApiTokenInfo>>> {
+async fn list_api_tokens(
+    state: web::Data<AppState>,
+    actor: Actor,
+) -> AppResult<web::Json<Vec<ApiTokenInfo>>> {
     Ok(web::Json(svc::list_api_tokens(&state, &actor).await?))
 }
 
@@ -104,7 +119,11 @@ async fn list_api_tokens(state: web::Data<AppState>, actor: Actor) -> AppResult<
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/me/api-tokens/{token_id}")]
-async fn revoke_api_token(state: web::Data<AppState>, actor: Actor, path: web::Path<Uuid>) -> AppResult<HttpResponse> {
+async fn revoke_api_token(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
     svc::revoke_api_token(&state, &actor, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

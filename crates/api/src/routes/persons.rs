@@ -63,8 +63,20 @@ async fn list_persons(
     path: web::Path<Uuid>,
     query: web::Query<PersonQuery>,
 ) -> AppResult<HttpResponse> {
-    let (limit, offset) = PageParams { limit: query.limit, offset: query.offset }.resolve()?;
-    let (items, total) = svc::list(&state.db, &actor, path.into_inner(), query.q.as_deref(), limit, offset).await?;
+    let (limit, offset) = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .resolve()?;
+    let (items, total) = svc::list(
+        &state.db,
+        &actor,
+        path.into_inner(),
+        query.q.as_deref(),
+        limit,
+        offset,
+    )
+    .await?;
     Ok(list_response(items, total))
 }
 
@@ -77,11 +89,17 @@ async fn list_persons(
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/schools/{school_id}/persons/{person_id}")]
-async fn get_person(state: web::Data<AppState>, actor: Actor, path: web::Path<(Uuid, Uuid)>) -> AppResult<web::Json<Person>> {
+async fn get_person(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<(Uuid, Uuid)>,
+) -> AppResult<web::Json<Person>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(svc::get(&state.db, &actor, school_id, id).await?))
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_person).service(list_persons).service(get_person);
+    cfg.service(create_person)
+        .service(list_persons)
+        .service(get_person);
 }

@@ -24,14 +24,23 @@ async fn create_school(
     actor: Actor,
     body: web::Json<CreateSchoolRequest>,
 ) -> AppResult<HttpResponse> {
-    let created = svc::create(&state.db, &actor, body.into_inner(), state.settings.invite_ttl_days).await?;
+    let created = svc::create(
+        &state.db,
+        &actor,
+        body.into_inner(),
+        state.settings.invite_ttl_days,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(created))
 }
 
 /// The schools of the signed-in account (every school for a superadmin), by name.
 #[utoipa::path(tag = "schools", security(("bearer" = [])), responses((status = 200, body = Vec<School>)))]
 #[get("/schools")]
-async fn list_schools(state: web::Data<AppState>, actor: Actor) -> AppResult<web::Json<Vec<School>>> {
+async fn list_schools(
+    state: web::Data<AppState>,
+    actor: Actor,
+) -> AppResult<web::Json<Vec<School>>> {
     Ok(web::Json(svc::list(&state.db, &actor).await?))
 }
 
@@ -43,10 +52,18 @@ async fn list_schools(state: web::Data<AppState>, actor: Actor) -> AppResult<web
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/schools/{school_id}")]
-async fn get_school(state: web::Data<AppState>, actor: Actor, path: web::Path<Uuid>) -> AppResult<web::Json<School>> {
-    Ok(web::Json(svc::get(&state.db, &actor, path.into_inner()).await?))
+async fn get_school(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<Uuid>,
+) -> AppResult<web::Json<School>> {
+    Ok(web::Json(
+        svc::get(&state.db, &actor, path.into_inner()).await?,
+    ))
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_school).service(list_schools).service(get_school);
+    cfg.service(create_school)
+        .service(list_schools)
+        .service(get_school);
 }

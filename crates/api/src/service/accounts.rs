@@ -9,8 +9,9 @@ use otmetka_domain::account::{SchoolAccount, UpdateSchoolAccountRequest};
 use otmetka_domain::person::full_name;
 use otmetka_domain::{ErrorCode, Role};
 use sea_orm::sea_query::Expr;
-use sea_orm::{TransactionSession, 
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -26,7 +27,8 @@ async fn build(
     school_id: Uuid,
     account_ids: Option<Vec<Uuid>>,
 ) -> AppResult<Vec<SchoolAccount>> {
-    let mut rq = role_assignment::Entity::find().filter(role_assignment::Column::SchoolId.eq(school_id));
+    let mut rq =
+        role_assignment::Entity::find().filter(role_assignment::Column::SchoolId.eq(school_id));
     if let Some(ids) = &account_ids {
         rq = rq.filter(role_assignment::Column::AccountId.is_in(ids.clone()));
     }
@@ -60,9 +62,13 @@ async fn build(
                 account_id: a.id,
                 login: a.login,
                 is_active: a.is_active,
-                roles: by_account.get(&a.id).map(|s| s.iter().copied().collect()).unwrap_or_default(),
+                roles: by_account
+                    .get(&a.id)
+                    .map(|s| s.iter().copied().collect())
+                    .unwrap_or_default(),
                 person_id: p.map(|p| p.id),
-                person_name: p.map(|p| full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())),
+                person_name: p
+                    .map(|p| full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())),
                 created_at: a.created_at,
                 last_login_at: a.last_login_at,
             }
@@ -71,7 +77,11 @@ async fn build(
 }
 
 /// The school's accounts with their roles here, by login. Admin and principal.
-pub async fn list(db: &impl ConnectionTrait, actor: &Actor, school_id: Uuid) -> AppResult<Vec<SchoolAccount>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+) -> AppResult<Vec<SchoolAccount>> {
     policy::authorize(actor, school_id, Action::ReadAccounts)?;
     build(db, school_id, None).await
 }
@@ -99,8 +109,13 @@ pub async fn update(
     if let Some(new_roles) = &req.roles {
         let new: BTreeSet<Role> = new_roles.iter().copied().collect();
         let old: BTreeSet<Role> = current.roles.iter().copied().collect();
-        if account_id == actor.account_id && old.contains(&Role::Admin) && !new.contains(&Role::Admin) {
-            return Err(AppError::new(ErrorCode::Conflict).detail("you cannot remove your own admin role"));
+        if account_id == actor.account_id
+            && old.contains(&Role::Admin)
+            && !new.contains(&Role::Admin)
+        {
+            return Err(
+                AppError::new(ErrorCode::Conflict).detail("you cannot remove your own admin role")
+            );
         }
         if new != old {
             role_assignment::Entity::delete_many()
@@ -134,7 +149,9 @@ pub async fn update(
         && active != current.is_active
     {
         if account_id == actor.account_id {
-            return Err(AppError::new(ErrorCode::Conflict).detail("you cannot disable your own account"));
+            return Err(
+                AppError::new(ErrorCode::Conflict).detail("you cannot disable your own account")
+            );
         }
         if !actor.is_superadmin {
             let elsewhere = role_assignment::Entity::find()
@@ -144,8 +161,9 @@ pub async fn update(
                 .await?
                 .is_some();
             if elsewhere {
-                return Err(AppError::forbidden()
-                    .detail("the account also works in another school; remove its roles here instead"));
+                return Err(AppError::forbidden().detail(
+                    "the account also works in another school; remove its roles here instead",
+                ));
             }
         }
         account::Entity::update_many()
@@ -153,14 +171,18 @@ pub async fn update(
             .filter(account::Column::Id.eq(account_id))
             .exec(&txn)
             .await?;
-        Audit::new(if active { "account_enabled" } else { "account_disabled" })
-            .school(school_id)
-            .by(actor)
-            .object("account", account_id)
-            .old(serde_json::json!({ "is_active": current.is_active }))
-            .new_value(serde_json::json!({ "is_active": active }))
-            .write(&txn)
-            .await?;
+        Audit::new(if active {
+            "account_enabled"
+        } else {
+            "account_disabled"
+        })
+        .school(school_id)
+        .by(actor)
+        .object("account", account_id)
+        .old(serde_json::json!({ "is_active": current.is_active }))
+        .new_value(serde_json::json!({ "is_active": active }))
+        .write(&txn)
+        .await?;
         changed = true;
     }
     if changed {

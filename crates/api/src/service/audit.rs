@@ -3,9 +3,9 @@
 use chrono::Utc;
 use otmetka_domain::audit::AuditRecord;
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ExprTrait, 
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -31,7 +31,10 @@ pub struct Audit {
 impl Audit {
     /// A record of `action` (snake_case verb in the past tense: `login_failed`).
     pub fn new(action: &str) -> Self {
-        Audit { action: action.into(), ..Default::default() }
+        Audit {
+            action: action.into(),
+            ..Default::default()
+        }
     }
     /// The school the record belongs to.
     pub fn school(mut self, id: Uuid) -> Self {
@@ -124,13 +127,17 @@ pub async fn list_for_school(
         .from(role_assignment::Entity)
         .and_where(Expr::col(role_assignment::Column::SchoolId).eq(school_id))
         .to_owned();
-    let mut cond = Condition::any().add(audit_log::Column::SchoolId.eq(school_id)).add(
-        Condition::all()
-            .add(audit_log::Column::SchoolId.is_null())
-            .add(audit_log::Column::ActorAccountId.in_subquery(members)),
-    );
+    let mut cond = Condition::any()
+        .add(audit_log::Column::SchoolId.eq(school_id))
+        .add(
+            Condition::all()
+                .add(audit_log::Column::SchoolId.is_null())
+                .add(audit_log::Column::ActorAccountId.in_subquery(members)),
+        );
     if let Some(a) = action {
-        cond = Condition::all().add(cond).add(audit_log::Column::Action.eq(a));
+        cond = Condition::all()
+            .add(cond)
+            .add(audit_log::Column::Action.eq(a));
     }
     let q = audit_log::Entity::find().filter(cond);
     let total = q.clone().count(db).await?;

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use otmetka_domain::auth::{LoginRequest, RegisterRequest, RegisterResponse, TokenResponse};
 use otmetka_domain::invite::InvitePreview;
-use otmetka_domain::rules::{check_login, is_valid_invite_code, mask_person_name, normalize_invite_code, normalize_login};
+use otmetka_domain::rules::{
+    check_login, is_valid_invite_code, mask_person_name, normalize_invite_code, normalize_login,
+};
 use otmetka_domain::{ErrorCode, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -15,7 +17,9 @@ use validator::Validate;
 
 use crate::auth::tokens::{hash_token, new_refresh_token};
 use crate::auth::{ClientInfo, password};
-use crate::entity::{account, invite_code, person, refresh_token, role_assignment, school, session};
+use crate::entity::{
+    account, invite_code, person, refresh_token, role_assignment, school, session,
+};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::state::AppState;
@@ -55,7 +59,9 @@ pub async fn login(state: &AppState, req: LoginRequest, client: &ClientInfo) -> 
                 None => audit.new_value(serde_json::json!({ "login": truncate(&req.login, 64) })),
             };
             audit.write(&state.db).await?;
-            return Err(AppError::new(ErrorCode::InvalidCredentials).detail("login or password is wrong"));
+            return Err(
+                AppError::new(ErrorCode::InvalidCredentials).detail("login or password is wrong")
+            );
         }
     };
     if !acc.is_active {
@@ -114,7 +120,11 @@ async fn start_session(
     Ok((issue(state, account_id, session_id, refresh)?, session_id))
 }
 
-async fn insert_refresh_token(db: &impl ConnectionTrait, session_id: Uuid, now: DateTime<Utc>) -> AppResult<String> {
+async fn insert_refresh_token(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
     let token = new_refresh_token();
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -128,7 +138,12 @@ async fn insert_refresh_token(db: &impl ConnectionTrait, session_id: Uuid, now: 
     Ok(token)
 }
 
-fn issue(state: &AppState, account_id: Uuid, session_id: Uuid, refresh_token: String) -> AppResult<Issued> {
+fn issue(
+    state: &AppState,
+    account_id: Uuid,
+    session_id: Uuid,
+    refresh_token: String,
+) -> AppResult<Issued> {
     Ok(Issued {
         response: TokenResponse {
             access_token: state.jwt.issue(account_id, session_id)?,
@@ -140,7 +155,11 @@ fn issue(state: &AppState, account_id: Uuid, session_id: Uuid, refresh_token: St
 }
 
 /// Ends a session (sets `revoked_at`), idempotently. Returns true when it was active.
-pub async fn revoke_session(db: &impl ConnectionTrait, session_id: Uuid, reason: &str) -> AppResult<bool> {
+pub async fn revoke_session(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    reason: &str,
+) -> AppResult<bool> {
     let res = session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
         .col_expr(session::Column::RevokedReason, Expr::value(reason))
@@ -174,9 +193,15 @@ pub async fn revoke_account_sessions(
 /// Errors: 401 `refresh_token_invalid` (missing, unknown, session ended or expired, account
 /// disabled); 401 `refresh_token_reused` — the token was already rotated, so it was copied: the
 /// whole session (token family) is ended and audited.
-pub async fn refresh(state: &AppState, token: Option<&str>, client: &ClientInfo) -> AppResult<Issued> {
+pub async fn refresh(
+    state: &AppState,
+    token: Option<&str>,
+    client: &ClientInfo,
+) -> AppResult<Issued> {
     let invalid = || AppError::new(ErrorCode::RefreshTokenInvalid).detail("sign in again");
-    let token = token.filter(|t| !t.is_empty() && t.len() <= 128).ok_or_else(invalid)?;
+    let token = token
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or_else(invalid)?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
     let (rt, sess) = refresh_token::Entity::find()
@@ -210,7 +235,10 @@ pub async fn refresh(state: &AppState, token: Option<&str>, client: &ClientInfo)
         return Err(AppError::new(ErrorCode::RefreshTokenReused)
             .detail("this sign-in was ended because an old refresh token was used again"));
     }
-    let acc = account::Entity::find_by_id(sess.account_id).one(&txn).await?.ok_or_else(invalid)?;
+    let acc = account::Entity::find_by_id(sess.account_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(invalid)?;
     if !acc.is_active {
         return Err(invalid());
     }
@@ -223,7 +251,12 @@ pub async fn refresh(state: &AppState, token: Option<&str>, client: &ClientInfo)
 }
 
 /// Signs out: ends the session of the refresh cookie and/or of the bearer token's `sid`.
-pub async fn logout(state: &AppState, refresh: Option<&str>, bearer_sid: Option<(Uuid, Uuid)>, client: &ClientInfo) -> AppResult<()> {
+pub async fn logout(
+    state: &AppState,
+    refresh: Option<&str>,
+    bearer_sid: Option<(Uuid, Uuid)>,
+    client: &ClientInfo,
+) -> AppResult<()> {
     let mut ended: Vec<(Uuid, Uuid)> = Vec::new();
     if let Some(token) = refresh.filter(|t| !t.is_empty() && t.len() <= 128)
         && let Some((_, Some(sess))) = refresh_token::Entity::find()
@@ -268,7 +301,8 @@ async fn find_invite(
     let normalized = normalize_invite_code(code);
     let unknown = || {
         state.throttles.ip.record_failure(&ip_key);
-        AppError::new(ErrorCode::InviteUnknown).detail("no invite has this code; check it on the slip")
+        AppError::new(ErrorCode::InviteUnknown)
+            .detail("no invite has this code; check it on the slip")
     };
     if !is_valid_invite_code(&normalized) {
         return Err(unknown());
@@ -281,20 +315,31 @@ async fn find_invite(
         .ok_or_else(unknown)?;
     let p = p.ok_or_else(unknown)?;
     if inv.revoked_at.is_some() {
-        return Err(AppError::new(ErrorCode::InviteRevoked).detail("the school revoked this code; ask for a new one"));
+        return Err(AppError::new(ErrorCode::InviteRevoked)
+            .detail("the school revoked this code; ask for a new one"));
     }
     if inv.used_at.is_some() {
-        return Err(AppError::new(ErrorCode::InviteUsed).detail("this code was already used to register"));
+        return Err(
+            AppError::new(ErrorCode::InviteUsed).detail("this code was already used to register")
+        );
     }
     if inv.expires_at <= Utc::now() {
-        return Err(AppError::new(ErrorCode::InviteExpired).detail("this code has expired; ask the school for a new one"));
+        return Err(AppError::new(ErrorCode::InviteExpired)
+            .detail("this code has expired; ask the school for a new one"));
     }
-    let s = school::Entity::find_by_id(inv.school_id).one(db).await?.ok_or_else(unknown)?;
+    let s = school::Entity::find_by_id(inv.school_id)
+        .one(db)
+        .await?
+        .ok_or_else(unknown)?;
     Ok((inv, s, p))
 }
 
 /// What a code will give: school, role, masked person name, expiry. Errors as [`find_invite`].
-pub async fn preview_invite(state: &AppState, code: &str, client: &ClientInfo) -> AppResult<InvitePreview> {
+pub async fn preview_invite(
+    state: &AppState,
+    code: &str,
+    client: &ClientInfo,
+) -> AppResult<InvitePreview> {
     let (inv, s, p) = find_invite(state, &state.db, code, client).await?;
     Ok(InvitePreview {
         school_name: s.name,
@@ -310,18 +355,29 @@ pub async fn preview_invite(state: &AppState, code: &str, client: &ClientInfo) -
 /// Errors: 422 `validation_failed` (login rules, e-mail), 422 `password_length` /
 /// `password_too_common`; invite errors as [`find_invite`]; 409 `person_has_account`; 409
 /// `login_taken`.
-pub async fn register(state: &AppState, req: RegisterRequest, client: &ClientInfo) -> AppResult<RegisterResponse> {
+pub async fn register(
+    state: &AppState,
+    req: RegisterRequest,
+    client: &ClientInfo,
+) -> AppResult<RegisterResponse> {
     req.validate()?;
     if let Err(msg) = check_login(&req.login) {
         return Err(AppError::field("login", "format", msg));
     }
     password::check_policy(&req.password, Some(&req.login), "password")?;
     let login_norm = normalize_login(&req.login);
-    let email = req.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_string);
+    let email = req
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string);
     // Check everything cheap first, then hash (slow) outside the transaction.
     let (inv, _, p) = find_invite(state, &state.db, &req.invite_code, client).await?;
     if p.account_id.is_some() {
-        return Err(AppError::new(ErrorCode::PersonHasAccount).detail("this person already has an account"));
+        return Err(
+            AppError::new(ErrorCode::PersonHasAccount).detail("this person already has an account")
+        );
     }
     if account::Entity::find()
         .filter(account::Column::LoginNormalized.eq(&login_norm))
@@ -329,7 +385,9 @@ pub async fn register(state: &AppState, req: RegisterRequest, client: &ClientInf
         .await?
         .is_some()
     {
-        return Err(AppError::new(ErrorCode::LoginTaken).detail("this login is taken; choose another"));
+        return Err(
+            AppError::new(ErrorCode::LoginTaken).detail("this login is taken; choose another")
+        );
     }
     let hash = password::hash(req.password).await?;
     let now = Utc::now();
@@ -348,7 +406,9 @@ pub async fn register(state: &AppState, req: RegisterRequest, client: &ClientInf
         .await?
         .rows_affected;
     if claimed != 1 {
-        return Err(AppError::new(ErrorCode::InviteUsed).detail("this code was already used to register"));
+        return Err(
+            AppError::new(ErrorCode::InviteUsed).detail("this code was already used to register")
+        );
     }
     let inserted = account::ActiveModel {
         id: Set(account_id),
@@ -388,7 +448,9 @@ pub async fn register(state: &AppState, req: RegisterRequest, client: &ClientInf
         .await?
         .rows_affected;
     if linked != 1 {
-        return Err(AppError::new(ErrorCode::PersonHasAccount).detail("this person already has an account"));
+        return Err(
+            AppError::new(ErrorCode::PersonHasAccount).detail("this person already has an account")
+        );
     }
     role_assignment::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -415,5 +477,10 @@ pub async fn register(state: &AppState, req: RegisterRequest, client: &ClientInf
         .write(&txn)
         .await?;
     txn.commit().await?;
-    Ok(RegisterResponse { account_id, login, school_id: inv.school_id, role })
+    Ok(RegisterResponse {
+        account_id,
+        login,
+        school_id: inv.school_id,
+        role,
+    })
 }

@@ -1,9 +1,9 @@
 //! `otmetka serve --demo`: on an empty database, a demo school with one account per role, made
 //! through the same code paths as real use (persons, invites, registration by code).
 
+use otmetka_domain::Role;
 use otmetka_domain::auth::RegisterRequest;
 use otmetka_domain::person::PersonInput;
-use otmetka_domain::Role;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::auth::ClientInfo;
@@ -24,12 +24,36 @@ pub struct DemoAccount {
 
 /// The demo accounts.
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { login: "superadmin", role: None, name: "Суперадминистратор" },
-    DemoAccount { login: "admin", role: Some(Role::Admin), name: "Петрова Мадина Магомедовна" },
-    DemoAccount { login: "principal", role: Some(Role::Principal), name: "Иванов Рамазан Русланович" },
-    DemoAccount { login: "teacher", role: Some(Role::Teacher), name: "Алиева Патимат Андреевна" },
-    DemoAccount { login: "student", role: Some(Role::Student), name: "Михайлов Кирилл Русланович" },
-    DemoAccount { login: "parent", role: Some(Role::Parent), name: "Михайлова Марьям Ахмедовна" },
+    DemoAccount {
+        login: "superadmin",
+        role: None,
+        name: "Суперадминистратор",
+    },
+    DemoAccount {
+        login: "admin",
+        role: Some(Role::Admin),
+        name: "Петрова Мадина Магомедовна",
+    },
+    DemoAccount {
+        login: "principal",
+        role: Some(Role::Principal),
+        name: "Иванов Рамазан Русланович",
+    },
+    DemoAccount {
+        login: "teacher",
+        role: Some(Role::Teacher),
+        name: "Алиева Патимат Андреевна",
+    },
+    DemoAccount {
+        login: "student",
+        role: Some(Role::Student),
+        name: "Михайлов Кирилл Русланович",
+    },
+    DemoAccount {
+        login: "parent",
+        role: Some(Role::Parent),
+        name: "Михайлова Марьям Ахмедовна",
+    },
 ];
 
 /// The demo school's name.
@@ -51,7 +75,10 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         created_at: sea_orm::Set(chrono::Utc::now()),
     };
     let school = sea_orm::ActiveModelTrait::insert(school, db).await?;
-    let client = ClientInfo { ip: Some("demo".into()), user_agent: None };
+    let client = ClientInfo {
+        ip: Some("demo".into()),
+        user_agent: None,
+    };
     for a in DEMO_ACCOUNTS {
         let Some(role) = a.role else { continue };
         let mut parts = a.name.split(' ');
@@ -80,7 +107,8 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
 
 /// The lines printed at start: URL and demo logins.
 pub fn banner(url: &str) -> String {
-    let mut s = format!("\nOtmetka is running at {url}\nDemo accounts (password `{DEMO_PASSWORD}`):\n");
+    let mut s =
+        format!("\nOtmetka is running at {url}\nDemo accounts (password `{DEMO_PASSWORD}`):\n");
     for a in DEMO_ACCOUNTS {
         let role = a.role.map(|r| r.as_str()).unwrap_or("superadmin");
         s.push_str(&format!("  {:<11} {:<11} {}\n", a.login, role, a.name));

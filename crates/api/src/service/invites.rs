@@ -7,9 +7,9 @@ use otmetka_domain::person::full_name;
 use otmetka_domain::rules::format_invite_code;
 use otmetka_domain::{ErrorCode, Role};
 use sea_orm::sea_query::Expr;
-use sea_orm::{TransactionSession, 
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -59,7 +59,9 @@ pub async fn issue(
         .school(school_id)
         .actor(created_by)
         .object("invite", model.id)
-        .new_value(serde_json::json!({ "person_id": p.id, "role": role, "expires_at": model.expires_at }))
+        .new_value(
+            serde_json::json!({ "person_id": p.id, "role": role, "expires_at": model.expires_at }),
+        )
         .write(db)
         .await?;
     Ok(InviteCreated {
@@ -95,7 +97,11 @@ pub async fn create(
             .ok_or_else(|| AppError::not_found("person"))?,
         (None, Some(input)) => crate::service::persons::insert(&txn, school_id, input).await?,
         _ => {
-            return Err(AppError::field("person_id", "one_of", "give either person_id or person, not both"));
+            return Err(AppError::field(
+                "person_id",
+                "one_of",
+                "give either person_id or person, not both",
+            ));
         }
     };
     let created = issue(&txn, school_id, &p, req.role, ttl, Some(actor.account_id)).await?;
@@ -141,7 +147,9 @@ pub async fn list(
     q = match state {
         None => q,
         Some(StateFilter::Revoked) => q.filter(C::RevokedAt.is_not_null()),
-        Some(StateFilter::Used) => q.filter(C::RevokedAt.is_null()).filter(C::UsedAt.is_not_null()),
+        Some(StateFilter::Used) => q
+            .filter(C::RevokedAt.is_null())
+            .filter(C::UsedAt.is_not_null()),
         Some(StateFilter::Expired) => q
             .filter(C::RevokedAt.is_null())
             .filter(C::UsedAt.is_null())
@@ -182,7 +190,12 @@ pub async fn list(
 
 /// Revokes an invite. Admin. Idempotent for revoked invites; 409 `conflict` for a used one (its
 /// account exists: disable the account instead); 404 for another school's invite.
-pub async fn revoke(db: &impl ConnectionTrait, actor: &Actor, school_id: Uuid, id: Uuid) -> AppResult<()> {
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<()> {
     policy::authorize(actor, school_id, Action::ManageInvites)?;
     let m = invite_code::Entity::find_by_id(id)
         .filter(invite_code::Column::SchoolId.eq(school_id))
@@ -198,9 +211,21 @@ pub async fn revoke(db: &impl ConnectionTrait, actor: &Actor, school_id: Uuid, i
     }
     invite_code::Entity::update_many()
         .col_expr(invite_code::Column::RevokedAt, Expr::value(Utc::now()))
-        .col_expr(invite_code::Column::RevokedBy, Expr::value(actor.account_id))
-        .filter(Condition::all().add(invite_code::Column::Id.eq(id)).add(invite_code::Column::RevokedAt.is_null()))
+        .col_expr(
+            invite_code::Column::RevokedBy,
+            Expr::value(actor.account_id),
+        )
+        .filter(
+            Condition::all()
+                .add(invite_code::Column::Id.eq(id))
+                .add(invite_code::Column::RevokedAt.is_null()),
+        )
         .exec(db)
         .await?;
-    Audit::new("invite_revoked").school(school_id).by(actor).object("invite", id).write(db).await
+    Audit::new("invite_revoked")
+        .school(school_id)
+        .by(actor)
+        .object("invite", id)
+        .write(db)
+        .await
 }

@@ -2,12 +2,15 @@
 
 use chrono::{Duration, Utc};
 use otmetka_domain::auth::{
-    ApiTokenCreated, ApiTokenInfo, ChangePasswordRequest, CreateApiTokenRequest, Me, Membership, SessionInfo,
+    ApiTokenCreated, ApiTokenInfo, ChangePasswordRequest, CreateApiTokenRequest, Me, Membership,
+    SessionInfo,
 };
 use otmetka_domain::person::full_name;
 use otmetka_domain::{ApiScope, ErrorCode, Role};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 use validator::Validate;
@@ -52,7 +55,8 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
                 school_name: s.name,
                 roles,
                 person_id: p.map(|p| p.id),
-                person_name: p.map(|p| full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())),
+                person_name: p
+                    .map(|p| full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())),
             },
         );
     }
@@ -100,13 +104,23 @@ pub async fn revoke_one(state: &AppState, actor: &Actor, session_id: Uuid) -> Ap
         .await?
         .ok_or_else(|| AppError::not_found("session"))?;
     revoke_session(&state.db, s.id, "revoked_by_user").await?;
-    Audit::new("session_revoked").by(actor).object("session", s.id).write(&state.db).await
+    Audit::new("session_revoked")
+        .by(actor)
+        .object("session", s.id)
+        .write(&state.db)
+        .await
 }
 
 /// Ends every session of the account but the current one. Returns how many ended.
 pub async fn revoke_others(state: &AppState, actor: &Actor) -> AppResult<u64> {
     let current = actor.require_session()?;
-    let n = revoke_account_sessions(&state.db, actor.account_id, Some(current), "revoked_by_user").await?;
+    let n = revoke_account_sessions(
+        &state.db,
+        actor.account_id,
+        Some(current),
+        "revoked_by_user",
+    )
+    .await?;
     if n > 0 {
         Audit::new("sessions_revoked")
             .by(actor)
@@ -120,7 +134,11 @@ pub async fn revoke_others(state: &AppState, actor: &Actor) -> AppResult<u64> {
 
 /// Changes the password and ends every other session.
 /// Errors: 403 `current_password_wrong`; 422 `password_length` / `password_too_common`.
-pub async fn change_password(state: &AppState, actor: &Actor, req: ChangePasswordRequest) -> AppResult<()> {
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    req: ChangePasswordRequest,
+) -> AppResult<()> {
     let current = actor.require_session()?;
     req.validate()?;
     let acc = account::Entity::find_by_id(actor.account_id)
@@ -128,7 +146,9 @@ pub async fn change_password(state: &AppState, actor: &Actor, req: ChangePasswor
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::SessionRevoked))?;
     if !password::verify(req.current_password, Some(acc.password_hash.clone())).await? {
-        return Err(AppError::new(ErrorCode::CurrentPasswordWrong).detail("the current password is wrong"));
+        return Err(
+            AppError::new(ErrorCode::CurrentPasswordWrong).detail("the current password is wrong")
+        );
     }
     password::check_policy(&req.new_password, Some(&acc.login), "new_password")?;
     let hash = password::hash(req.new_password).await?;
@@ -163,12 +183,20 @@ fn token_info(t: api_token::Model) -> ApiTokenInfo {
 }
 
 /// Creates an API token; the secret is in the answer only. Needs an interactive session.
-pub async fn create_api_token(state: &AppState, actor: &Actor, req: CreateApiTokenRequest) -> AppResult<ApiTokenCreated> {
+pub async fn create_api_token(
+    state: &AppState,
+    actor: &Actor,
+    req: CreateApiTokenRequest,
+) -> AppResult<ApiTokenCreated> {
     actor.require_session()?;
     req.validate()?;
     let name = req.name.trim().to_string();
     if name.is_empty() || name.chars().any(char::is_control) {
-        return Err(AppError::field("name", "format", "name must be printable text"));
+        return Err(AppError::field(
+            "name",
+            "format",
+            "name must be printable text",
+        ));
     }
     let mut scopes = req.scopes.clone();
     scopes.sort();
@@ -181,7 +209,11 @@ pub async fn create_api_token(state: &AppState, actor: &Actor, req: CreateApiTok
         name: Set(name),
         token_hash: Set(hash_token(&token)),
         prefix: Set(token.chars().take(8).collect()),
-        scopes: Set(scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")),
+        scopes: Set(scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(",")),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(req.expires_in_days.unwrap_or(90) as i64)),
         last_used_at: Set(None),
@@ -195,7 +227,10 @@ pub async fn create_api_token(state: &AppState, actor: &Actor, req: CreateApiTok
         .new_value(serde_json::json!({ "name": model.name, "scopes": scopes }))
         .write(&state.db)
         .await?;
-    Ok(ApiTokenCreated { info: token_info(model), token })
+    Ok(ApiTokenCreated {
+        info: token_info(model),
+        token,
+    })
 }
 
 /// The account's API tokens that are not revoked, newest first (expired ones included, so the
@@ -226,5 +261,9 @@ pub async fn revoke_api_token(state: &AppState, actor: &Actor, id: Uuid) -> AppR
     if n == 0 {
         return Err(AppError::not_found("API token"));
     }
-    Audit::new("api_token_revoked").by(actor).object("api_token", id).write(&state.db).await
+    Audit::new("api_token_revoked")
+        .by(actor)
+        .object("api_token", id)
+        .write(&state.db)
+        .await
 }

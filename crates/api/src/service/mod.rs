@@ -32,7 +32,9 @@ impl PageParams {
     pub fn resolve(&self) -> AppResult<(u64, u64)> {
         let limit = self.limit.unwrap_or(50);
         if !(1..=500).contains(&limit) {
-            return Err(AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 500"));
+            return Err(
+                AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 500")
+            );
         }
         Ok((limit, self.offset.unwrap_or(0)))
     }

@@ -3,8 +3,8 @@
 use chrono::Utc;
 use otmetka_domain::person::{Person, PersonInput};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -35,7 +35,11 @@ fn clean(s: &str) -> String {
 
 /// Validates and inserts a person (no permission check: callers do it).
 /// Errors: 422 `validation_failed`; 409 `conflict` when `external_id` is taken in the school.
-pub async fn insert(db: &impl ConnectionTrait, school_id: Uuid, input: &PersonInput) -> AppResult<person::Model> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    input: &PersonInput,
+) -> AppResult<person::Model> {
     input.validate()?;
     let last = clean(&input.last_name);
     let first = clean(&input.first_name);
@@ -52,8 +56,17 @@ pub async fn insert(db: &impl ConnectionTrait, school_id: Uuid, input: &PersonIn
     if !errors.is_empty() {
         return Err(AppError::fields(errors));
     }
-    let middle = input.middle_name.as_deref().map(clean).filter(|m| !m.is_empty());
-    let external_id = input.external_id.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_string);
+    let middle = input
+        .middle_name
+        .as_deref()
+        .map(clean)
+        .filter(|m| !m.is_empty());
+    let external_id = input
+        .external_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string);
     if let Some(ext) = &external_id
         && person::Entity::find()
             .filter(person::Column::SchoolId.eq(school_id))
@@ -62,7 +75,8 @@ pub async fn insert(db: &impl ConnectionTrait, school_id: Uuid, input: &PersonIn
             .await?
             .is_some()
     {
-        return Err(AppError::new(ErrorCode::Conflict).detail(format!("external_id {ext} is taken in this school")));
+        return Err(AppError::new(ErrorCode::Conflict)
+            .detail(format!("external_id {ext} is taken in this school")));
     }
     let now = Utc::now();
     Ok(person::ActiveModel {
@@ -81,7 +95,12 @@ pub async fn insert(db: &impl ConnectionTrait, school_id: Uuid, input: &PersonIn
 }
 
 /// Creates a person. Admin.
-pub async fn create(db: &impl ConnectionTrait, actor: &Actor, school_id: Uuid, input: PersonInput) -> AppResult<Person> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    input: PersonInput,
+) -> AppResult<Person> {
     policy::authorize(actor, school_id, Action::ManagePersons)?;
     let p = insert(db, school_id, &input).await?;
     crate::service::audit::Audit::new("person_created")
@@ -132,7 +151,12 @@ pub async fn list(
 }
 
 /// One person of the school. Admin and principal, and the person themself.
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, school_id: Uuid, id: Uuid) -> AppResult<Person> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<Person> {
     let p = person::Entity::find_by_id(id)
         .filter(person::Column::SchoolId.eq(school_id))
         .one(db)

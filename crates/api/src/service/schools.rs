@@ -1,10 +1,11 @@
 //! Schools: created by a superadmin together with the first admin's invite.
 
 use chrono::Utc;
-use otmetka_domain::school::{CreateSchoolRequest, School, SchoolCreated};
 use otmetka_domain::Role;
-use sea_orm::{TransactionSession, 
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+use otmetka_domain::school::{CreateSchoolRequest, School, SchoolCreated};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -19,14 +20,23 @@ use crate::service::audit::Audit;
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Moscow";
 
 fn to_dto(s: school::Model) -> School {
-    School { id: s.id, name: s.name, time_zone: s.time_zone, created_at: s.created_at }
+    School {
+        id: s.id,
+        name: s.name,
+        time_zone: s.time_zone,
+        created_at: s.created_at,
+    }
 }
 
 /// Checks an IANA time zone name. Errors: 422 on `time_zone`.
 pub fn check_time_zone(tz: &str) -> AppResult<()> {
-    tz.parse::<chrono_tz::Tz>()
-        .map(|_| ())
-        .map_err(|_| AppError::field("time_zone", "format", format!("`{tz}` is not an IANA time zone like Europe/Moscow")))
+    tz.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {
+        AppError::field(
+            "time_zone",
+            "format",
+            format!("`{tz}` is not an IANA time zone like Europe/Moscow"),
+        )
+    })
 }
 
 /// Creates a school with its first admin person and that person's invite. Superadmin only.
@@ -41,9 +51,16 @@ pub async fn create(
     req.validate()?;
     let name = req.name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
-        return Err(AppError::field("name", "required", "name must not be blank"));
+        return Err(AppError::field(
+            "name",
+            "required",
+            "name must not be blank",
+        ));
     }
-    let tz = req.time_zone.clone().unwrap_or_else(|| DEFAULT_TIME_ZONE.to_string());
+    let tz = req
+        .time_zone
+        .clone()
+        .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_string());
     check_time_zone(&tz)?;
     let txn = db.begin().await?;
     let s = school::ActiveModel {
@@ -63,10 +80,20 @@ pub async fn create(
         .write(&txn)
         .await?;
     let p = crate::service::persons::insert(&txn, s.id, &req.first_admin).await?;
-    let invite =
-        crate::service::invites::issue(&txn, s.id, &p, Role::Admin, invite_ttl_days, Some(actor.account_id)).await?;
+    let invite = crate::service::invites::issue(
+        &txn,
+        s.id,
+        &p,
+        Role::Admin,
+        invite_ttl_days,
+        Some(actor.account_id),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(SchoolCreated { school: to_dto(s), admin_invite: invite })
+    Ok(SchoolCreated {
+        school: to_dto(s),
+        admin_invite: invite,
+    })
 }
 
 /// The schools the actor belongs to (all of them for a superadmin), by name.
@@ -76,7 +103,12 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<Vec<Sch
         let ids: Vec<Uuid> = actor.roles.iter().map(|(s, _)| *s).collect();
         q = q.filter(school::Column::Id.is_in(ids));
     }
-    Ok(q.order_by_asc(school::Column::Name).all(db).await?.into_iter().map(to_dto).collect())
+    Ok(q.order_by_asc(school::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_dto)
+        .collect())
 }
 
 /// One school. Any member, or a superadmin; 404 for others.

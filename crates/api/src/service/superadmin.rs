@@ -1,8 +1,8 @@
 //! Deployment-level accounts: `otmetka create-superadmin`.
 
 use chrono::Utc;
-use otmetka_domain::rules::{check_login, normalize_login};
 use otmetka_domain::ErrorCode;
+use otmetka_domain::rules::{check_login, normalize_login};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -21,7 +21,12 @@ pub async fn create(db: &impl ConnectionTrait, login: &str, pass: &str) -> AppRe
 
 /// Inserts an account without the common-password check (demo accounts with printed, known
 /// passwords). Errors: 409 `login_taken`.
-pub async fn create_unchecked(db: &impl ConnectionTrait, login: &str, pass: &str, superadmin: bool) -> AppResult<Uuid> {
+pub async fn create_unchecked(
+    db: &impl ConnectionTrait,
+    login: &str,
+    pass: &str,
+    superadmin: bool,
+) -> AppResult<Uuid> {
     let norm = normalize_login(login);
     if account::Entity::find()
         .filter(account::Column::LoginNormalized.eq(&norm))
@@ -49,7 +54,10 @@ pub async fn create_unchecked(db: &impl ConnectionTrait, login: &str, pass: &str
     .insert(db)
     .await?;
     if superadmin {
-        Audit::new("superadmin_created").object("account", id).write(db).await?;
+        Audit::new("superadmin_created")
+            .object("account", id)
+            .write(db)
+            .await?;
     }
     Ok(id)
 }

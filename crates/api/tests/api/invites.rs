@@ -1,0 +1,1 @@
+//! Invite codes (filled in next).

@@ -1,0 +1,12 @@
+//! Integration tests: one binary (fast linking), the real server on port 0, a fresh database per
+//! test. Every test that touches the database runs twice, on SQLite and on PostgreSQL
+//! (`TEST_DATABASE_URL`, an admin connection that may create databases; `just test` sets it).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod invites;
+mod matrix;
+mod openapi;

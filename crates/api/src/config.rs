@@ -274,6 +274,8 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
+// figment's Jail API returns its own large error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

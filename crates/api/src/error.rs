@@ -8,8 +8,14 @@ use actix_web::{HttpResponse, ResponseError};
 use otmetka_domain::{ErrorCode, FieldError, Problem};
 
 /// An error answer: status, code, and optional detail, field errors, current value, and headers.
+/// Boxed, so that `Result<T, AppError>` stays one pointer wide on the happy path; fields are
+/// reached through `Deref` (`err.code`).
 #[derive(Debug, Clone)]
-pub struct AppError {
+pub struct AppError(Box<ErrorBody>);
+
+/// The fields of an [`AppError`].
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
     pub status: StatusCode,
     pub code: ErrorCode,
     pub detail: Option<String>,
@@ -24,10 +30,23 @@ pub struct AppError {
 /// Shorthand for handler and service results.
 pub type AppResult<T> = Result<T, AppError>;
 
+impl std::ops::Deref for AppError {
+    type Target = ErrorBody;
+    fn deref(&self) -> &ErrorBody {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for AppError {
+    fn deref_mut(&mut self) -> &mut ErrorBody {
+        &mut self.0
+    }
+}
+
 impl AppError {
     /// An error with a code and its usual status.
     pub fn new(code: ErrorCode) -> Self {
-        AppError {
+        AppError(Box::new(ErrorBody {
             status: status_of(code),
             code,
             detail: None,
@@ -35,7 +54,7 @@ impl AppError {
             current: None,
             retry_after: None,
             allow: None,
-        }
+        }))
     }
 
     /// Adds a human-readable detail.

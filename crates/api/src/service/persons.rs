@@ -129,7 +129,7 @@ pub async fn list(
     policy::authorize(actor, school_id, Action::ReadPersons)?;
     let mut query = person::Entity::find().filter(person::Column::SchoolId.eq(school_id));
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        let like = format!("%{}%", q.replace('%', "").replace('_', ""));
+        let like = format!("%{}%", q.replace(['%', '_'], ""));
         query = query.filter(
             Condition::any()
                 .add(person::Column::LastName.like(&like))

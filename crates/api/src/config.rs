@@ -44,6 +44,10 @@ pub struct Settings {
     pub login_failures_per_account: u32,
     /// Failed logins (and failed invite-code look-ups) per client IP per minute before 429. Default 20.
     pub login_failures_per_ip: u32,
+    /// Requests per second per client IP to `/api/v1/auth/*` after the burst is spent. Default 5.
+    pub auth_rate_per_second: u32,
+    /// Requests per client IP to `/api/v1/auth/*` allowed in a burst. Default 30.
+    pub auth_rate_burst: u32,
     /// Largest accepted request body in bytes. Default 1 MiB.
     pub max_body_bytes: usize,
     /// Origins allowed to call the API from a browser (CORS), e.g. `https://portal.example`. Default none.
@@ -72,6 +76,8 @@ impl Default for Settings {
             cookie_secure: false,
             login_failures_per_account: 5,
             login_failures_per_ip: 20,
+            auth_rate_per_second: 5,
+            auth_rate_burst: 30,
             max_body_bytes: 1024 * 1024,
             cors_origins: Vec::new(),
             trust_forwarded_for: false,
@@ -183,6 +189,9 @@ impl Settings {
                 "login_failures_per_account",
                 "limits must be at least 1".into(),
             );
+        }
+        if self.auth_rate_per_second == 0 || self.auth_rate_burst == 0 {
+            return bad("auth_rate_per_second", "rates must be at least 1".into());
         }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes", "must be at least 1024".into());

@@ -94,12 +94,13 @@ impl Application {
     }
 }
 
-/// Request volume on `/api/v1/auth` per client IP: bursts of 30, then 5 per second. Protects
-/// the password hasher from floods; failed logins are limited separately (see `auth::throttle`).
-fn auth_governor() -> anyhow::Result<AuthGovernor> {
+/// Request volume on `/api/v1/auth` per client IP (`auth_rate_burst`, then
+/// `auth_rate_per_second`). Protects the password hasher from floods; failed logins are limited
+/// separately (see `auth::throttle`).
+fn auth_governor(settings: &Settings) -> anyhow::Result<AuthGovernor> {
     GovernorConfigBuilder::default()
-        .requests_per_second(5)
-        .burst_size(30)
+        .requests_per_second(settings.auth_rate_per_second as u64)
+        .burst_size(settings.auth_rate_burst)
         .finish()
         .ok_or_else(|| anyhow::anyhow!("invalid rate-limit configuration"))
 }
@@ -129,7 +130,8 @@ fn api_scope(
 
 /// The OpenAPI document of the running server (no state needed).
 pub fn api_spec() -> utoipa::openapi::OpenApi {
-    let governor = auth_governor().unwrap_or_else(|_| GovernorConfig::default());
+    let governor =
+        auth_governor(&Settings::default()).unwrap_or_else(|_| GovernorConfig::default());
     let (_, spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -332,7 +334,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let spec = api_spec();
     let known = KnownPaths::from_spec(&spec);
     let spec_json = SpecJson(Arc::new(spec.to_json()?));
-    let governor = auth_governor()?;
+    let governor = auth_governor(&state.settings)?;
     let max_body = state.settings.max_body_bytes;
     let static_dir = state.settings.static_dir.clone();
     let cors_origins = state.settings.cors_origins.clone();

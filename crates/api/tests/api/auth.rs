@@ -21,6 +21,29 @@ both_dbs!(
     audit_records_sign_ins_registration_invites_and_role_changes,
 );
 
+#[tokio::test]
+async fn auth_request_flood_from_one_ip_gets_problem_429_with_retry_after() {
+    let app = spawn_with(Db::Sqlite, |s| {
+        s.auth_rate_burst = 3;
+        s.auth_rate_per_second = 1;
+    })
+    .await;
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(app.get("/auth/invites/AAAA-BBBB-CCCC", None).await);
+    }
+    let res = last.unwrap();
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=5).contains(&wait), "{wait}");
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+    // Other paths are not limited.
+    assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
+}
+
 async fn superadmin_creates_school_admin_registers_and_sees_membership(app: TestApp) {
     let root = app.superadmin().await;
     let (school, code) = app.create_school(&root, "МБОУ «СОШ № 7»").await;

@@ -112,6 +112,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         data_dir: dir.to_path_buf(),
         static_dir: dir.join("no-spa"),
         log: "warn".into(),
+        // Tests sign in many actors from one IP; the rate limit has its own test.
+        auth_rate_burst: 10_000,
         ..Settings::default()
     }
 }

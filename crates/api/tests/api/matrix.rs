@@ -1,1 +1,760 @@
-//! Authorization matrix (filled in next).
+//! The authorization matrix (DESIGN §3): every `/api/v1` endpoint × every kind of actor → the
+//! expected status, run against the real server on SQLite and PostgreSQL.
+//!
+//! [`table`] is the matrix: one line per endpoint, one status per actor in [`ACTORS`] order.
+//! Every later issue adds its rows there. `every_served_endpoint_has_a_row_in_the_matrix` fails
+//! when the served OpenAPI document lists an endpoint that has no row, so none is forgotten.
+//!
+//! The rules the statuses follow (`auth::policy`): no token → 401; an account with no role in
+//! the school → 404 (it may not even learn the school's objects exist); a member without the
+//! needed role → 403; admin and superadmin → 2xx. A person may read their own person record.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use otmetka_domain::Role;
+use reqwest::Method as M;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::both_dbs;
+use crate::helpers::*;
+
+both_dbs!(
+    every_endpoint_answers_every_actor_as_the_matrix_says,
+    other_school_admin_gets_404_for_every_id_of_school_a,
+);
+
+/// The actors, in the order of the status columns of [`table`].
+const ACTORS: [&str; 11] = [
+    "anonymous",
+    "superadmin",
+    "admin",
+    "other_school_admin",
+    "principal",
+    "teacher",
+    "other_teacher",
+    "student",
+    "other_student",
+    "parent",
+    "other_parent",
+];
+const ANONYMOUS: usize = 0;
+const OTHER_SCHOOL_ADMIN: usize = 3;
+const TEACHER: usize = 5;
+const STUDENT: usize = 7;
+
+/// The actors' logins (all with [`PASSWORD`]); the anonymous has none. `admin.b` is the admin of
+/// school B; everybody else belongs to school A.
+const LOGINS: [&str; 11] = [
+    "",
+    "root",
+    "admin.a",
+    "admin.b",
+    "principal",
+    "teacher",
+    "teacher.2",
+    "student",
+    "student.2",
+    "parent",
+    "parent.2",
+];
+/// A teacher of school A whom every actor signs in as in the `/auth/*` rows (those endpoints do
+/// not look at the caller's bearer token).
+const LOGINEE: &str = "loginee";
+/// The `/me/password` row changes every password to this and back.
+const NEW_PASSWORD: &str = "Другой-пароль-на-время-9";
+
+// Request bodies. `{name}` placeholders are filled per request (see `World::run`).
+const LOGIN: &str = r#"{"login":"loginee","password":"{password}"}"#;
+const REGISTER: &str =
+    r#"{"invite_code":"{fresh_code}","login":"reg.{n}","password":"{password}"}"#;
+const CHANGE_PASSWORD: &str =
+    r#"{"current_password":"{password}","new_password":"{new_password}"}"#;
+const API_TOKEN: &str = r#"{"name":"скрипт {n}","scopes":["read"]}"#;
+const SCHOOL: &str =
+    r#"{"name":"Школа {n}","first_admin":{"last_name":"Орлова","first_name":"Анна"}}"#;
+const INVITE: &str = r#"{"person":{"last_name":"Новиков","first_name":"Олег"},"role":"teacher"}"#;
+const PERSON: &str = r#"{"last_name":"Смирнова","first_name":"Ольга"}"#;
+const ROLES: &str = r#"{"roles":["student","parent"]}"#;
+
+/// What a row needs prepared for each actor before its request, so that writes never break
+/// later rows (nobody revokes, disables or signs out an object another row relies on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fix {
+    /// Nothing: the world's objects.
+    Plain,
+    /// The request carries a fresh token of the actor (a new session), which it may end.
+    FreshToken,
+    /// `{session}`: a second session of the actor, signed in just before.
+    OtherSession,
+    /// `{api_token}`: an API token the actor creates just before.
+    OwnApiToken,
+    /// `{fresh_invite}`: a new active invite of school A.
+    FreshInvite,
+    /// `{fresh_code}`: the code of a new active invite of school A.
+    FreshCode,
+    /// `{fresh_account}`: a newly registered teacher account of school A.
+    FreshAccount,
+    /// The refresh cookie of a new sign-in of the loginee.
+    RefreshCookie,
+    /// After a 204, the password is changed back so that later rows still sign in.
+    PasswordRoundTrip,
+}
+
+/// One endpoint: method, path template under `/api/v1`, JSON body template (`""`: none), the
+/// fixture, and the expected status for each actor in [`ACTORS`] order.
+struct Row {
+    method: M,
+    path: &'static str,
+    body: &'static str,
+    fix: Fix,
+    expect: [u16; 11],
+}
+
+fn row(method: M, path: &'static str, body: &'static str, fix: Fix, expect: [u16; 11]) -> Row {
+    Row {
+        method,
+        path,
+        body,
+        fix,
+        expect,
+    }
+}
+
+/// The matrix. Path placeholders: `{A}` school A, `{B}` school B, `{person}` a person of A with
+/// no account, `{own_person}` the student's own person record, `{code}` an active invite code of
+/// A, plus the fixtures' (see [`Fix`]).
+#[rustfmt::skip]
+fn table() -> Vec<Row> {
+    use Fix::*;
+    vec![
+        //  method     path                                        body             fixture            anon root adm  oadm prn  tch  otch stu  ostu par  opar
+        row(M::GET,    "/health",                                  "",              Plain,             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::GET,    "/ready",                                   "",              Plain,             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::GET,    "/openapi.json",                            "",              Plain,             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/auth/login",                              LOGIN,           Plain,             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/auth/refresh",                            "",              RefreshCookie,     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/auth/logout",                             "",              FreshToken,        [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+        row(M::POST,   "/auth/register",                           REGISTER,        FreshCode,         [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+        row(M::GET,    "/auth/invites/{code}",                     "",              Plain,             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::GET,    "/me",                                      "",              Plain,             [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/me/password",                             CHANGE_PASSWORD, PasswordRoundTrip, [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+        row(M::GET,    "/me/sessions",                             "",              Plain,             [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::DELETE, "/me/sessions",                             "",              Plain,             [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+        row(M::DELETE, "/me/sessions/{session}",                   "",              OtherSession,      [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+        row(M::GET,    "/me/api-tokens",                           "",              Plain,             [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/me/api-tokens",                           API_TOKEN,       Plain,             [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+        row(M::DELETE, "/me/api-tokens/{api_token}",               "",              OwnApiToken,       [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+        row(M::POST,   "/schools",                                 SCHOOL,          Plain,             [401, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools",                                 "",              Plain,             [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::GET,    "/schools/{A}",                             "",              Plain,             [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::GET,    "/schools/{B}",                             "",              Plain,             [401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404]),
+        row(M::POST,   "/schools/{A}/invites",                     INVITE,          Plain,             [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/invites",                     "",              Plain,             [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/invites/{fresh_invite}",      "",              FreshInvite,       [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/persons",                     PERSON,          Plain,             [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/persons",                     "",              Plain,             [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/persons/{person}",            "",              Plain,             [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/persons/{own_person}",        "",              Plain,             [401, 200, 200, 404, 200, 403, 403, 200, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/accounts",                    "",              Plain,             [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::PATCH,  "/schools/{A}/accounts/{fresh_account}",    ROLES,           FreshAccount,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/audit",                       "",              Plain,             [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/audit",                                   "",              Plain,             [401, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+    ]
+}
+
+/// The problem `code` an error status of the matrix must carry.
+fn code_of(status: u16) -> Option<&'static str> {
+    match status {
+        401 => Some("authentication_required"),
+        403 => Some("forbidden"),
+        404 => Some("not_found"),
+        405 => Some("method_not_allowed"),
+        _ => None,
+    }
+}
+
+/// An answer, reduced to what the matrix compares and reports.
+#[derive(Debug, Clone, PartialEq)]
+struct Answer {
+    status: u16,
+    code: Option<String>,
+    body: String,
+}
+
+/// The world every row runs against: two schools, the actors and a few objects of school A.
+struct World {
+    api: String,
+    /// No cookie jar: the refresh cookie is sent only where a row says so.
+    http: reqwest::Client,
+    tokens: Vec<Option<String>>,
+    school_a: Uuid,
+    school_b: Uuid,
+    /// A person of A without an account.
+    person: Uuid,
+    /// The student's own person record.
+    own_person: Uuid,
+    /// An active invite of A (its code is previewed, so nobody uses or revokes it).
+    invite: Uuid,
+    invite_code: String,
+    /// The teacher's account.
+    account: Uuid,
+    counter: AtomicUsize,
+}
+
+impl World {
+    async fn build(app: &TestApp) -> World {
+        otmetka_api::service::superadmin::create(&app.state.db, LOGINS[1], PASSWORD)
+            .await
+            .unwrap();
+        let root = login_with(&new_client(), app, LOGINS[1], PASSWORD).await;
+        let (a, admin) = app.school_with_admin(&root, "Школа А", LOGINS[2]).await;
+        let (b, admin_b) = app.school_with_admin(&root, "Школа Б", LOGINS[3]).await;
+        let mut tokens = vec![None, Some(root), Some(admin.clone()), Some(admin_b)];
+        let roles = [
+            Role::Principal,
+            Role::Teacher,
+            Role::Teacher,
+            Role::Student,
+            Role::Student,
+            Role::Parent,
+            Role::Parent,
+        ];
+        for (i, role) in roles.into_iter().enumerate() {
+            tokens.push(Some(app.member(&admin, a, role, LOGINS[4 + i]).await));
+        }
+        app.member(&admin, a, Role::Teacher, LOGINEE).await;
+        let mut w = World {
+            api: app.url(""),
+            http: reqwest::Client::new(),
+            tokens,
+            school_a: a,
+            school_b: b,
+            person: Uuid::nil(),
+            own_person: Uuid::nil(),
+            invite: Uuid::nil(),
+            invite_code: String::new(),
+            account: Uuid::nil(),
+            counter: AtomicUsize::new(0),
+        };
+        let created = w
+            .send(
+                M::POST,
+                &format!("/schools/{a}/persons"),
+                Some(&admin),
+                Some(PERSON),
+                None,
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        w.person = id_in(&created.body, "id");
+        (w.invite, w.invite_code) = w.new_invite().await;
+        let me = |i: usize| {
+            let w = &w;
+            async move {
+                let me = w.send(M::GET, "/me", w.token(i), None, None).await;
+                serde_json::from_str::<Value>(&me.body).unwrap()
+            }
+        };
+        let teacher = me(TEACHER).await;
+        let student = me(STUDENT).await;
+        w.account = teacher["account_id"].as_str().unwrap().parse().unwrap();
+        w.own_person = student["memberships"][0]["person_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        w
+    }
+
+    fn token(&self, actor: usize) -> Option<&str> {
+        self.tokens[actor].as_deref()
+    }
+
+    fn admin(&self) -> Option<&str> {
+        self.token(2)
+    }
+
+    /// The values of the placeholders every row may use.
+    fn subs(&self, n: usize) -> Vec<(&'static str, String)> {
+        vec![
+            ("A", self.school_a.to_string()),
+            ("B", self.school_b.to_string()),
+            ("person", self.person.to_string()),
+            ("own_person", self.own_person.to_string()),
+            ("invite", self.invite.to_string()),
+            ("account", self.account.to_string()),
+            ("code", self.invite_code.clone()),
+            ("password", PASSWORD.to_string()),
+            ("new_password", NEW_PASSWORD.to_string()),
+            ("n", n.to_string()),
+        ]
+    }
+
+    /// Sends a request; waits out the per-IP request-rate limiter of `/auth` (the one answering
+    /// 429 with `x-ratelimit-after`), which the matrix does not test and would otherwise trip.
+    async fn request(
+        &self,
+        method: M,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        for _ in 0..200 {
+            let mut r = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.api));
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            if let Some(b) = body {
+                r = r
+                    .header("content-type", "application/json")
+                    .body(b.to_string());
+            }
+            if let Some(c) = cookie {
+                r = r.header("cookie", format!("otmetka_refresh={c}"));
+            }
+            let res = r.send().await.unwrap();
+            if res.status() == 429
+                && let Some(wait) = res.headers().get("x-ratelimit-after")
+            {
+                let secs: u64 = wait.to_str().unwrap_or("1").parse().unwrap_or(1);
+                tokio::time::sleep(Duration::from_millis((secs * 1000).max(250))).await;
+                continue;
+            }
+            return res;
+        }
+        panic!("{method} {path}: still rate-limited after many retries");
+    }
+
+    async fn send(
+        &self,
+        method: M,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        cookie: Option<&str>,
+    ) -> Answer {
+        answer(self.request(method, path, token, body, cookie).await).await
+    }
+
+    /// Signs in; returns the access token and the refresh cookie.
+    async fn sign_in(&self, login: &str) -> (String, String) {
+        let body = json!({"login": login, "password": PASSWORD}).to_string();
+        let res = self
+            .request(M::POST, "/auth/login", None, Some(&body), None)
+            .await;
+        assert_eq!(res.status(), 200, "sign in {login}");
+        let cookie = res
+            .cookies()
+            .find(|c| c.name() == "otmetka_refresh")
+            .unwrap()
+            .value()
+            .to_string();
+        let v: Value = res.json().await.unwrap();
+        (v["access_token"].as_str().unwrap().to_string(), cookie)
+    }
+
+    /// A new session of an actor: (access token, session id).
+    async fn new_session(&self, actor: usize) -> (String, Uuid) {
+        let (token, _) = self.sign_in(LOGINS[actor]).await;
+        let me = self.send(M::GET, "/me", Some(&token), None, None).await;
+        (token, id_in(&me.body, "session_id"))
+    }
+
+    /// A new active invite of school A (teacher role): (id, code).
+    async fn new_invite(&self) -> (Uuid, String) {
+        let path = format!("/schools/{}/invites", self.school_a);
+        let res = self
+            .send(M::POST, &path, self.admin(), Some(INVITE), None)
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        let v: Value = serde_json::from_str(&res.body).unwrap();
+        (
+            v["id"].as_str().unwrap().parse().unwrap(),
+            v["code"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// A newly registered teacher account of school A.
+    async fn new_account(&self, n: usize) -> Uuid {
+        let (_, code) = self.new_invite().await;
+        let body = json!({"invite_code": code, "login": format!("acc.{n}"), "password": PASSWORD})
+            .to_string();
+        let res = self
+            .send(M::POST, "/auth/register", None, Some(&body), None)
+            .await;
+        assert_eq!(res.status, 201, "{}", res.body);
+        id_in(&res.body, "account_id")
+    }
+
+    /// Runs one row as one actor.
+    async fn run(&self, r: &Row, actor: usize) -> Answer {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut subs = self.subs(n);
+        let mut token = self.tokens[actor].clone();
+        let mut cookie = None;
+        let anonymous = actor == ANONYMOUS;
+        match r.fix {
+            Fix::Plain | Fix::PasswordRoundTrip => {}
+            Fix::FreshToken => {
+                if !anonymous {
+                    token = Some(self.new_session(actor).await.0);
+                }
+            }
+            Fix::OtherSession => {
+                let id = if anonymous {
+                    Uuid::now_v7()
+                } else {
+                    self.new_session(actor).await.1
+                };
+                subs.push(("session", id.to_string()));
+            }
+            Fix::OwnApiToken => {
+                let id = if anonymous {
+                    Uuid::now_v7()
+                } else {
+                    let res = self
+                        .send(
+                            M::POST,
+                            "/me/api-tokens",
+                            token.as_deref(),
+                            Some(&fill(API_TOKEN, &subs)),
+                            None,
+                        )
+                        .await;
+                    assert_eq!(res.status, 201, "{}", res.body);
+                    id_in(&res.body, "id")
+                };
+                subs.push(("api_token", id.to_string()));
+            }
+            Fix::FreshInvite => {
+                let (id, _) = self.new_invite().await;
+                subs.push(("fresh_invite", id.to_string()));
+            }
+            Fix::FreshCode => {
+                let (_, code) = self.new_invite().await;
+                subs.push(("fresh_code", code));
+            }
+            Fix::FreshAccount => {
+                let id = self.new_account(n).await;
+                subs.push(("fresh_account", id.to_string()));
+            }
+            Fix::RefreshCookie => cookie = Some(self.sign_in(LOGINEE).await.1),
+        }
+        let path = fill(r.path, &subs);
+        let body = (!r.body.is_empty()).then(|| fill(r.body, &subs));
+        let ans = self
+            .send(
+                r.method.clone(),
+                &path,
+                token.as_deref(),
+                body.as_deref(),
+                cookie.as_deref(),
+            )
+            .await;
+        if r.fix == Fix::PasswordRoundTrip && ans.status == 204 {
+            let back = json!({"current_password": NEW_PASSWORD, "new_password": PASSWORD});
+            let res = self
+                .send(
+                    M::POST,
+                    "/me/password",
+                    token.as_deref(),
+                    Some(&back.to_string()),
+                    None,
+                )
+                .await;
+            assert_eq!(res.status, 204, "password back: {}", res.body);
+        }
+        ans
+    }
+}
+
+async fn answer(res: reqwest::Response) -> Answer {
+    let status = res.status().as_u16();
+    let problem = res
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let body = res.text().await.unwrap_or_default();
+    let code = problem
+        .then(|| serde_json::from_str::<Value>(&body).ok())
+        .flatten()
+        .and_then(|v| v["code"].as_str().map(str::to_string));
+    Answer { status, code, body }
+}
+
+fn id_in(body: &str, field: &str) -> Uuid {
+    let v: Value = serde_json::from_str(body).unwrap();
+    v[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {field} in {body}"))
+        .parse()
+        .unwrap()
+}
+
+/// Replaces every `{name}` of `subs` in a template.
+fn fill(template: &str, subs: &[(&str, String)]) -> String {
+    subs.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+/// A path with every `{parameter}` segment as `{}`: `/schools/{}/persons/{}`.
+fn shape(path: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with('{') { "{}" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every operation of an OpenAPI document as `METHOD /shape` (paths without `/api/v1`).
+fn spec_endpoints(spec: &Value) -> BTreeSet<String> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "patch", "head", "options", "trace",
+    ];
+    let mut out = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        let path = path.strip_prefix("/api/v1").unwrap_or(path);
+        for m in METHODS {
+            if item.get(m).is_some() {
+                out.insert(format!("{} {}", m.to_uppercase(), shape(path)));
+            }
+        }
+    }
+    out
+}
+
+fn table_endpoints(rows: &[Row]) -> BTreeSet<String> {
+    rows.iter()
+        .map(|r| format!("{} {}", r.method, shape(r.path)))
+        .collect()
+}
+
+/// The operations of the document that have no row in the table.
+fn missing_rows(spec: &Value, rows: &[Row]) -> Vec<String> {
+    spec_endpoints(spec)
+        .difference(&table_endpoints(rows))
+        .cloned()
+        .collect()
+}
+
+async fn every_endpoint_answers_every_actor_as_the_matrix_says(app: TestApp) {
+    let w = World::build(&app).await;
+    let mut mismatches = Vec::new();
+    for r in table() {
+        for (actor, name) in ACTORS.iter().enumerate() {
+            let got = w.run(&r, actor).await;
+            let want = r.expect[actor];
+            let want_code = code_of(want);
+            if got.status != want || (want_code.is_some() && got.code.as_deref() != want_code) {
+                mismatches.push(format!(
+                    "{} {} as {name}: expected {want} {}, got {} {}",
+                    r.method,
+                    r.path,
+                    want_code.unwrap_or(""),
+                    got.status,
+                    got.body.chars().take(300).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} cells of the authorization matrix differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    // The world is intact after every row: the actors' own tokens still work.
+    for (actor, name) in ACTORS.iter().enumerate().skip(1) {
+        let me = w.send(M::GET, "/me", w.token(actor), None, None).await;
+        assert_eq!(me.status, 200, "{name}: {}", me.body);
+    }
+}
+
+#[tokio::test]
+async fn every_served_endpoint_has_a_row_in_the_matrix() {
+    let app = spawn(Db::Sqlite).await;
+    let spec: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let missing = missing_rows(&spec, &table());
+    assert!(
+        missing.is_empty(),
+        "endpoints with no row in the authorization matrix (add them to matrix::table): {missing:?}"
+    );
+    let served = spec_endpoints(&spec);
+    let stale: Vec<String> = table_endpoints(&table())
+        .difference(&served)
+        .cloned()
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows for endpoints the server does not serve: {stale:?}"
+    );
+    assert!(served.len() >= 31, "{served:?}");
+}
+
+#[test]
+fn the_coverage_check_names_endpoints_missing_from_the_table() {
+    let spec = json!({"paths": {
+        "/api/v1/health": {"get": {}},
+        "/api/v1/schools/{school_id}": {"get": {}, "delete": {}, "parameters": []},
+        "/api/v1/schools/{school_id}/widgets/{widget_id}": {"get": {}},
+    }});
+    assert_eq!(
+        missing_rows(&spec, &table()),
+        vec![
+            "DELETE /schools/{}".to_string(),
+            "GET /schools/{}/widgets/{}".to_string()
+        ]
+    );
+}
+
+/// Every path that names an object of school A, with the body a write to it carries. The last
+/// ones put A's ids under school B, where the stranger *is* an admin: still 404.
+const IDS_OF_A: [(&str, &str); 13] = [
+    ("/schools/{A}", ""),
+    ("/schools/{A}/invites", INVITE),
+    ("/schools/{A}/invites/{invite}", ""),
+    ("/schools/{A}/persons", PERSON),
+    ("/schools/{A}/persons/{person}", ""),
+    ("/schools/{A}/persons/{own_person}", ""),
+    ("/schools/{A}/accounts", ""),
+    ("/schools/{A}/accounts/{account}", ROLES),
+    ("/schools/{A}/audit", ""),
+    ("/schools/{B}/invites/{invite}", ""),
+    ("/schools/{B}/persons/{person}", ""),
+    ("/schools/{B}/persons/{own_person}", ""),
+    ("/schools/{B}/accounts/{account}", ROLES),
+];
+
+async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
+    let w = World::build(&app).await;
+    let spec: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let routed = spec_endpoints(&spec);
+    let stranger = w.token(OTHER_SCHOOL_ADMIN);
+    let real = w.subs(0);
+    // The same paths with unknown ids: the answers must not tell the two apart.
+    let random: Vec<(&str, String)> = real
+        .iter()
+        .map(|(k, v)| match *k {
+            "A" | "person" | "own_person" | "invite" | "account" => {
+                (*k, Uuid::now_v7().to_string())
+            }
+            _ => (*k, v.clone()),
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    for (path, body) in IDS_OF_A {
+        for method in [M::GET, M::POST, M::PUT, M::PATCH, M::DELETE] {
+            let endpoint = format!("{method} {}", shape(path));
+            let (want, want_code) = if routed.contains(&endpoint) {
+                (404, "not_found")
+            } else {
+                (405, "method_not_allowed")
+            };
+            let body = (!body.is_empty()).then(|| fill(body, &real));
+            let got = w
+                .send(
+                    method.clone(),
+                    &fill(path, &real),
+                    stranger,
+                    body.as_deref(),
+                    None,
+                )
+                .await;
+            if got.status != want || got.code.as_deref() != Some(want_code) {
+                mismatches.push(format!(
+                    "{endpoint} ({path}): expected {want} {want_code}, got {} {}",
+                    got.status, got.body
+                ));
+            }
+            let unknown = w
+                .send(
+                    method.clone(),
+                    &fill(path, &random),
+                    stranger,
+                    body.as_deref(),
+                    None,
+                )
+                .await;
+            if unknown.status != got.status || unknown.body != got.body {
+                mismatches.push(format!(
+                    "{endpoint} ({path}): A's ids answer {} {}, unknown ids {} {}",
+                    got.status, got.body, unknown.status, unknown.body
+                ));
+            }
+        }
+    }
+    // Creating an invite in B for A's person is refused the same way.
+    let body = json!({"person_id": w.person, "role": "teacher"}).to_string();
+    let res = w
+        .send(
+            M::POST,
+            &format!("/schools/{}/invites", w.school_b),
+            stranger,
+            Some(&body),
+            None,
+        )
+        .await;
+    if (res.status, res.code.as_deref()) != (404, Some("not_found")) {
+        mismatches.push(format!(
+            "POST /schools/{{B}}/invites with A's person_id: expected 404 not_found, got {} {}",
+            res.status, res.body
+        ));
+    }
+    assert!(
+        mismatches.is_empty(),
+        "the other school's admin learned something about school A:\n{}",
+        mismatches.join("\n")
+    );
+
+    // Nothing of A changed: the invite is active, the teacher's account keeps its role.
+    let a = w.school_a;
+    let list = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/invites?state=active"),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let invites: Vec<Value> = serde_json::from_str(&list.body).unwrap();
+    assert!(
+        invites.iter().any(|i| i["id"] == w.invite.to_string()),
+        "{}",
+        list.body
+    );
+    let accounts = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/accounts"),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let accounts: Vec<Value> = serde_json::from_str(&accounts.body).unwrap();
+    let teacher = accounts
+        .iter()
+        .find(|x| x["account_id"] == w.account.to_string())
+        .unwrap();
+    assert_eq!(teacher["roles"], json!(["teacher"]));
+    assert_eq!(teacher["is_active"], true);
+    // And B gained no persons or invites of A's.
+    let b_invites = w
+        .send(
+            M::GET,
+            &format!("/schools/{}/invites", w.school_b),
+            stranger,
+            None,
+            None,
+        )
+        .await;
+    let b_invites: Vec<Value> = serde_json::from_str(&b_invites.body).unwrap();
+    assert_eq!(b_invites.len(), 1, "only B's first admin invite");
+}

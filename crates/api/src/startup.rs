@@ -280,7 +280,15 @@ fn problemize<B: MessageBody + 'static>(
         }
     }
     if let Some(r) = retry {
-        new.headers_mut().insert(header::RETRY_AFTER, r);
+        // The rate limiter rounds the wait down; "0" would invite an immediate retry.
+        let secs = r
+            .to_str()
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1);
+        new.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     let res = ServiceResponse::new(req, new)
         .map_into_boxed_body()

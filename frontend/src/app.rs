@@ -91,6 +91,11 @@ fn Header() -> impl IntoView {
         });
     };
     let signed_in = move || auth.phase.get() == Phase::SignedIn;
+    let login = move || {
+        auth.me
+            .with(|me| me.as_ref().map(|me| me.login.clone()))
+            .unwrap_or_default()
+    };
     let nav = move || {
         auth.me
             .with(|me| me.as_ref().map(nav_items))
@@ -121,8 +126,8 @@ fn Header() -> impl IntoView {
                         {nav}
                     </nav>
                     <div class="account">
-                        <span class="whoami" data-testid="whoami">
-                            {move || auth.me.with(|me| me.as_ref().map(|me| me.login.clone()))}
+                        <span class="whoami" data-testid="whoami" title=move || t_string!(i18n, signed_in_as, login = login())>
+                            {login}
                         </span>
                         <button
                             type="button"

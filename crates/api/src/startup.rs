@@ -118,14 +118,30 @@ fn api_scope(
     >,
 > {
     utoipa_actix_web::scope("/api/v1")
+        .wrap(actix_web::middleware::from_fn(reject_nul_in_query))
         .service(crate::openapi::openapi_json)
         .service(
             utoipa_actix_web::scope("/auth")
                 .wrap(Governor::new(&governor))
-                .configure(crate::routes::auth::configure),
+                .configure(crate::routes::auth::configure)
+                .default_service(web::to(api_fallback)),
         )
         .configure(crate::routes::configure)
         .default_service(web::to(api_fallback))
+}
+
+/// Query strings must not carry NUL characters (`%00`): no stored value holds one and
+/// PostgreSQL cannot compare with one. 400 `invalid_query_parameter`.
+async fn reject_nul_in_query(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.query_string().to_ascii_lowercase().contains("%00") {
+        return Err(AppError::new(ErrorCode::InvalidQueryParameter)
+            .detail("query values must not contain NUL characters")
+            .into());
+    }
+    next.call(req).await
 }
 
 /// The OpenAPI document of the running server (no state needed).
@@ -224,7 +240,6 @@ fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> ac
         J::Overflow { .. } | J::OverflowKnownLength { .. } => {
             AppError::new(ErrorCode::PayloadTooLarge).detail("the body is too large")
         }
-        J::Deserialize(de) if de.is_data() => AppError::field("body", "type", de.to_string()),
         J::Deserialize(de) => {
             AppError::new(ErrorCode::MalformedJson).detail(format!("not valid JSON: {de}"))
         }

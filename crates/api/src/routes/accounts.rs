@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
+use crate::json::ApiJson;
 use crate::service::accounts as svc;
 use crate::state::AppState;
 
@@ -45,7 +46,7 @@ async fn update_account(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<UpdateSchoolAccountRequest>,
+    body: ApiJson<UpdateSchoolAccountRequest>,
 ) -> AppResult<web::Json<SchoolAccount>> {
     let (school_id, account_id) = path.into_inner();
     Ok(web::Json(

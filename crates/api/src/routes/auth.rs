@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::ClientInfo;
 use crate::error::AppResult;
+use crate::json::ApiJson;
 use crate::service::auth as svc;
 use crate::state::AppState;
 
@@ -58,7 +59,7 @@ fn issued_response(state: &AppState, issued: svc::Issued) -> HttpResponse {
 async fn login(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<LoginRequest>,
+    body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let issued = svc::login(&state, body.into_inner(), &client).await?;
     Ok(issued_response(&state, issued))
@@ -149,7 +150,7 @@ async fn preview_invite(
 async fn register(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<RegisterRequest>,
+    body: ApiJson<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let created = svc::register(&state, body.into_inner(), &client).await?;
     Ok(HttpResponse::Created().json(created))

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
+use crate::json::ApiJson;
 use crate::routes::list_response;
 use crate::service::PageParams;
 use crate::service::invites::{self as svc, StateFilter};
@@ -30,7 +31,7 @@ async fn create_invite(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: web::Json<CreateInviteRequest>,
+    body: ApiJson<CreateInviteRequest>,
 ) -> AppResult<HttpResponse> {
     let created = svc::create(
         &state.db,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
+use crate::json::ApiJson;
 use crate::service::me as svc;
 use crate::state::AppState;
 
@@ -33,7 +34,7 @@ async fn me(state: web::Data<AppState>, actor: Actor) -> AppResult<web::Json<Me>
 async fn change_password(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<ChangePasswordRequest>,
+    body: ApiJson<ChangePasswordRequest>,
 ) -> AppResult<HttpResponse> {
     svc::change_password(&state, &actor, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -95,7 +96,7 @@ async fn revoke_other_sessions(
 async fn create_api_token(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<CreateApiTokenRequest>,
+    body: ApiJson<CreateApiTokenRequest>,
 ) -> AppResult<HttpResponse> {
     let created = svc::create_api_token(&state, &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
+use crate::json::ApiJson;
 use crate::routes::list_response;
 use crate::service::PageParams;
 use crate::service::persons as svc;
@@ -28,7 +29,7 @@ async fn create_person(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: web::Json<PersonInput>,
+    body: ApiJson<PersonInput>,
 ) -> AppResult<HttpResponse> {
     let p = svc::create(&state.db, &actor, path.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(p))

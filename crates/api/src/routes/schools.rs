@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
+use crate::json::ApiJson;
 use crate::service::schools as svc;
 use crate::state::AppState;
 
@@ -22,7 +23,7 @@ use crate::state::AppState;
 async fn create_school(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<CreateSchoolRequest>,
+    body: ApiJson<CreateSchoolRequest>,
 ) -> AppResult<HttpResponse> {
     let created = svc::create(
         &state.db,

@@ -88,7 +88,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             middle_name: parts.next().map(str::to_string),
             external_id: None,
         };
-        let p = persons::insert(db, school.id, &input).await?;
+        let p = persons::insert(db, school.id, &input, "").await?;
         let inv = invites::issue(db, school.id, &p, role, 30, None).await?;
         auth::register(
             state,

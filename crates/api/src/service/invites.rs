@@ -95,7 +95,9 @@ pub async fn create(
             .one(&txn)
             .await?
             .ok_or_else(|| AppError::not_found("person"))?,
-        (None, Some(input)) => crate::service::persons::insert(&txn, school_id, input).await?,
+        (None, Some(input)) => {
+            crate::service::persons::insert(&txn, school_id, input, "person.").await?
+        }
         _ => {
             return Err(AppError::field(
                 "person_id",

@@ -35,21 +35,43 @@ fn clean(s: &str) -> String {
 
 /// Validates and inserts a person (no permission check: callers do it).
 /// Errors: 422 `validation_failed`; 409 `conflict` when `external_id` is taken in the school.
+/// `field_prefix` names the object in error fields (`person.`, `first_admin.`, or empty).
 pub async fn insert(
     db: &impl ConnectionTrait,
     school_id: Uuid,
     input: &PersonInput,
+    field_prefix: &str,
 ) -> AppResult<person::Model> {
-    input.validate()?;
+    if let Err(e) = input.validate() {
+        let mut err = AppError::from(e);
+        for f in err.errors.iter_mut() {
+            f.field = format!("{field_prefix}{}", f.field);
+        }
+        return Err(err);
+    }
     let last = clean(&input.last_name);
     let first = clean(&input.first_name);
     let mut errors = Vec::new();
     for (field, v) in [("last_name", &last), ("first_name", &first)] {
-        if v.is_empty() || v.chars().any(char::is_control) {
+        if v.is_empty() {
             errors.push(otmetka_domain::FieldError {
-                field: field.into(),
+                field: format!("{field_prefix}{field}"),
                 code: "required".into(),
                 message: "must be a non-empty name".into(),
+            });
+        }
+    }
+    for (field, v) in [
+        ("last_name", Some(input.last_name.as_str())),
+        ("first_name", Some(input.first_name.as_str())),
+        ("middle_name", input.middle_name.as_deref()),
+        ("external_id", input.external_id.as_deref()),
+    ] {
+        if v.is_some_and(|v| v.chars().any(char::is_control)) {
+            errors.push(otmetka_domain::FieldError {
+                field: format!("{field_prefix}{field}"),
+                code: "format".into(),
+                message: "must not contain control characters".into(),
             });
         }
     }
@@ -102,7 +124,7 @@ pub async fn create(
     input: PersonInput,
 ) -> AppResult<Person> {
     policy::authorize(actor, school_id, Action::ManagePersons)?;
-    let p = insert(db, school_id, &input).await?;
+    let p = insert(db, school_id, &input, "").await?;
     crate::service::audit::Audit::new("person_created")
         .school(school_id)
         .by(actor)

@@ -79,7 +79,7 @@ pub async fn create(
         .new_value(serde_json::json!({ "name": s.name, "time_zone": s.time_zone }))
         .write(&txn)
         .await?;
-    let p = crate::service::persons::insert(&txn, s.id, &req.first_admin).await?;
+    let p = crate::service::persons::insert(&txn, s.id, &req.first_admin, "first_admin.").await?;
     let invite = crate::service::invites::issue(
         &txn,
         s.id,

@@ -11,7 +11,6 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use otmetka_domain::Role;
 use reqwest::Method as M;
@@ -293,8 +292,8 @@ impl World {
         ]
     }
 
-    /// Sends a request; waits out the per-IP request-rate limiter of `/auth` (the one answering
-    /// 429 with `x-ratelimit-after`), which the matrix does not test and would otherwise trip.
+    /// Sends a request with an optional bearer token, JSON body and refresh cookie. (The test
+    /// settings lift the `/auth` request-rate limit, which has its own test in `auth.rs`.)
     async fn request(
         &self,
         method: M,
@@ -303,32 +302,19 @@ impl World {
         body: Option<&str>,
         cookie: Option<&str>,
     ) -> reqwest::Response {
-        for _ in 0..200 {
-            let mut r = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.api));
-            if let Some(t) = token {
-                r = r.bearer_auth(t);
-            }
-            if let Some(b) = body {
-                r = r
-                    .header("content-type", "application/json")
-                    .body(b.to_string());
-            }
-            if let Some(c) = cookie {
-                r = r.header("cookie", format!("otmetka_refresh={c}"));
-            }
-            let res = r.send().await.unwrap();
-            if res.status() == 429
-                && let Some(wait) = res.headers().get("x-ratelimit-after")
-            {
-                let secs: u64 = wait.to_str().unwrap_or("1").parse().unwrap_or(1);
-                tokio::time::sleep(Duration::from_millis((secs * 1000).max(250))).await;
-                continue;
-            }
-            return res;
+        let mut r = self.http.request(method, format!("{}{path}", self.api));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
         }
-        panic!("{method} {path}: still rate-limited after many retries");
+        if let Some(b) = body {
+            r = r
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        if let Some(c) = cookie {
+            r = r.header("cookie", format!("otmetka_refresh={c}"));
+        }
+        r.send().await.unwrap()
     }
 
     async fn send(
@@ -552,11 +538,14 @@ async fn every_endpoint_answers_every_actor_as_the_matrix_says(app: TestApp) {
             let want = r.expect[actor];
             let want_code = code_of(want);
             if got.status != want || (want_code.is_some() && got.code.as_deref() != want_code) {
+                let want = match want_code {
+                    Some(code) => format!("{want} {code}"),
+                    None => want.to_string(),
+                };
                 mismatches.push(format!(
-                    "{} {} as {name}: expected {want} {}, got {} {}",
+                    "{} {} as {name}: expected {want}, got {} {}",
                     r.method,
                     r.path,
-                    want_code.unwrap_or(""),
                     got.status,
                     got.body.chars().take(300).collect::<String>()
                 ));
@@ -594,7 +583,6 @@ async fn every_served_endpoint_has_a_row_in_the_matrix() {
         stale.is_empty(),
         "rows for endpoints the server does not serve: {stale:?}"
     );
-    assert!(served.len() >= 31, "{served:?}");
 }
 
 #[test]

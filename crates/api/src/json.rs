@@ -1,0 +1,122 @@
+//! The one JSON body extractor of the API, [`ApiJson`].
+//!
+//! On top of actix's `Json` (content type, size limit, syntax) it requires a JSON *object* (serde
+//! would fill a struct from an array by position) and refuses NUL characters in any string
+//! (PostgreSQL cannot store them and no name, login or code contains one) with a 422 naming the
+//! field. Password fields are exempt: they are hashed, never stored as text, and may hold any
+//! character. Every other failure to match the DTO (unknown field, wrong type, missing field) is
+//! 400 `malformed_json` with serde's explanation.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use otmetka_domain::ErrorCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::AppError;
+
+/// Fields whose strings may hold NUL (hashed, never stored).
+const OPAQUE_FIELDS: &[&str] = &["password", "current_password", "new_password"];
+
+/// A JSON request body of type `T`, checked as described in the module docs.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T> ApiJson<T> {
+    /// The parsed body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// The dotted path of the first string holding a NUL, if any.
+fn find_nul(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
+            "body".into()
+        } else {
+            path.into()
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_nul(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                return Some(if path.is_empty() {
+                    "body".into()
+                } else {
+                    path.into()
+                });
+            }
+            if OPAQUE_FIELDS.contains(&k.as_str()) {
+                return None;
+            }
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            find_nul(v, &p)
+        }),
+        _ => None,
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let fut = web::Json::<Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = fut.await?.into_inner();
+            if !value.is_object() {
+                return Err(AppError::new(ErrorCode::MalformedJson)
+                    .detail("the body must be a JSON object")
+                    .into());
+            }
+            if let Some(field) = find_nul(&value, "") {
+                return Err(
+                    AppError::field(&field, "format", "must not contain NUL characters").into(),
+                );
+            }
+            serde_json::from_value::<T>(value)
+                .map(ApiJson)
+                .map_err(|e| {
+                    AppError::new(ErrorCode::MalformedJson)
+                        .detail(e.to_string())
+                        .into()
+                })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nul_is_found_with_its_path_except_in_password_fields() {
+        assert_eq!(
+            find_nul(&json!({"person": {"last_name": "a\u{0}b"}}), ""),
+            Some("person.last_name".into())
+        );
+        assert_eq!(
+            find_nul(&json!({"scopes": ["read", "x\u{0}"]}), ""),
+            Some("scopes[1]".into())
+        );
+        assert_eq!(
+            find_nul(&json!({"login": "ok", "password": "p\u{0}ss"}), ""),
+            None
+        );
+        assert_eq!(
+            find_nul(&json!({"new_password": "\u{0}", "name": "ok"}), ""),
+            None
+        );
+    }
+}

@@ -899,8 +899,14 @@ async fn nul_bytes_in_names_and_searches_never_reach_the_database(app: TestApp) 
         format!("/schools/{school}/audit?action=%00"),
     ] {
         let res = app.get(&path, Some(&admin)).await;
-        m.check(&format!("GET {path}"), res, StatusCode::BAD_REQUEST, "invalid_query_parameter", None)
-            .await;
+        m.check(
+            &format!("GET {path}"),
+            res,
+            StatusCode::BAD_REQUEST,
+            "invalid_query_parameter",
+            None,
+        )
+        .await;
     }
     let name = |extra: Value| {
         let mut p = json!({"last_name": "Сидоров", "first_name": "Пётр"});

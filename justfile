@@ -20,7 +20,6 @@ frontend: _setup-build
 
 # Build everything and serve Otmetka with demo accounts (extra ARGS go to `otmetka serve`).
 run *ARGS: frontend
-    mkdir -p data
     cargo build --release -p otmetka-api --bin otmetka
     @echo
     @echo "  Otmetka: http://${OTMETKA_BIND:-127.0.0.1:8080}/   (API docs: /api/docs/, stop with Ctrl+C)"
@@ -41,10 +40,14 @@ test: setup && frontend _e2e
     set -euo pipefail
     TEST_DATABASE_URL="$(scripts/pg.sh)"
     export TEST_DATABASE_URL
-    # The server crates, then the SPA's host unit tests: two runs, so that the server is built with
-    # the same features as `cargo build -p otmetka-api` (the e2e test's binary) and is not rebuilt.
-    cargo test --workspace --exclude otmetka-web
-    cargo test -p otmetka-web
+    # The server crates, then the SPA's host unit tests. Two runs: the e2e test reuses the first
+    # run's build of the `otmetka` binary (same command, --no-run), and the SPA's dependencies
+    # would change the server's dependency features.
+    # Both run even when the first fails, so that one CI run shows every failure.
+    status=0
+    cargo test --workspace --exclude otmetka-web --no-fail-fast || status=1
+    cargo test -p otmetka-web --no-fail-fast || status=1
+    exit "$status"
 
 # Browser end-to-end test on SQLite and PostgreSQL (DBS: sqlite, postgres; default both).
 e2e *DBS: setup frontend (_e2e DBS)

@@ -2,7 +2,7 @@
 // Browser end-to-end test of Otmetka: one school admin's first day, in headless Debian Chromium.
 //
 //   node e2e/run.mjs --server target/debug/otmetka --db sqlite|postgres|URL \
-//                    --screenshots target/e2e/sqlite [--static-dir frontend/dist] [--keep]
+//                    --screenshots target/e2e/sqlite [--static-dir frontend/dist] [--keep] [--verbose] [--headed]
 //
 // --db sqlite     a fresh SQLite file in a temporary folder;
 // --db postgres   a fresh database created (and dropped afterwards) through TEST_DATABASE_URL,
@@ -37,6 +37,7 @@ const { values: opts } = parseArgs({
     chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
     keep: { type: 'boolean', default: false },
     headed: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
   },
 });
 if (!opts.server) usage('--server is required');
@@ -167,6 +168,7 @@ function serverEnv(bind, dbUrl) {
     OTMETKA_STATIC_DIR: staticDir,
     OTMETKA_COOKIE_SECURE: 'false',
     OTMETKA_LOG: process.env.E2E_SERVER_LOG || 'info',
+    NO_COLOR: '1',
   };
 }
 
@@ -548,6 +550,10 @@ const watchdog = setTimeout(async () => {
 let failed = false;
 try {
   await scenario();
+  // A panic in the wasm module shows up as a page error even when the flow went on.
+  const pageErrors = consoleLog.filter((l) => l.includes('] pageerror: '));
+  if (pageErrors.length) throw new Error(`the pages reported ${pageErrors.length} uncaught error(s):\n${pageErrors.join('\n')}`);
+  if (opts.verbose) console.log(consoleLog.join('\n'));
   log(`passed; screenshots in ${shotDir}`);
 } catch (err) {
   failed = true;

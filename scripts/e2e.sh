@@ -2,6 +2,9 @@
 # Browser end-to-end test, once on SQLite and once on PostgreSQL.
 # Expects the SPA in frontend/dist (`just frontend`) and the tools from scripts/setup.sh.
 # Builds the debug server binary, then runs e2e/run.mjs for each database.
+# The binary is built by the same cargo command as `just test` runs (with --no-run): a plain
+# `cargo build -p otmetka-api` resolves other dependency features (no dev-dependencies) and would
+# compile much of the tree a second time.
 # Screenshots: target/e2e/sqlite/, target/e2e/postgres/.
 # Usage: scripts/e2e.sh [sqlite|postgres]...   (default: both)
 set -euo pipefail
@@ -14,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -d e2e/node_modules/playwright-core ] || die "e2e/node_modules is missing: run \`just setup\` first"
 
 log "building the server (debug)"
-cargo build -p otmetka-api --bin otmetka
+cargo test --workspace --exclude otmetka-web --no-run
 
 server="$(target_dir)/debug/otmetka"
 dbs=("$@")

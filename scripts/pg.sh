@@ -29,7 +29,7 @@ fi
 read -r version cluster port status _ < <(pg_lsclusters -h | head -n1) || true
 if [ -z "${version:-}" ]; then
     is_root || die "no PostgreSQL cluster; create one with: sudo pg_createcluster --start <version> main"
-    version="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
+    version="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf "%f\n" | sort -V | tail -n1)"
     log "creating cluster ${version}/main"
     pg_createcluster "$version" main
     read -r version cluster port status _ < <(pg_lsclusters -h | head -n1)

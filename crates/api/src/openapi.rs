@@ -29,6 +29,9 @@ use utoipa::{Modify, OpenApi};
         (name = "persons", description = "Person records of a school"),
         (name = "accounts", description = "Accounts and roles in a school"),
         (name = "audit", description = "Audit log"),
+        (name = "structure", description = "Academic years, periods, subjects, classes, subgroups, courses, settings"),
+        (name = "roster", description = "Class lists, enrollments, guardians, invite sheets"),
+        (name = "import", description = "Importing a school's data from CSV or JSON"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -98,6 +98,19 @@ pub struct Membership {
     pub person_id: Option<Uuid>,
     /// `Фамилия Имя Отчество` of the linked person.
     pub person_name: Option<String>,
+    /// For a parent: the linked children in this school.
+    #[serde(default)]
+    pub children: Vec<Child>,
+}
+
+/// A parent's child as shown on the home page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Child {
+    pub person_id: Uuid,
+    pub name: String,
+    /// The class the child is in today, if enrolled.
+    pub class_name: Option<String>,
 }
 
 /// One login session (a refresh-token family): `GET /api/v1/me/sessions`.

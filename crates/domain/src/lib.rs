@@ -11,11 +11,14 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod import;
 pub mod invite;
 pub mod person;
 pub mod role;
+pub mod roster;
 pub mod rules;
 pub mod school;
+pub mod structure;
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use role::{ApiScope, Role};

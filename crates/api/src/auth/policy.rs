@@ -31,6 +31,15 @@ pub enum Action {
     ManageAccounts,
     /// Read the school's audit log: admin, principal.
     ReadAudit,
+    /// Read the school's structure (years, periods, subjects, classes, courses): any member.
+    ReadStructure,
+    /// Change the structure and settings, import data: admin.
+    ManageStructure,
+    /// Read every class list, enrollment history and guardian link: admin, principal. (A class
+    /// teacher reads their own class's list; services check that relation.)
+    ReadRoster,
+    /// Change enrollments and guardian links, issue invite sheets: admin.
+    ManageRoster,
 }
 
 impl Action {
@@ -38,15 +47,19 @@ impl Action {
     fn allowed_roles(self) -> &'static [Role] {
         use Action::*;
         match self {
-            ReadSchool => &[
+            ReadSchool | ReadStructure => &[
                 Role::Admin,
                 Role::Principal,
                 Role::Teacher,
                 Role::Student,
                 Role::Parent,
             ],
-            ReadInvites | ReadPersons | ReadAccounts | ReadAudit => &[Role::Admin, Role::Principal],
-            ManageInvites | ManagePersons | ManageAccounts => &[Role::Admin],
+            ReadInvites | ReadPersons | ReadAccounts | ReadAudit | ReadRoster => {
+                &[Role::Admin, Role::Principal]
+            }
+            ManageInvites | ManagePersons | ManageAccounts | ManageStructure | ManageRoster => {
+                &[Role::Admin]
+            }
         }
     }
 }

@@ -15,6 +15,15 @@ pub struct Model {
     pub account_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// `student`, `staff` or `parent`.
+    pub kind: String,
+    pub birth_date: Option<Date>,
+    /// `M` or `F`.
+    pub sex: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Staff position: `admin`, `principal`, `teacher`.
+    pub position: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

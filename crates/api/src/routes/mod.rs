@@ -8,7 +8,9 @@ pub mod health;
 pub mod invites;
 pub mod me;
 pub mod persons;
+pub mod roster;
 pub mod schools;
+pub mod structure;
 
 use actix_web::HttpResponse;
 use serde::Serialize;
@@ -23,6 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     persons::configure(cfg);
     accounts::configure(cfg);
     audit::configure(cfg);
+    structure::configure(cfg);
+    roster::configure(cfg);
 }
 
 /// A JSON list with `X-Total-Count`.

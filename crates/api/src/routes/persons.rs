@@ -41,6 +41,8 @@ async fn create_person(
 pub struct PersonQuery {
     /// Search in names and external id.
     pub q: Option<String>,
+    /// Only students, staff or parents.
+    pub kind: Option<otmetka_domain::person::PersonKind>,
     /// Items per page, 1–500. Default 50.
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
@@ -74,6 +76,7 @@ async fn list_persons(
         &actor,
         path.into_inner(),
         query.q.as_deref(),
+        query.kind,
         limit,
         offset,
     )

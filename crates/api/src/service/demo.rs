@@ -82,12 +82,11 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     for a in DEMO_ACCOUNTS {
         let Some(role) = a.role else { continue };
         let mut parts = a.name.split(' ');
-        let input = PersonInput {
-            last_name: parts.next().unwrap_or_default().into(),
-            first_name: parts.next().unwrap_or_default().into(),
-            middle_name: parts.next().map(str::to_string),
-            external_id: None,
-        };
+        let input = PersonInput::named(
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next(),
+        );
         let p = persons::insert(db, school.id, &input, "").await?;
         let inv = invites::issue(db, school.id, &p, role, 30, None).await?;
         auth::register(

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use otmetka_domain::invite::{CreateInviteRequest, Invite, InviteCreated, InviteState};
-use otmetka_domain::person::full_name;
+use otmetka_domain::person::{PersonKind, full_name};
 use otmetka_domain::rules::format_invite_code;
 use otmetka_domain::{ErrorCode, Role};
 use sea_orm::sea_query::Expr;
@@ -96,7 +96,13 @@ pub async fn create(
             .await?
             .ok_or_else(|| AppError::not_found("person"))?,
         (None, Some(input)) => {
-            crate::service::persons::insert(&txn, school_id, input, "person.").await?
+            let mut input = input.clone();
+            input.kind = input.kind.or(Some(match req.role {
+                Role::Student => PersonKind::Student,
+                Role::Parent => PersonKind::Parent,
+                _ => PersonKind::Staff,
+            }));
+            crate::service::persons::insert(&txn, school_id, &input, "person.").await?
         }
         _ => {
             return Err(AppError::field(

@@ -2,8 +2,8 @@
 
 use chrono::{Duration, Utc};
 use otmetka_domain::auth::{
-    ApiTokenCreated, ApiTokenInfo, ChangePasswordRequest, CreateApiTokenRequest, Me, Membership,
-    SessionInfo,
+    ApiTokenCreated, ApiTokenInfo, ChangePasswordRequest, Child, CreateApiTokenRequest, Me,
+    Membership, SessionInfo,
 };
 use otmetka_domain::person::full_name;
 use otmetka_domain::{ApiScope, ErrorCode, Role};
@@ -43,6 +43,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
         .filter(person::Column::AccountId.eq(actor.account_id))
         .all(&state.db)
         .await?;
+    let children = children_of(state, &persons).await?;
     let mut memberships: BTreeMap<String, Membership> = BTreeMap::new();
     for s in schools {
         let mut roles: Vec<Role> = actor.roles_in(s.id).collect();
@@ -57,6 +58,11 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
                 person_id: p.map(|p| p.id),
                 person_name: p
                     .map(|p| full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())),
+                children: children
+                    .iter()
+                    .filter(|(sid, _)| *sid == s.id)
+                    .map(|(_, c)| c.clone())
+                    .collect(),
             },
         );
     }
@@ -68,6 +74,39 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
         memberships: memberships.into_values().collect(),
         session_id: actor.session_id,
     })
+}
+
+/// The children linked to the account's persons, per school, by name, each once.
+async fn children_of(state: &AppState, persons: &[person::Model]) -> AppResult<Vec<(Uuid, Child)>> {
+    let mut out = Vec::new();
+    for p in persons {
+        let links = crate::service::roster::links_of(&state.db, p.school_id, &[p.id]).await?;
+        let school = crate::service::structure::school_row(&state.db, p.school_id).await?;
+        let today = crate::service::structure::school_today(&school.time_zone);
+        for l in links.into_iter().filter(|l| l.parent_id == p.id) {
+            let class_name = crate::entity::enrollment::Entity::find()
+                .filter(crate::entity::enrollment::Column::StudentId.eq(l.student_id))
+                .filter(crate::service::structure::on_date(today))
+                .one(&state.db)
+                .await?;
+            let class_name = match class_name {
+                Some(e) => crate::entity::class::Entity::find_by_id(e.class_id)
+                    .one(&state.db)
+                    .await?
+                    .map(|c| c.name),
+                None => None,
+            };
+            out.push((
+                p.school_id,
+                Child {
+                    person_id: l.student_id,
+                    name: l.student_name,
+                    class_name,
+                },
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// The account's active sessions, newest first.

@@ -9,7 +9,9 @@ pub mod demo;
 pub mod invites;
 pub mod me;
 pub mod persons;
+pub mod roster;
 pub mod schools;
+pub mod structure;
 pub mod superadmin;
 
 use serde::Deserialize;

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod entity;
 pub mod error;
+pub mod import;
 pub mod json;
 pub mod openapi;
 pub mod routes;

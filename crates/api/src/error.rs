@@ -21,6 +21,8 @@ pub struct ErrorBody {
     pub detail: Option<String>,
     pub errors: Vec<FieldError>,
     pub current: Option<serde_json::Value>,
+    /// For `import_rejected`: the import report.
+    pub report: Option<serde_json::Value>,
     /// Seconds for `Retry-After` (429).
     pub retry_after: Option<u64>,
     /// Methods for `Allow` (405).
@@ -52,6 +54,7 @@ impl AppError {
             detail: None,
             errors: Vec::new(),
             current: None,
+            report: None,
             retry_after: None,
             allow: None,
         }))
@@ -127,6 +130,7 @@ impl AppError {
             code: self.code,
             errors: self.errors.clone(),
             current: self.current.clone(),
+            report: self.report.clone(),
         }
     }
 }
@@ -263,7 +267,9 @@ fn describe_rule(
 pub fn status_of(code: ErrorCode) -> StatusCode {
     use ErrorCode::*;
     match code {
-        ValidationFailed | PasswordLength | PasswordTooCommon => StatusCode::UNPROCESSABLE_ENTITY,
+        ValidationFailed | PasswordLength | PasswordTooCommon | ImportRejected => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         BadRequest
         | MalformedJson
         | InvalidPathParameter
@@ -327,6 +333,7 @@ pub fn title_of(code: ErrorCode) -> &'static str {
         InviteRevoked => "Invite code revoked",
         PersonHasAccount => "Person already has an account",
         Conflict => "Conflict",
+        ImportRejected => "Import rejected",
         VersionMismatch => "Version mismatch",
         DatabaseUnavailable => "Database unavailable",
         Internal => "Internal server error",

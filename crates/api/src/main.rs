@@ -60,6 +60,12 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Create the demo school (sample roster, timetable data, one account per role) on an empty
+    /// database and print the demo logins.
+    SeedDemo {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Print the OpenAPI document (or write it to a file).
     ExportOpenapi {
         /// Write here instead of standard output.
@@ -119,7 +125,7 @@ async fn real_main() -> anyhow::Result<()> {
                 if !created {
                     println!("The database already has accounts; demo data was not added.");
                 }
-                println!("{}", otmetka_api::service::demo::banner(&url));
+                println!("{}", otmetka_api::service::demo::banner(Some(&url)));
             } else {
                 println!("Otmetka is running at {url}");
             }
@@ -166,6 +172,26 @@ async fn real_main() -> anyhow::Result<()> {
                     anyhow::anyhow!("{}", e.detail.clone().unwrap_or_else(|| e.code.to_string()))
                 })?;
             println!("superadmin {login} created ({id})");
+        }
+        Command::SeedDemo { db } => {
+            let settings = load(
+                cli.config.as_ref(),
+                CliOverrides {
+                    database_url: db.database_url,
+                    data_dir: db.data_dir,
+                    ..Default::default()
+                },
+            )?;
+            init_tracing(&settings.log);
+            let state = otmetka_api::startup::build_state(settings).await?;
+            let created = otmetka_api::service::demo::seed_if_empty(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+            if created {
+                println!("{}", otmetka_api::service::demo::banner(None));
+            } else {
+                println!("The database already has accounts; demo data was not added.");
+            }
         }
         Command::ExportOpenapi { out } => {
             let json = otmetka_api::openapi::spec_pretty();

@@ -39,30 +39,7 @@ type AuthGovernor =
 impl Application {
     /// Connects to the database, applies migrations, resolves the JWT secret and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        settings.ensure_sqlite_dir()?;
-        let db = crate::db::connect(&settings)
-            .await
-            .map_err(|e| anyhow::anyhow!("setting `database_url`: cannot connect: {e}"))?;
-        crate::db::migrate(&db)
-            .await
-            .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
-        let secret = settings.resolve_jwt_secret()?;
-        let jwt = JwtKeys::new(
-            &secret,
-            &settings.jwt_issuer,
-            &settings.jwt_audience,
-            settings.access_token_ttl_secs,
-        )
-        .map_err(|e| anyhow::anyhow!("setting `jwt_secret`: {e}"))?;
-        let state = AppState {
-            db,
-            throttles: Arc::new(Throttles::new(
-                settings.login_failures_per_account,
-                settings.login_failures_per_ip,
-            )),
-            jwt: Arc::new(jwt),
-            settings: Arc::new(settings),
-        };
+        let state = build_state(settings).await?;
         let listener = TcpListener::bind(&state.settings.bind).map_err(|e| {
             anyhow::anyhow!(
                 "setting `bind`: cannot listen on {}: {e}",
@@ -92,6 +69,35 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Connects, migrates and resolves the JWT secret: the state a server (or a command such as
+/// `seed-demo`) works with.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    settings.ensure_sqlite_dir()?;
+    let db = crate::db::connect(&settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("setting `database_url`: cannot connect: {e}"))?;
+    crate::db::migrate(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    let secret = settings.resolve_jwt_secret()?;
+    let jwt = JwtKeys::new(
+        &secret,
+        &settings.jwt_issuer,
+        &settings.jwt_audience,
+        settings.access_token_ttl_secs,
+    )
+    .map_err(|e| anyhow::anyhow!("setting `jwt_secret`: {e}"))?;
+    Ok(AppState {
+        db,
+        throttles: Arc::new(Throttles::new(
+            settings.login_failures_per_account,
+            settings.login_failures_per_ip,
+        )),
+        jwt: Arc::new(jwt),
+        settings: Arc::new(settings),
+    })
 }
 
 /// Request volume on `/api/v1/auth` per client IP (`auth_rate_burst`, then

@@ -72,6 +72,9 @@ pub enum ErrorCode {
     PersonHasAccount,
     /// The request conflicts with the current state (e.g. a duplicate). HTTP 409.
     Conflict,
+    /// An import file has row errors; nothing was written. `errors` lists them, `report` holds
+    /// every row's outcome. HTTP 422.
+    ImportRejected,
     /// The object changed since the caller read it (`version` / `If-Match`). HTTP 412.
     VersionMismatch,
     /// The database is unreachable. HTTP 503.
@@ -117,6 +120,7 @@ impl ErrorCode {
             InviteRevoked => "invite_revoked",
             PersonHasAccount => "person_has_account",
             Conflict => "conflict",
+            ImportRejected => "import_rejected",
             VersionMismatch => "version_mismatch",
             DatabaseUnavailable => "database_unavailable",
             Internal => "internal",
@@ -165,6 +169,9 @@ pub struct Problem {
     /// For `version_mismatch`: the current state of the object, so the client can show it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<serde_json::Value>,
+    /// For `import_rejected`: the full import report (every row's outcome).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<serde_json::Value>,
 }
 
 impl Problem {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod import;
 pub mod invites;
 pub mod me;
 pub mod persons;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     audit::configure(cfg);
     structure::configure(cfg);
     roster::configure(cfg);
+    import::configure(cfg);
 }
 
 /// A JSON list with `X-Total-Count`.

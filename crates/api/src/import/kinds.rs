@@ -1,0 +1,1129 @@
+//! The import kinds: how each file's rows become subjects, staff, classes, students (with their
+//! enrollment and subgroup), parents (with guardian links), courses and periods.
+//!
+//! All or nothing (DESIGN §4 imports): the whole file is applied inside one transaction, row by
+//! row, each row checked first; every row gets an outcome (created, updated, unchanged, error).
+//! When any row has an error, or on a dry run, the transaction is rolled back, so the answer
+//! describes exactly what a real run would do and nothing is half written. Rows upsert by their
+//! key: `external_id` for people, the name for subjects and classes, year + kind + number for
+//! periods, class + subject + subgroup for courses.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use otmetka_domain::import::{ImportCounts, ImportReport, RowOutcome, RowProblem, RowResult};
+use otmetka_domain::person::{PersonInput, PersonKind, Sex, StaffPosition};
+use otmetka_domain::roster::StartReason;
+use otmetka_domain::structure::{AcademicYearInput, PeriodKind};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::entity::{
+    academic_year, class, course, course_teacher, enrollment, group, group_member, guardian_link,
+    period, person, subject,
+};
+use crate::error::{AppError, AppResult};
+use crate::import::reader::{ColumnSpec, Row, RowError, Table};
+use crate::service::{persons, roster, structure};
+
+/// What can be imported.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Subjects,
+    Staff,
+    Classes,
+    Students,
+    Parents,
+    Courses,
+    Periods,
+}
+
+impl Kind {
+    /// The path name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Subjects => "subjects",
+            Kind::Staff => "staff",
+            Kind::Classes => "classes",
+            Kind::Students => "students",
+            Kind::Parents => "parents",
+            Kind::Courses => "courses",
+            Kind::Periods => "periods",
+        }
+    }
+
+    /// Parses the path name.
+    pub fn parse(s: &str) -> Option<Kind> {
+        [
+            Kind::Subjects,
+            Kind::Staff,
+            Kind::Classes,
+            Kind::Students,
+            Kind::Parents,
+            Kind::Courses,
+            Kind::Periods,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    /// The columns of the kind's file (headers as in `tests/fixtures/school/*.csv`, or their
+    /// Russian aliases).
+    pub fn spec(self) -> &'static [ColumnSpec] {
+        match self {
+            Kind::Subjects => SUBJECTS_COLUMNS,
+            Kind::Staff => STAFF_COLUMNS,
+            Kind::Classes => CLASSES_COLUMNS,
+            Kind::Students => STUDENTS_COLUMNS,
+            Kind::Parents => PARENTS_COLUMNS,
+            Kind::Courses => COURSES_COLUMNS,
+            Kind::Periods => PERIODS_COLUMNS,
+        }
+    }
+}
+
+const SUBJECTS_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("name"),
+    ColumnSpec::required("short_name"),
+];
+const STAFF_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("external_id"),
+    ColumnSpec::required("last_name"),
+    ColumnSpec::required("first_name"),
+    ColumnSpec::optional("middle_name"),
+    ColumnSpec::required("role"),
+    ColumnSpec::optional("subject"),
+    ColumnSpec::optional("email"),
+];
+const CLASSES_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("name"),
+    ColumnSpec::required("grade"),
+    ColumnSpec::required("letter"),
+    ColumnSpec::optional("class_teacher_external_id"),
+];
+const STUDENTS_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("external_id"),
+    ColumnSpec::required("last_name"),
+    ColumnSpec::required("first_name"),
+    ColumnSpec::optional("middle_name"),
+    ColumnSpec::optional("birth_date"),
+    ColumnSpec::optional("sex"),
+    ColumnSpec::required("class"),
+    ColumnSpec::optional("group"),
+];
+const PARENTS_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("external_id"),
+    ColumnSpec::required("last_name"),
+    ColumnSpec::required("first_name"),
+    ColumnSpec::optional("middle_name"),
+    ColumnSpec::required("student_external_id"),
+    ColumnSpec::optional("relation"),
+    ColumnSpec::optional("phone"),
+];
+const COURSES_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("class"),
+    ColumnSpec::required("subject"),
+    ColumnSpec::required("teacher_external_id"),
+    ColumnSpec::required("hours_per_week"),
+    ColumnSpec::optional("group"),
+];
+const PERIODS_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("academic_year"),
+    ColumnSpec::required("kind"),
+    ColumnSpec::required("number"),
+    ColumnSpec::required("starts_on"),
+    ColumnSpec::required("ends_on"),
+];
+
+/// Collects row outcomes.
+struct Report {
+    rows: Vec<RowResult>,
+}
+
+impl Report {
+    fn push(&mut self, line: usize, key: String, outcome: RowOutcome) {
+        self.rows.push(RowResult {
+            line,
+            key,
+            outcome,
+            problems: Vec::new(),
+        });
+    }
+    fn errors(&mut self, line: usize, key: String, errs: Vec<RowError>) {
+        self.rows.push(RowResult {
+            line,
+            key,
+            outcome: RowOutcome::Error,
+            problems: errs
+                .into_iter()
+                .map(|e| RowProblem {
+                    column: e.column,
+                    message: e.message,
+                })
+                .collect(),
+        });
+    }
+    fn finish(mut self, kind: Kind, dry_run: bool) -> ImportReport {
+        self.rows.sort_by_key(|r| r.line);
+        let mut counts = ImportCounts::default();
+        for r in &self.rows {
+            match r.outcome {
+                RowOutcome::Created => counts.created += 1,
+                RowOutcome::Updated => counts.updated += 1,
+                RowOutcome::Unchanged => counts.unchanged += 1,
+                RowOutcome::Error => counts.errors += 1,
+            }
+        }
+        ImportReport {
+            kind: kind.as_str().into(),
+            dry_run,
+            committed: false,
+            counts,
+            rows: self.rows,
+        }
+    }
+}
+
+/// Gathers a row's field errors: `take(&mut errs, row.text("x"))` keeps going after a failure so
+/// one pass reports every bad column of the row.
+fn take<T: Default>(errs: &mut Vec<RowError>, r: Result<T, RowError>) -> T {
+    r.unwrap_or_else(|e| {
+        errs.push(e);
+        T::default()
+    })
+}
+
+/// Applies a table inside `txn`. Returns the report; the caller commits or rolls back.
+pub async fn apply(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    kind: Kind,
+    table: &Table,
+    dry_run: bool,
+) -> AppResult<ImportReport> {
+    let mut report = Report { rows: Vec::new() };
+    for e in &table.errors {
+        report.errors(e.line, String::new(), vec![e.clone()]);
+    }
+    if table.rows.is_empty() && table.errors.is_empty() {
+        report.errors(
+            1,
+            String::new(),
+            vec![RowError::new(1, None, "the file has a header but no rows")],
+        );
+    }
+    match kind {
+        Kind::Subjects => subjects(txn, school_id, table, &mut report).await?,
+        Kind::Staff => staff(txn, school_id, table, &mut report).await?,
+        Kind::Classes => classes(txn, school_id, table, &mut report).await?,
+        Kind::Students => students(txn, school_id, table, &mut report).await?,
+        Kind::Parents => parents(txn, school_id, table, &mut report).await?,
+        Kind::Courses => courses(txn, school_id, table, &mut report).await?,
+        Kind::Periods => periods(txn, school_id, table, &mut report).await?,
+    }
+    Ok(report.finish(kind, dry_run))
+}
+
+/// Keys seen earlier in the file: a repeat is a row error.
+fn duplicate(
+    seen: &mut HashMap<String, usize>,
+    key: &str,
+    row: &Row,
+    column: &str,
+) -> Option<RowError> {
+    match seen.get(key) {
+        Some(first) => Some(row.error(
+            column,
+            format!("{key} appears again (first on line {first})"),
+        )),
+        None => {
+            seen.insert(key.to_string(), row.line);
+            None
+        }
+    }
+}
+
+async fn subjects(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let mut existing: HashMap<String, subject::Model> = subject::Entity::find()
+        .filter(subject::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.name.clone(), s))
+        .collect();
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let name = structure::clean(take(&mut errs, row.text("name")));
+        let short = structure::clean(take(&mut errs, row.text("short_name")));
+        if let Some(e) = duplicate(&mut seen, &name, row, "name") {
+            errs.push(e);
+        }
+        if !errs.is_empty() {
+            report.errors(row.line, name, errs);
+            continue;
+        }
+        let input = otmetka_domain::structure::SubjectInput {
+            name: name.clone(),
+            short_name: short.clone(),
+        };
+        let outcome = match existing.get(&name) {
+            Some(s) if s.short_name == short => RowOutcome::Unchanged,
+            Some(s) => {
+                let saved = structure::save_subject(txn, school_id, Some(s.id), &input).await?;
+                existing.insert(name.clone(), saved);
+                RowOutcome::Updated
+            }
+            None => match structure::save_subject(txn, school_id, None, &input).await {
+                Ok(saved) => {
+                    existing.insert(name.clone(), saved);
+                    RowOutcome::Created
+                }
+                Err(e) => {
+                    report.errors(row.line, name, vec![app_error(row, "name", e)]);
+                    continue;
+                }
+            },
+        };
+        report.push(row.line, name, outcome);
+    }
+    Ok(())
+}
+
+/// A service error as a row error (validation messages keep their field).
+fn app_error(row: &Row, column: &str, e: AppError) -> RowError {
+    match e.errors.first() {
+        Some(f) => row.error(&f.field, f.message.clone()),
+        None => row.error(
+            column,
+            e.detail.clone().unwrap_or_else(|| e.code.to_string()),
+        ),
+    }
+}
+
+/// People of one kind by external id.
+async fn people_by_external_id(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+) -> AppResult<HashMap<String, person::Model>> {
+    Ok(person::Entity::find()
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::ExternalId.is_not_null())
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.external_id.clone().map(|e| (e, p)))
+        .collect())
+}
+
+/// The fields a person row sets, compared with the stored person to tell updated from unchanged.
+fn same_person(p: &person::Model, i: &PersonInput, kind: PersonKind) -> bool {
+    p.last_name == structure::clean(&i.last_name)
+        && p.first_name == structure::clean(&i.first_name)
+        && p.middle_name
+            == i.middle_name
+                .as_deref()
+                .map(structure::clean)
+                .filter(|m| !m.is_empty())
+        && p.kind == kind.as_str()
+        && p.birth_date == i.birth_date
+        && p.sex.as_deref() == i.sex.map(|s| s.as_str())
+        && p.email
+            == i.email
+                .as_deref()
+                .map(structure::clean)
+                .filter(|m| !m.is_empty())
+        && p.phone
+            == i.phone
+                .as_deref()
+                .map(structure::clean)
+                .filter(|m| !m.is_empty())
+        && p.position.as_deref() == i.position.map(|s| s.as_str())
+}
+
+/// Creates or updates a person by external id; the outcome and the stored row. A person of
+/// another kind with the same external id is an error.
+async fn upsert_person(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    existing: &mut HashMap<String, person::Model>,
+    row: &Row,
+    input: PersonInput,
+    kind: PersonKind,
+) -> Result<(RowOutcome, person::Model), RowError> {
+    let ext = input.external_id.clone().unwrap_or_default();
+    let mut input = input;
+    input.kind = Some(kind);
+    match existing.get(&ext).cloned() {
+        Some(p) if p.kind != kind.as_str() => Err(row.error(
+            "external_id",
+            format!(
+                "{ext} is a {} of this school, not a {}",
+                p.kind,
+                kind.as_str()
+            ),
+        )),
+        Some(p) if same_person(&p, &input, kind) => Ok((RowOutcome::Unchanged, p)),
+        Some(p) => {
+            let saved = persons::apply(txn, school_id, p, &input, "")
+                .await
+                .map_err(|e| app_error(row, "external_id", e))?;
+            existing.insert(ext, saved.clone());
+            Ok((RowOutcome::Updated, saved))
+        }
+        None => {
+            let saved = persons::insert(txn, school_id, &input, "")
+                .await
+                .map_err(|e| app_error(row, "external_id", e))?;
+            existing.insert(ext, saved.clone());
+            Ok((RowOutcome::Created, saved))
+        }
+    }
+}
+
+fn person_input(row: &Row, errs: &mut Vec<RowError>) -> PersonInput {
+    let mut i = PersonInput::named(
+        take(errs, row.text("last_name")),
+        take(errs, row.text("first_name")),
+        take(errs, row.opt_text("middle_name")),
+    );
+    i.external_id = Some(take(errs, row.text("external_id")).to_string());
+    i
+}
+
+async fn staff(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let mut existing = people_by_external_id(txn, school_id).await?;
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let mut input = person_input(row, &mut errs);
+        let key = input.external_id.clone().unwrap_or_default();
+        let role = take(&mut errs, row.text("role"));
+        match StaffPosition::parse(role) {
+            Some(p) => input.position = Some(p),
+            None if role.is_empty() => {}
+            None => errs.push(row.error(
+                "role",
+                format!("`{role}` is not admin, principal or teacher"),
+            )),
+        }
+        input.email = take(&mut errs, row.opt_text("email")).map(str::to_string);
+        if let Some(e) = duplicate(&mut seen, &key, row, "external_id") {
+            errs.push(e);
+        }
+        if !errs.is_empty() {
+            report.errors(row.line, key, errs);
+            continue;
+        }
+        match upsert_person(txn, school_id, &mut existing, row, input, PersonKind::Staff).await {
+            Ok((o, _)) => report.push(row.line, key, o),
+            Err(e) => report.errors(row.line, key, vec![e]),
+        }
+    }
+    Ok(())
+}
+
+async fn year_of(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+) -> AppResult<Option<academic_year::Model>> {
+    structure::current_year(txn, school_id).await
+}
+
+async fn classes(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let Some(year) = year_of(txn, school_id).await? else {
+        report.errors(
+            1,
+            String::new(),
+            vec![RowError::new(
+                1,
+                None,
+                "the school has no current academic year: import periods first",
+            )],
+        );
+        return Ok(());
+    };
+    let staff = people_by_external_id(txn, school_id).await?;
+    let mut existing: HashMap<String, class::Model> = class::Entity::find()
+        .filter(class::Column::AcademicYearId.eq(year.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let name = take(&mut errs, row.text("name")).to_uppercase();
+        let grade: i32 = take(&mut errs, row.int("grade", 1..=11));
+        let letter = take(&mut errs, row.text("letter")).to_uppercase();
+        let teacher_ext = take(&mut errs, row.opt_text("class_teacher_external_id"));
+        let mut teacher = None;
+        if let Some(t) = teacher_ext {
+            match staff.get(t) {
+                Some(p) if p.kind == "staff" => teacher = Some(p.id),
+                _ => errs.push(row.error(
+                    "class_teacher_external_id",
+                    format!("no staff member {t}: import staff first"),
+                )),
+            }
+        }
+        if errs.is_empty() && structure::class_name(grade, &letter) != name {
+            errs.push(row.error(
+                "name",
+                format!("{name} does not match grade {grade} and letter {letter}"),
+            ));
+        }
+        if let Some(e) = duplicate(&mut seen, &name, row, "name") {
+            errs.push(e);
+        }
+        if !errs.is_empty() {
+            report.errors(row.line, name, errs);
+            continue;
+        }
+        let input = otmetka_domain::structure::ClassInput {
+            academic_year_id: Some(year.id),
+            grade,
+            letter: letter.clone(),
+            class_teacher_id: teacher,
+        };
+        let (outcome, id) = match existing.get(&name) {
+            Some(c) if c.class_teacher_id == teacher => (RowOutcome::Unchanged, None),
+            Some(c) => (RowOutcome::Updated, Some(c.id)),
+            None => (RowOutcome::Created, None),
+        };
+        if outcome != RowOutcome::Unchanged {
+            match structure::save_class(txn, school_id, id, &input).await {
+                Ok(c) => {
+                    existing.insert(name.clone(), c);
+                }
+                Err(e) => {
+                    report.errors(row.line, name, vec![app_error(row, "name", e)]);
+                    continue;
+                }
+            }
+        }
+        report.push(row.line, name, outcome);
+    }
+    Ok(())
+}
+
+async fn classes_of_year(
+    txn: &DatabaseTransaction,
+    year_id: Uuid,
+) -> AppResult<HashMap<String, class::Model>> {
+    Ok(class::Entity::find()
+        .filter(class::Column::AcademicYearId.eq(year_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect())
+}
+
+async fn students(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let Some(year) = year_of(txn, school_id).await? else {
+        report.errors(
+            1,
+            String::new(),
+            vec![RowError::new(
+                1,
+                None,
+                "the school has no current academic year: import periods first",
+            )],
+        );
+        return Ok(());
+    };
+    let school = structure::school_row(txn, school_id).await?;
+    let today = structure::school_today(&school.time_zone);
+    let classes = classes_of_year(txn, year.id).await?;
+    let class_ids: Vec<Uuid> = classes.values().map(|c| c.id).collect();
+    let mut existing = people_by_external_id(txn, school_id).await?;
+    let mut open: HashMap<Uuid, enrollment::Model> = enrollment::Entity::find()
+        .filter(enrollment::Column::SchoolId.eq(school_id))
+        .filter(enrollment::Column::EndsOn.is_null())
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|e| (e.student_id, e))
+        .collect();
+    let groups: Vec<group::Model> = group::Entity::find()
+        .filter(group::Column::ClassId.is_in(class_ids))
+        .all(txn)
+        .await?;
+    let mut groups: HashMap<(Uuid, i32), Uuid> = groups
+        .into_iter()
+        .map(|g| ((g.class_id, g.number), g.id))
+        .collect();
+    let mut memberships: HashSet<(Uuid, Uuid)> = group_member::Entity::find()
+        .filter(group_member::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.group_id, m.student_id))
+        .collect();
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let mut input = person_input(row, &mut errs);
+        let key = input.external_id.clone().unwrap_or_default();
+        input.birth_date = take(&mut errs, row.opt_date("birth_date"));
+        input.sex = take(&mut errs, row.opt_sex("sex")).and_then(Sex::parse);
+        let class_name = take(&mut errs, row.text("class")).to_uppercase();
+        let group_no: Option<i32> = take(&mut errs, row.opt_int("group", 1..=9));
+        let cl = classes.get(&class_name);
+        if cl.is_none() && !class_name.is_empty() {
+            errs.push(row.error(
+                "class",
+                format!(
+                    "no class {class_name} in {}: import classes first",
+                    year.name
+                ),
+            ));
+        }
+        if let Some(b) = input.birth_date
+            && b > today
+        {
+            errs.push(row.error("birth_date", "the birth date is in the future"));
+        }
+        if let Some(e) = duplicate(&mut seen, &key, row, "external_id") {
+            errs.push(e);
+        }
+        let Some(cl) = cl.filter(|_| errs.is_empty()) else {
+            report.errors(row.line, key, errs);
+            continue;
+        };
+        let (mut outcome, p) = match upsert_person(
+            txn,
+            school_id,
+            &mut existing,
+            row,
+            input,
+            PersonKind::Student,
+        )
+        .await
+        {
+            Ok(x) => x,
+            Err(e) => {
+                report.errors(row.line, key, vec![e]);
+                continue;
+            }
+        };
+        // Enrollment: new students arrive; a different class is a transfer from today.
+        match open.get(&p.id) {
+            Some(e) if e.class_id == cl.id => {}
+            Some(e) => {
+                if today <= e.starts_on {
+                    let mut am: enrollment::ActiveModel = e.clone().into();
+                    am.class_id = Set(cl.id);
+                    let e2 = am.update(txn).await?;
+                    open.insert(p.id, e2);
+                } else {
+                    enrollment::Entity::update_many()
+                        .col_expr(
+                            enrollment::Column::EndsOn,
+                            sea_orm::sea_query::Expr::value(today - chrono::Duration::days(1)),
+                        )
+                        .col_expr(
+                            enrollment::Column::EndReason,
+                            sea_orm::sea_query::Expr::value("transfer"),
+                        )
+                        .filter(enrollment::Column::Id.eq(e.id))
+                        .exec(txn)
+                        .await?;
+                    let e2 = roster::insert_enrollment(
+                        txn,
+                        school_id,
+                        p.id,
+                        cl.id,
+                        today,
+                        StartReason::Transfer,
+                    )
+                    .await?;
+                    open.insert(p.id, e2);
+                }
+                if outcome == RowOutcome::Unchanged {
+                    outcome = RowOutcome::Updated;
+                }
+            }
+            None => {
+                // On the roster for the whole year: the import is the list as of the year's start.
+                let start = year.starts_on;
+                let e = roster::insert_enrollment(
+                    txn,
+                    school_id,
+                    p.id,
+                    cl.id,
+                    start,
+                    StartReason::Arrival,
+                )
+                .await?;
+                open.insert(p.id, e);
+                if outcome == RowOutcome::Unchanged {
+                    outcome = RowOutcome::Updated;
+                }
+            }
+        }
+        // Subgroup: the student is in group N of the class and in no other group of it.
+        let class_groups: Vec<(i32, Uuid)> = groups
+            .iter()
+            .filter(|((c, _), _)| *c == cl.id)
+            .map(|((_, n), id)| (*n, *id))
+            .collect();
+        let wanted = match group_no {
+            Some(n) => Some(match groups.get(&(cl.id, n)) {
+                Some(g) => *g,
+                None => {
+                    let g = structure::ensure_group(txn, school_id, cl.id, n).await?;
+                    groups.insert((cl.id, n), g.id);
+                    g.id
+                }
+            }),
+            None => None,
+        };
+        for (_, gid) in class_groups.iter().filter(|(_, gid)| Some(*gid) != wanted) {
+            if memberships.remove(&(*gid, p.id)) {
+                group_member::Entity::delete_many()
+                    .filter(group_member::Column::GroupId.eq(*gid))
+                    .filter(group_member::Column::StudentId.eq(p.id))
+                    .exec(txn)
+                    .await?;
+                if outcome == RowOutcome::Unchanged {
+                    outcome = RowOutcome::Updated;
+                }
+            }
+        }
+        if let Some(gid) = wanted
+            && memberships.insert((gid, p.id))
+        {
+            group_member::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                school_id: Set(school_id),
+                group_id: Set(gid),
+                student_id: Set(p.id),
+            }
+            .insert(txn)
+            .await?;
+            if outcome == RowOutcome::Unchanged {
+                outcome = RowOutcome::Updated;
+            }
+        }
+        report.push(row.line, key, outcome);
+    }
+    Ok(())
+}
+
+async fn parents(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let mut existing = people_by_external_id(txn, school_id).await?;
+    let mut links: HashMap<(Uuid, Uuid), Option<String>> = guardian_link::Entity::find()
+        .filter(guardian_link::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|l| ((l.parent_id, l.student_id), l.relation))
+        .collect();
+    // A parent appears once per child: the person fields must agree across their rows.
+    let mut seen_pairs = HashMap::new();
+    let mut first_row_of: HashMap<String, (usize, PersonInput)> = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let mut input = person_input(row, &mut errs);
+        let key = input.external_id.clone().unwrap_or_default();
+        input.phone = take(&mut errs, row.opt_text("phone")).map(str::to_string);
+        let student_ext = take(&mut errs, row.text("student_external_id")).to_string();
+        let relation = take(&mut errs, row.opt_text("relation")).map(str::to_string);
+        let student = existing.get(&student_ext).cloned();
+        match &student {
+            Some(s) if s.kind == "student" => {}
+            _ if student_ext.is_empty() => {}
+            _ => errs.push(row.error(
+                "student_external_id",
+                format!("no student {student_ext}: import students first"),
+            )),
+        }
+        if let Some(e) = duplicate(
+            &mut seen_pairs,
+            &format!("{key} → {student_ext}"),
+            row,
+            "student_external_id",
+        ) {
+            errs.push(e);
+        }
+        if let Some((line, first)) = first_row_of.get(&key)
+            && (first.last_name != input.last_name
+                || first.first_name != input.first_name
+                || first.middle_name != input.middle_name)
+        {
+            errs.push(row.error(
+                "last_name",
+                format!("{key} has another name on line {line}"),
+            ));
+        }
+        let Some(student) = student.filter(|_| errs.is_empty()) else {
+            report.errors(row.line, key, errs);
+            continue;
+        };
+        let repeat = first_row_of.contains_key(&key);
+        first_row_of
+            .entry(key.clone())
+            .or_insert((row.line, input.clone()));
+        let (mut outcome, p) = if repeat {
+            match existing.get(&key) {
+                Some(p) => (RowOutcome::Unchanged, p.clone()),
+                None => {
+                    report.errors(
+                        row.line,
+                        key,
+                        vec![row.error("external_id", "unknown parent")],
+                    );
+                    continue;
+                }
+            }
+        } else {
+            match upsert_person(
+                txn,
+                school_id,
+                &mut existing,
+                row,
+                input,
+                PersonKind::Parent,
+            )
+            .await
+            {
+                Ok(x) => x,
+                Err(e) => {
+                    report.errors(row.line, key, vec![e]);
+                    continue;
+                }
+            }
+        };
+        let link_changed = match links.get(&(p.id, student.id)) {
+            Some(r) => *r != relation,
+            None => true,
+        };
+        if link_changed {
+            roster::save_link(txn, school_id, p.id, student.id, relation.clone()).await?;
+            links.insert((p.id, student.id), relation);
+            if outcome == RowOutcome::Unchanged {
+                outcome = RowOutcome::Updated;
+            }
+        }
+        report.push(row.line, key, outcome);
+    }
+    Ok(())
+}
+
+async fn courses(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let Some(year) = year_of(txn, school_id).await? else {
+        report.errors(
+            1,
+            String::new(),
+            vec![RowError::new(
+                1,
+                None,
+                "the school has no current academic year: import periods first",
+            )],
+        );
+        return Ok(());
+    };
+    let classes = classes_of_year(txn, year.id).await?;
+    let subjects: HashMap<String, Uuid> = subject::Entity::find()
+        .filter(subject::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.name, s.id))
+        .collect();
+    let staff = people_by_external_id(txn, school_id).await?;
+    // Rows with the same class, subject and subgroup are one course with several teachers.
+    struct Planned {
+        line: usize,
+        key: String,
+        class_id: Uuid,
+        group_no: Option<i32>,
+        subject_id: Uuid,
+        hours: i32,
+        teachers: Vec<Uuid>,
+    }
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut seen_teacher = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let class_name = take(&mut errs, row.text("class")).to_uppercase();
+        let subject_name = structure::clean(take(&mut errs, row.text("subject")));
+        let teacher_ext = take(&mut errs, row.text("teacher_external_id")).to_string();
+        let hours: i32 = take(&mut errs, row.int("hours_per_week", 0..=40));
+        let group_no: Option<i32> = take(&mut errs, row.opt_int("group", 1..=9));
+        let key = match group_no {
+            Some(g) => format!("{class_name} {subject_name} гр. {g}"),
+            None => format!("{class_name} {subject_name}"),
+        };
+        let cl = classes.get(&class_name);
+        if cl.is_none() && !class_name.is_empty() {
+            errs.push(row.error(
+                "class",
+                format!("no class {class_name}: import classes first"),
+            ));
+        }
+        let subj = subjects.get(&subject_name);
+        if subj.is_none() && !subject_name.is_empty() {
+            errs.push(row.error(
+                "subject",
+                format!("no subject {subject_name}: import subjects first"),
+            ));
+        }
+        let teacher = staff.get(&teacher_ext).filter(|p| p.kind == "staff");
+        if teacher.is_none() && !teacher_ext.is_empty() {
+            errs.push(row.error(
+                "teacher_external_id",
+                format!("no staff member {teacher_ext}: import staff first"),
+            ));
+        }
+        if let Some(e) = duplicate(
+            &mut seen_teacher,
+            &format!("{key} {teacher_ext}"),
+            row,
+            "teacher_external_id",
+        ) {
+            errs.push(e);
+        }
+        let (Some(cl), Some(subj), Some(teacher)) = (cl, subj, teacher) else {
+            report.errors(row.line, key, errs);
+            continue;
+        };
+        if !errs.is_empty() {
+            report.errors(row.line, key, errs);
+            continue;
+        }
+        match planned.iter_mut().find(|p| p.key == key) {
+            Some(p) if p.hours != hours => {
+                report.errors(
+                    row.line,
+                    key,
+                    vec![row.error(
+                        "hours_per_week",
+                        format!("line {} gives {} hours", p.line, p.hours),
+                    )],
+                );
+            }
+            Some(p) => {
+                p.teachers.push(teacher.id);
+                report.push(row.line, key, RowOutcome::Unchanged);
+            }
+            None => planned.push(Planned {
+                line: row.line,
+                key,
+                class_id: cl.id,
+                group_no,
+                subject_id: *subj,
+                hours,
+                teachers: vec![teacher.id],
+            }),
+        }
+    }
+    let existing = course::Entity::find()
+        .filter(course::Column::AcademicYearId.eq(year.id))
+        .all(txn)
+        .await?;
+    let teachers = course_teacher::Entity::find()
+        .filter(course_teacher::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?;
+    for p in planned {
+        let group_id = match p.group_no {
+            Some(n) => Some(
+                structure::ensure_group(txn, school_id, p.class_id, n)
+                    .await?
+                    .id,
+            ),
+            None => None,
+        };
+        let mut wanted = p.teachers.clone();
+        wanted.sort();
+        wanted.dedup();
+        let current = existing.iter().find(|c| {
+            c.class_id == p.class_id && c.subject_id == p.subject_id && c.group_id == group_id
+        });
+        let outcome = match current {
+            Some(c) => {
+                let mut have: Vec<Uuid> = teachers
+                    .iter()
+                    .filter(|t| t.course_id == c.id)
+                    .map(|t| t.teacher_id)
+                    .collect();
+                have.sort();
+                if have == wanted && c.hours_per_week == p.hours {
+                    RowOutcome::Unchanged
+                } else {
+                    let mut am: course::ActiveModel = c.clone().into();
+                    am.hours_per_week = Set(p.hours);
+                    am.update(txn).await?;
+                    structure::set_course_teachers(txn, school_id, c.id, &wanted).await?;
+                    RowOutcome::Updated
+                }
+            }
+            None => {
+                let id = Uuid::now_v7();
+                course::ActiveModel {
+                    id: Set(id),
+                    school_id: Set(school_id),
+                    academic_year_id: Set(year.id),
+                    class_id: Set(p.class_id),
+                    group_id: Set(group_id),
+                    subject_id: Set(p.subject_id),
+                    hours_per_week: Set(p.hours),
+                    created_at: Set(Utc::now()),
+                }
+                .insert(txn)
+                .await?;
+                structure::set_course_teachers(txn, school_id, id, &wanted).await?;
+                RowOutcome::Created
+            }
+        };
+        report.push(p.line, p.key, outcome);
+    }
+    Ok(())
+}
+
+/// `2026/2027` → 1 September 2026 to 31 August 2027.
+fn year_bounds(name: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (a, b) = name.split_once(['/', '-'])?;
+    let a: i32 = a.trim().parse().ok()?;
+    let b: i32 = b.trim().parse().ok()?;
+    if b != a + 1 {
+        return None;
+    }
+    Some((
+        NaiveDate::from_ymd_opt(a, 9, 1)?,
+        NaiveDate::from_ymd_opt(b, 8, 31)?,
+    ))
+}
+
+async fn periods(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let mut years: HashMap<String, academic_year::Model> = academic_year::Entity::find()
+        .filter(academic_year::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|y| (y.name.clone(), y))
+        .collect();
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let year_name = take(&mut errs, row.text("academic_year")).replace(' ', "");
+        let kind_text = take(&mut errs, row.text("kind"));
+        let kind = PeriodKind::parse(kind_text);
+        if kind.is_none() && !kind_text.is_empty() {
+            errs.push(row.error(
+                "kind",
+                format!("`{kind_text}` is not quarter, trimester, half_year or year"),
+            ));
+        }
+        let number: i32 = take(&mut errs, row.int("number", 1..=4));
+        let starts_on = take(&mut errs, row.date("starts_on"));
+        let ends_on = take(&mut errs, row.date("ends_on"));
+        let key = format!("{year_name} {kind_text} {number}");
+        if let Some(e) = duplicate(&mut seen, &key, row, "number") {
+            errs.push(e);
+        }
+        let bounds = year_bounds(&year_name);
+        if bounds.is_none() && !years.contains_key(&year_name) && !year_name.is_empty() {
+            errs.push(row.error(
+                "academic_year",
+                format!("`{year_name}` is not a year like 2026/2027"),
+            ));
+        }
+        let Some(kind) = kind.filter(|_| errs.is_empty()) else {
+            report.errors(row.line, key, errs);
+            continue;
+        };
+        let year = match years.get(&year_name) {
+            Some(y) => y.clone(),
+            None => {
+                let (s, e) = bounds.unwrap_or((starts_on, ends_on));
+                let input = AcademicYearInput {
+                    name: year_name.clone(),
+                    starts_on: s,
+                    ends_on: e,
+                    is_current: false,
+                };
+                match structure::save_year(txn, school_id, None, &input).await {
+                    Ok(y) => {
+                        years.insert(year_name.clone(), y.clone());
+                        y
+                    }
+                    Err(e) => {
+                        report.errors(row.line, key, vec![app_error(row, "academic_year", e)]);
+                        continue;
+                    }
+                }
+            }
+        };
+        let input = otmetka_domain::structure::PeriodInput {
+            academic_year_id: year.id,
+            kind,
+            number,
+            starts_on,
+            ends_on,
+        };
+        let current = period::Entity::find()
+            .filter(period::Column::AcademicYearId.eq(year.id))
+            .filter(period::Column::Kind.eq(kind.as_str()))
+            .filter(period::Column::Number.eq(number))
+            .one(txn)
+            .await?;
+        let (outcome, id) = match &current {
+            Some(p) if p.starts_on == starts_on && p.ends_on == ends_on => {
+                (RowOutcome::Unchanged, None)
+            }
+            Some(p) => (RowOutcome::Updated, Some(p.id)),
+            None => (RowOutcome::Created, None),
+        };
+        if outcome != RowOutcome::Unchanged
+            && let Err(e) = structure::save_period(txn, school_id, id, &input).await
+        {
+            report.errors(row.line, key, vec![app_error(row, "starts_on", e)]);
+            continue;
+        }
+        report.push(row.line, key, outcome);
+    }
+    Ok(())
+}

@@ -27,6 +27,28 @@ use crate::entity::{
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 
+/// Audits a create (`{object}_created`) or change (`{object}_changed`) with the input as the new value.
+async fn audit_saved(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    object: &str,
+    id: Uuid,
+    created: bool,
+    input: &impl serde::Serialize,
+) -> AppResult<()> {
+    Audit::new(&format!(
+        "{object}_{}",
+        if created { "created" } else { "changed" }
+    ))
+    .school(school_id)
+    .by(actor)
+    .object(object, id)
+    .new_value(serde_json::to_value(input).unwrap_or_default())
+    .write(db)
+    .await
+}
+
 fn conflict(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::Conflict).detail(msg)
 }
@@ -236,16 +258,15 @@ pub async fn write_year(
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let txn = db.begin().await?;
     let y = save_year(&txn, school_id, id, &input).await?;
-    Audit::new(if id.is_some() {
-        "academic_year_changed"
-    } else {
-        "academic_year_created"
-    })
-    .school(school_id)
-    .by(actor)
-    .object("academic_year", y.id)
-    .new_value(serde_json::to_value(&input).unwrap_or_default())
-    .write(&txn)
+    audit_saved(
+        &txn,
+        actor,
+        school_id,
+        "academic_year",
+        y.id,
+        id.is_none(),
+        &input,
+    )
     .await?;
     txn.commit().await?;
     Ok(year_dto(y))
@@ -396,17 +417,7 @@ pub async fn write_period(
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let txn = db.begin().await?;
     let p = save_period(&txn, school_id, id, &input).await?;
-    Audit::new(if id.is_some() {
-        "period_changed"
-    } else {
-        "period_created"
-    })
-    .school(school_id)
-    .by(actor)
-    .object("period", p.id)
-    .new_value(serde_json::to_value(&input).unwrap_or_default())
-    .write(&txn)
-    .await?;
+    audit_saved(&txn, actor, school_id, "period", p.id, id.is_none(), &input).await?;
     txn.commit().await?;
     Ok(period_dto(p))
 }
@@ -525,17 +536,7 @@ pub async fn write_subject(
 ) -> AppResult<Subject> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let s = save_subject(db, school_id, id, &input).await?;
-    Audit::new(if id.is_some() {
-        "subject_changed"
-    } else {
-        "subject_created"
-    })
-    .school(school_id)
-    .by(actor)
-    .object("subject", s.id)
-    .new_value(serde_json::to_value(&input).unwrap_or_default())
-    .write(db)
-    .await?;
+    audit_saved(db, actor, school_id, "subject", s.id, id.is_none(), &input).await?;
     Ok(subject_dto(s))
 }
 
@@ -779,17 +780,7 @@ pub async fn write_class(
 ) -> AppResult<Class> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let c = save_class(db, school_id, id, &input).await?;
-    Audit::new(if id.is_some() {
-        "class_changed"
-    } else {
-        "class_created"
-    })
-    .school(school_id)
-    .by(actor)
-    .object("class", c.id)
-    .new_value(serde_json::to_value(&input).unwrap_or_default())
-    .write(db)
-    .await?;
+    audit_saved(db, actor, school_id, "class", c.id, id.is_none(), &input).await?;
     get_class(db, actor, school_id, c.id).await
 }
 
@@ -1173,17 +1164,7 @@ pub async fn write_course(
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let txn = db.begin().await?;
     let c = save_course(&txn, school_id, id, &input).await?;
-    Audit::new(if id.is_some() {
-        "course_changed"
-    } else {
-        "course_created"
-    })
-    .school(school_id)
-    .by(actor)
-    .object("course", c.id)
-    .new_value(serde_json::to_value(&input).unwrap_or_default())
-    .write(&txn)
-    .await?;
+    audit_saved(&txn, actor, school_id, "course", c.id, id.is_none(), &input).await?;
     txn.commit().await?;
     Ok(courses_dto(db, school_id, vec![c]).await?.remove(0))
 }

@@ -17,15 +17,22 @@ use futures::FutureExt as _;
 use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::{GetUntracked as _, Set as _};
+use otmetka_domain::account::{SchoolAccount, UpdateSchoolAccountRequest};
+use otmetka_domain::audit::AuditRecord;
 use otmetka_domain::auth::{
-    LoginRequest, Me, RegisterRequest, RegisterResponse, SessionInfo, TokenResponse,
+    ApiTokenCreated, ApiTokenInfo, CreateApiTokenRequest, LoginRequest, Me, RegisterRequest,
+    RegisterResponse, SessionInfo, TokenResponse,
 };
-use otmetka_domain::invite::InvitePreview;
+use otmetka_domain::invite::{
+    CreateInviteRequest, Invite, InviteCreated, InvitePreview, InviteState,
+};
+use otmetka_domain::school::{CreateSchoolRequest, School, SchoolCreated};
 use otmetka_domain::{ErrorCode, Problem};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::auth::Auth;
+use crate::paging::{query_string, total_from_header};
 
 /// The API's base path, relative to the page's origin.
 pub const BASE: &str = "/api/v1";
@@ -67,6 +74,7 @@ impl ApiError {
                 code,
                 errors: Vec::new(),
                 current: None,
+                report: None,
             }),
             retry_after: None,
         }
@@ -203,6 +211,24 @@ async fn json_body<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
         .map_err(|_| ApiError::Unexpected { status })
 }
 
+/// One page of a list and the total number of rows (`X-Total-Count`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// Turns an answer into a page of a list, reading the total from `X-Total-Count`.
+async fn list_body<T: DeserializeOwned>(
+    resp: Response,
+    offset: u64,
+) -> Result<ListPage<T>, ApiError> {
+    let total = resp.headers().get("x-total-count");
+    let items: Vec<T> = json_body(resp).await?;
+    let total = total_from_header(total.as_deref(), items.len(), offset);
+    Ok(ListPage { items, total })
+}
+
 /// Accepts any 2xx answer without a body (204).
 async fn no_body(resp: Response) -> Result<(), ApiError> {
     if resp.ok() {
@@ -331,6 +357,132 @@ pub async fn revoke_other_sessions(auth: Auth) -> Result<(), ApiError> {
     no_body(authed(auth, &Call::new(Method::DELETE, "/me/sessions")).await?).await
 }
 
+/// `GET /api/v1/me/api-tokens`: the account's tokens that are not revoked, newest first.
+pub async fn api_tokens(auth: Auth) -> Result<Vec<ApiTokenInfo>, ApiError> {
+    json_body(authed(auth, &Call::new(Method::GET, "/me/api-tokens")).await?).await
+}
+
+/// `POST /api/v1/me/api-tokens` → 201 [`ApiTokenCreated`], the only answer with the secret.
+/// Errors: `session_required` (403), `validation_failed` (422).
+pub async fn create_api_token(
+    auth: Auth,
+    body: &CreateApiTokenRequest,
+) -> Result<ApiTokenCreated, ApiError> {
+    let call = Call::new(Method::POST, "/me/api-tokens").json(body)?;
+    json_body(authed(auth, &call).await?).await
+}
+
+/// `DELETE /api/v1/me/api-tokens/{id}` → 204. Errors: `not_found` (already revoked).
+pub async fn revoke_api_token(auth: Auth, id: Uuid) -> Result<(), ApiError> {
+    let call = Call::new(Method::DELETE, format!("/me/api-tokens/{id}"));
+    no_body(authed(auth, &call).await?).await
+}
+
+/// `GET /api/v1/schools`: every school for a superadmin, the member's schools otherwise.
+pub async fn schools(auth: Auth) -> Result<Vec<School>, ApiError> {
+    json_body(authed(auth, &Call::new(Method::GET, "/schools")).await?).await
+}
+
+/// `POST /api/v1/schools` (superadmin) → 201 [`SchoolCreated`] with the first admin's invite.
+pub async fn create_school(
+    auth: Auth,
+    body: &CreateSchoolRequest,
+) -> Result<SchoolCreated, ApiError> {
+    let call = Call::new(Method::POST, "/schools").json(body)?;
+    json_body(authed(auth, &call).await?).await
+}
+
+/// The wire name of an invite state (`active`, …), taken from the domain type's serde form.
+pub fn invite_state_param(state: InviteState) -> Option<String> {
+    match serde_json::to_value(state) {
+        Ok(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Reads an invite state from its wire name; `None` for anything else.
+pub fn invite_state_from_param(value: &str) -> Option<InviteState> {
+    serde_json::from_value(serde_json::Value::String(value.trim().to_string())).ok()
+}
+
+/// `GET /api/v1/schools/{school_id}/invites?state=&limit=&offset=`, newest first.
+pub async fn invites(
+    auth: Auth,
+    school_id: Uuid,
+    state: Option<InviteState>,
+    limit: u64,
+    offset: u64,
+) -> Result<ListPage<Invite>, ApiError> {
+    let query = query_string(&[
+        ("state", state.and_then(invite_state_param)),
+        ("limit", Some(limit.to_string())),
+        ("offset", Some(offset.to_string())),
+    ]);
+    let call = Call::new(Method::GET, format!("/schools/{school_id}/invites{query}"));
+    list_body(authed(auth, &call).await?, offset).await
+}
+
+/// `POST /api/v1/schools/{school_id}/invites` → 201 [`InviteCreated`] (the code, shown once).
+/// Errors: `person_has_account`, `conflict` (409), `validation_failed` (422).
+pub async fn create_invite(
+    auth: Auth,
+    school_id: Uuid,
+    body: &CreateInviteRequest,
+) -> Result<InviteCreated, ApiError> {
+    let call = Call::new(Method::POST, format!("/schools/{school_id}/invites")).json(body)?;
+    json_body(authed(auth, &call).await?).await
+}
+
+/// `DELETE /api/v1/schools/{school_id}/invites/{invite_id}` → 204. Errors: `conflict` (409) for
+/// a used invite.
+pub async fn revoke_invite(auth: Auth, school_id: Uuid, invite_id: Uuid) -> Result<(), ApiError> {
+    let call = Call::new(
+        Method::DELETE,
+        format!("/schools/{school_id}/invites/{invite_id}"),
+    );
+    no_body(authed(auth, &call).await?).await
+}
+
+/// `GET /api/v1/schools/{school_id}/accounts`, by login.
+pub async fn accounts(auth: Auth, school_id: Uuid) -> Result<Vec<SchoolAccount>, ApiError> {
+    let call = Call::new(Method::GET, format!("/schools/{school_id}/accounts"));
+    json_body(authed(auth, &call).await?).await
+}
+
+/// `PATCH /api/v1/schools/{school_id}/accounts/{account_id}` → 200 [`SchoolAccount`]. Ends the
+/// account's sessions. Errors: `conflict` (409: own admin role or own account), `forbidden`
+/// (403: disabling an account of several schools).
+pub async fn update_account(
+    auth: Auth,
+    school_id: Uuid,
+    account_id: Uuid,
+    body: &UpdateSchoolAccountRequest,
+) -> Result<SchoolAccount, ApiError> {
+    let call = Call::new(
+        Method::PATCH,
+        format!("/schools/{school_id}/accounts/{account_id}"),
+    )
+    .json(body)?;
+    json_body(authed(auth, &call).await?).await
+}
+
+/// `GET /api/v1/schools/{school_id}/audit?limit=&offset=&action=`, newest first.
+pub async fn audit(
+    auth: Auth,
+    school_id: Uuid,
+    action: Option<String>,
+    limit: u64,
+    offset: u64,
+) -> Result<ListPage<AuditRecord>, ApiError> {
+    let query = query_string(&[
+        ("action", action),
+        ("limit", Some(limit.to_string())),
+        ("offset", Some(offset.to_string())),
+    ]);
+    let call = Call::new(Method::GET, format!("/schools/{school_id}/audit{query}"));
+    list_body(authed(auth, &call).await?, offset).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +574,24 @@ mod tests {
         assert_eq!(after_error(401, None, false), AfterError::SignOut);
         assert_eq!(after_error(403, Some(Forbidden), false), AfterError::Report);
         assert_eq!(after_error(404, Some(NotFound), false), AfterError::Report);
+    }
+
+    #[test]
+    fn invite_states_travel_by_their_domain_names() {
+        assert_eq!(
+            invite_state_param(InviteState::Active).as_deref(),
+            Some("active")
+        );
+        assert_eq!(
+            invite_state_param(InviteState::Revoked).as_deref(),
+            Some("revoked")
+        );
+        assert_eq!(invite_state_from_param("used"), Some(InviteState::Used));
+        assert_eq!(
+            invite_state_from_param("expired"),
+            Some(InviteState::Expired)
+        );
+        assert_eq!(invite_state_from_param("all"), None);
+        assert_eq!(invite_state_from_param(""), None);
     }
 }

@@ -1,20 +1,28 @@
-//! The app root: i18n and session contexts, the router, the layout (header, navigation, language
+//! The app root: i18n, session and school contexts, the router, the layout (header, the
+//! navigation the account's roles allow in the selected school, the school switch, the language
 //! switch) and the guard for pages that need a signed-in account.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{NavigateOptions, path};
-use otmetka_domain::auth::Me;
+use uuid::Uuid;
 
+use crate::access::{NavItem, is_school_page, nav_items};
 use crate::auth::{Phase, provide_auth, use_auth};
 use crate::format::percent_encode;
 use crate::i18n::*;
+use crate::pages::accounts::AccountsPage;
+use crate::pages::api_tokens::ApiTokensPage;
+use crate::pages::audit::AuditPage;
 use crate::pages::home::HomePage;
+use crate::pages::invites::InvitesPage;
 use crate::pages::login::LoginPage;
 use crate::pages::register::RegisterPage;
+use crate::pages::schools::SchoolsPage;
 use crate::pages::sessions::SessionsPage;
+use crate::school_ctx::{provide_school_ctx, use_school_ctx, use_school_pick};
 
 /// The whole SPA.
 #[component]
@@ -29,6 +37,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell() -> impl IntoView {
     let auth = provide_auth();
+    provide_school_ctx(auth);
     let i18n = use_i18n();
     Effect::new(move |_| document().set_title(td_string!(i18n.get_locale(), app_name)));
 
@@ -41,7 +50,7 @@ fn Shell() -> impl IntoView {
                     fallback=move || {
                         view! {
                             <p class="loading" data-testid="app-loading">
-                                {t!(i18n, loading)}
+                                {tr!(loading)}
                             </p>
                         }
                     }
@@ -57,25 +66,31 @@ fn Shell() -> impl IntoView {
                             path=path!("/sessions")
                             view=|| view! { <RequireAuth><SessionsPage /></RequireAuth> }
                         />
+                        <Route
+                            path=path!("/api-tokens")
+                            view=|| view! { <RequireAuth><ApiTokensPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/schools")
+                            view=|| view! { <RequireAuth><SchoolsPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/invites")
+                            view=|| view! { <RequireAuth><InvitesPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/accounts")
+                            view=|| view! { <RequireAuth><AccountsPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/audit")
+                            view=|| view! { <RequireAuth><AuditPage /></RequireAuth> }
+                        />
                     </Routes>
                 </Show>
             </main>
         </Router>
     }
-}
-
-/// A link of the main navigation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NavItem {
-    Home,
-    Sessions,
-}
-
-/// The navigation for an account. Every account has Home and Sessions; role pages (schools for
-/// the superadmin, invites and accounts for a school admin) are added here when their pages
-/// exist, so the menu never links to a page that is not there.
-pub fn nav_items(_me: &Me) -> Vec<NavItem> {
-    vec![NavItem::Home, NavItem::Sessions]
 }
 
 #[component]
@@ -96,20 +111,32 @@ fn Header() -> impl IntoView {
             .with(|me| me.as_ref().map(|me| me.login.clone()))
             .unwrap_or_default()
     };
+    let ctx = use_school_ctx();
+    let pick = use_school_pick(auth);
+    let location = use_location();
+    // The school chosen by the URL becomes the remembered one, so that the menu and the other
+    // school pages follow it.
+    Effect::new(move |_| {
+        if let Some(id) = pick.get().chosen()
+            && ctx.remembered.get_untracked() != Some(id)
+        {
+            ctx.remembered.set(Some(id));
+        }
+    });
     let nav = move || {
+        let school = pick.get().chosen();
+        let pathname = location.pathname.get();
         auth.me
-            .with(|me| me.as_ref().map(nav_items))
+            .with(|me| me.as_ref().map(|me| nav_items(me, school)))
             .unwrap_or_default()
             .into_iter()
-            .map(|item| match item {
-                NavItem::Home => view! {
-                    <A href="/" exact=true attr:data-testid="nav-home">{t!(i18n, nav.home)}</A>
+            .map(|item| {
+                let current = item.is_current(&pathname).then_some("page");
+                view! {
+                    <a href=item.href(school) data-testid=item.testid() aria-current=current>
+                        {move || nav_label(i18n.get_locale(), item)}
+                    </a>
                 }
-                .into_any(),
-                NavItem::Sessions => view! {
-                    <A href="/sessions" attr:data-testid="nav-sessions">{t!(i18n, nav.sessions)}</A>
-                }
-                .into_any(),
             })
             .collect_view()
     };
@@ -117,30 +144,96 @@ fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="topbar-row">
-                <a class="brand" href="/" data-testid="brand">{t!(i18n, app_name)}</a>
-                <LangSwitch />
+                <a class="brand" href="/" data-testid="brand">{tr!(app_name)}</a>
+                <div class="topbar-tools">
+                    <Show when=signed_in>
+                        <div class="account">
+                            <span class="whoami" data-testid="whoami" title=move || t_string!(i18n, signed_in_as, login = login())>
+                                {login}
+                            </span>
+                            <button
+                                type="button"
+                                class="button button-quiet"
+                                data-testid="logout"
+                                on:click=on_logout.clone()
+                            >
+                                {tr!(logout)}
+                            </button>
+                        </div>
+                    </Show>
+                    <LangSwitch />
+                </div>
             </div>
             <Show when=signed_in>
-                <div class="topbar-row">
+                <div class="topbar-row topbar-nav">
                     <nav class="nav" aria-label=move || t_string!(i18n, main_menu)>
                         {nav}
                     </nav>
-                    <div class="account">
-                        <span class="whoami" data-testid="whoami" title=move || t_string!(i18n, signed_in_as, login = login())>
-                            {login}
-                        </span>
-                        <button
-                            type="button"
-                            class="button button-quiet"
-                            data-testid="logout"
-                            on:click=on_logout.clone()
-                        >
-                            {t!(i18n, logout)}
-                        </button>
-                    </div>
+                    <SchoolSwitch />
                 </div>
             </Show>
         </header>
+    }
+}
+
+/// A navigation link's text.
+fn nav_label(locale: Locale, item: NavItem) -> &'static str {
+    match item {
+        NavItem::Home => td_string!(locale, nav.home),
+        NavItem::Schools => td_string!(locale, nav.schools),
+        NavItem::Invites => td_string!(locale, nav.invites),
+        NavItem::Accounts => td_string!(locale, nav.accounts),
+        NavItem::Audit => td_string!(locale, nav.audit),
+        NavItem::ApiTokens => td_string!(locale, nav.api_tokens),
+        NavItem::Sessions => td_string!(locale, nav.sessions),
+    }
+}
+
+/// The school the school pages work on, for accounts with two or more schools to choose from
+/// (a superadmin chooses among all). Choosing one on a school page opens the same page for it.
+#[component]
+fn SchoolSwitch() -> impl IntoView {
+    let auth = use_auth();
+    let ctx = use_school_ctx();
+    let pick = use_school_pick(auth);
+    let navigate = use_navigate();
+    let location = use_location();
+    let query = use_query_map();
+    let options = Memo::new(move |_| ctx.options(auth));
+    let on_change = move |ev: leptos::ev::Event| {
+        let Ok(id) = Uuid::parse_str(&event_target_value(&ev)) else {
+            return;
+        };
+        ctx.remembered.set(Some(id));
+        let path = location.pathname.get_untracked();
+        let in_url = query.with_untracked(|q| q.get("school").is_some());
+        if is_school_page(&path) || in_url {
+            // Filters and pages belong to the previous school.
+            navigate(&format!("{path}?school={id}"), NavigateOptions::default());
+        }
+    };
+    move || {
+        let list = options.get();
+        (list.len() > 1).then(|| {
+            let chosen = pick.get().chosen();
+            let on_change = on_change.clone();
+            view! {
+                <label class="school-switch">
+                    <span class="school-switch-label">{tr!(school_label)}</span>
+                    <select data-testid="school-switch" on:change=on_change>
+                        {list
+                            .into_iter()
+                            .map(|o| {
+                                let selected = chosen == Some(o.id);
+                                view! {
+                                    <option value=o.id.to_string() selected=selected>{o.name}</option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            }
+        })
     }
 }
 
@@ -217,12 +310,11 @@ fn RequireAuth(children: ChildrenFn) -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <section class="page" data-testid="not-found">
-            <h1>{t!(i18n, not_found_title)}</h1>
+            <h1>{tr!(not_found_title)}</h1>
             <p>
-                <A href="/">{t!(i18n, go_home)}</A>
+                <A href="/">{tr!(go_home)}</A>
             </p>
         </section>
     }

@@ -40,6 +40,36 @@ where
     }
 }
 
+/// An instant with seconds, for the audit log: `29.11.2026 14:05:07` / `29 Nov 2026, 14:05:07`.
+pub fn format_instant_seconds<Tz: TimeZone>(at: &DateTime<Tz>, locale: Locale) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    match locale {
+        Locale::ru => at.format("%d.%m.%Y %H:%M:%S").to_string(),
+        Locale::en => at.format("%-d %b %Y, %H:%M:%S").to_string(),
+    }
+}
+
+/// A long id shortened for a table: `…` and its last 8 characters. The end of a UUID v7 is its
+/// random part; the start is a timestamp that ids made in the same minute share.
+pub fn short_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 9 {
+        return id.to_string();
+    }
+    let tail: String = chars[chars.len() - 8..].iter().collect();
+    format!("…{tail}")
+}
+
+/// A JSON value on one line for the audit log's details; strings without quotes.
+pub fn compact_json(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// A short device description from a `User-Agent`: `Firefox · Windows`, `Chrome · Android`.
 /// `None` when neither the browser nor the system is recognised. Browser and system names are
 /// proper names and are not translated.
@@ -131,6 +161,7 @@ mod tests {
                     roles: vec![Role::Parent],
                     person_id: None,
                     person_name: name.map(str::to_string),
+                    children: Vec::new(),
                 })
                 .collect(),
             session_id: None,
@@ -208,5 +239,41 @@ mod tests {
         assert_eq!(safe_next(Some("/login")), "/");
         assert_eq!(safe_next(Some("/register?code=X")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn audit_times_have_seconds() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 29, 11, 5, 7).unwrap();
+        let moscow = FixedOffset::east_opt(3 * 3600).unwrap();
+        assert_eq!(
+            format_instant_seconds(&at.with_timezone(&moscow), Locale::ru),
+            "29.11.2026 14:05:07"
+        );
+        assert_eq!(
+            format_instant_seconds(&at, Locale::en),
+            "29 Nov 2026, 11:05:07"
+        );
+    }
+
+    #[test]
+    fn ids_are_shortened_to_their_random_end() {
+        assert_eq!(
+            short_id("0190a3f2-7c1e-7d2a-9b3c-4d5e6f708192"),
+            "…6f708192"
+        );
+        assert_eq!(short_id("abc"), "abc");
+    }
+
+    #[test]
+    fn audit_values_are_compact() {
+        assert_eq!(compact_json(&serde_json::json!("x")), "x");
+        assert_eq!(
+            compact_json(&serde_json::json!(["admin", "teacher"])),
+            r#"["admin","teacher"]"#
+        );
+        assert_eq!(
+            compact_json(&serde_json::json!({"is_active": false})),
+            r#"{"is_active":false}"#
+        );
     }
 }

@@ -4,10 +4,16 @@
 //! the SPA refuses exactly what the server would refuse (except the common-password list, which
 //! only the server has).
 
+use std::ops::RangeInclusive;
+
+use otmetka_domain::auth::CreateApiTokenRequest;
+use otmetka_domain::invite::CreateInviteRequest;
+use otmetka_domain::person::PersonInput;
 use otmetka_domain::rules::{
     self, LOGIN_MAX_CHARS, LOGIN_MIN_CHARS, PasswordLengthError, check_login, check_password_length,
 };
-use otmetka_domain::{ErrorCode, FieldError};
+use otmetka_domain::school::CreateSchoolRequest;
+use otmetka_domain::{ApiScope, ErrorCode, FieldError, Role};
 
 use crate::api::ApiError;
 
@@ -20,6 +26,23 @@ pub enum Field {
     /// The repeated password.
     Password2,
     Email,
+    /// What an API token is for.
+    TokenName,
+    /// The API token's scopes (a group of checkboxes).
+    TokenScopes,
+    /// Days until an API token or invite expires.
+    ExpiresDays,
+    /// A new school's full name.
+    SchoolName,
+    TimeZone,
+    /// Фамилия of a new person.
+    LastName,
+    /// Имя.
+    FirstName,
+    /// Отчество.
+    MiddleName,
+    /// The role an invite gives.
+    InviteRole,
 }
 
 /// What is wrong with one input; each has a translated text (`field_errors.*`).
@@ -39,6 +62,14 @@ pub enum FieldProblem {
     PasswordMismatch,
     EmailFormat,
     InviteFormat,
+    /// Longer than this many characters.
+    TooLong(u32),
+    /// A whole number outside this range.
+    NumberRange(u32, u32),
+    /// No API-token scope is checked.
+    ChooseScope,
+    /// Nothing is chosen in a list.
+    NotChosen,
     /// A rule the SPA has no specific text for.
     Invalid,
 }
@@ -223,6 +254,220 @@ pub fn register_error_place(err: &ApiError) -> RegisterErrorPlace {
     }
 }
 
+/// Longest person name part (фамилия, имя, отчество), as the API's `PersonInput` allows.
+pub const PERSON_NAME_MAX: u32 = 100;
+/// Longest school name (`CreateSchoolRequest::name`).
+pub const SCHOOL_NAME_MAX: u32 = 300;
+/// Longest API-token name (`CreateApiTokenRequest::name`).
+pub const TOKEN_NAME_MAX: u32 = 100;
+/// Invite validity in days (`CreateInviteRequest::expires_in_days`), and the form's default.
+pub const INVITE_DAYS: RangeInclusive<u32> = 1..=365;
+pub const INVITE_DAYS_DEFAULT: u32 = 30;
+/// API-token validity in days (`CreateApiTokenRequest::expires_in_days`), and the form's default.
+pub const TOKEN_DAYS: RangeInclusive<u32> = 1..=366;
+pub const TOKEN_DAYS_DEFAULT: u32 = 90;
+
+/// Trims and collapses runs of spaces, as the server stores names.
+pub fn clean_text(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A required one-line text of at most `max` characters, cleaned.
+fn required_text(errors: &mut FieldErrors, field: Field, value: &str, max: u32) -> Option<String> {
+    let value = clean_text(value);
+    if value.is_empty() {
+        errors.push((field, FieldProblem::Required));
+        None
+    } else if value.chars().count() > max as usize {
+        errors.push((field, FieldProblem::TooLong(max)));
+        None
+    } else {
+        Some(value)
+    }
+}
+
+/// A whole number of days within `range`.
+pub fn check_days(value: &str, range: &RangeInclusive<u32>) -> Result<u32, FieldProblem> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldProblem::Required);
+    }
+    match value.parse::<u32>() {
+        Ok(days) if range.contains(&days) => Ok(days),
+        _ => Err(FieldProblem::NumberRange(*range.start(), *range.end())),
+    }
+}
+
+/// The name of a new person as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFields {
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+}
+
+/// Checks a new person's name: фамилия and имя required, отчество optional, each at most
+/// [`PERSON_NAME_MAX`] characters.
+fn check_person(errors: &mut FieldErrors, person: &PersonFields) -> Option<PersonInput> {
+    let last_name = required_text(errors, Field::LastName, &person.last_name, PERSON_NAME_MAX);
+    let first_name = required_text(
+        errors,
+        Field::FirstName,
+        &person.first_name,
+        PERSON_NAME_MAX,
+    );
+    let middle_name = clean_text(&person.middle_name);
+    if middle_name.chars().count() > PERSON_NAME_MAX as usize {
+        errors.push((Field::MiddleName, FieldProblem::TooLong(PERSON_NAME_MAX)));
+        return None;
+    }
+    let middle_name = (!middle_name.is_empty()).then_some(middle_name);
+    Some(PersonInput::named(
+        &last_name?,
+        &first_name?,
+        middle_name.as_deref(),
+    ))
+}
+
+/// Days as typed, checked into `errors`.
+fn days_field(errors: &mut FieldErrors, value: &str, range: &RangeInclusive<u32>) -> Option<u32> {
+    check_days(value, range)
+        .map_err(|problem| errors.push((Field::ExpiresDays, problem)))
+        .ok()
+}
+
+/// The new-API-token form → the request, or the problems. Scopes keep the display order.
+pub fn check_token_form(
+    name: &str,
+    scopes: &[ApiScope],
+    days: &str,
+) -> Result<CreateApiTokenRequest, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let name = required_text(&mut errors, Field::TokenName, name, TOKEN_NAME_MAX);
+    let scopes: Vec<ApiScope> = ApiScope::ALL
+        .into_iter()
+        .filter(|s| scopes.contains(s))
+        .collect();
+    if scopes.is_empty() {
+        errors.push((Field::TokenScopes, FieldProblem::ChooseScope));
+    }
+    let days = days_field(&mut errors, days, &TOKEN_DAYS);
+    match (name, days) {
+        (Some(name), Some(days)) if errors.is_empty() => Ok(CreateApiTokenRequest {
+            name,
+            scopes,
+            expires_in_days: Some(days),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The new-school form → the request, or the problems.
+pub fn check_school_form(
+    name: &str,
+    time_zone: &str,
+    first_admin: &PersonFields,
+) -> Result<CreateSchoolRequest, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let name = required_text(&mut errors, Field::SchoolName, name, SCHOOL_NAME_MAX);
+    let time_zone = time_zone.trim();
+    if time_zone.is_empty() {
+        errors.push((Field::TimeZone, FieldProblem::Required));
+    }
+    let person = check_person(&mut errors, first_admin);
+    match (name, person) {
+        (Some(name), Some(first_admin)) if errors.is_empty() => Ok(CreateSchoolRequest {
+            name,
+            time_zone: Some(time_zone.to_string()),
+            first_admin,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The new-invite form (a new person and a role, which must be chosen: no role is preselected,
+/// so that a slip is never printed with a role nobody picked) → the request, or the problems.
+pub fn check_invite_form(
+    person: &PersonFields,
+    role: Option<Role>,
+    days: &str,
+) -> Result<CreateInviteRequest, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let person = check_person(&mut errors, person);
+    if role.is_none() {
+        errors.push((Field::InviteRole, FieldProblem::NotChosen));
+    }
+    let days = days_field(&mut errors, days, &INVITE_DAYS);
+    match (person, role, days) {
+        (Some(person), Some(role), Some(days)) if errors.is_empty() => Ok(CreateInviteRequest {
+            person_id: None,
+            person: Some(person),
+            role,
+            expires_in_days: Some(days),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The administration forms, whose server field names differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminForm {
+    ApiToken,
+    School,
+    Invite,
+}
+
+/// Maps a server field error of an administration form to an input. Nested names
+/// (`person.last_name`, `first_admin.first_name`) count by their last part.
+pub fn admin_field_problem(form: AdminForm, error: &FieldError) -> Option<(Field, FieldProblem)> {
+    let name = error.field.rsplit('.').next().unwrap_or_default();
+    let field = match (form, name) {
+        (AdminForm::ApiToken, "name") => Field::TokenName,
+        (AdminForm::ApiToken, "scopes") => Field::TokenScopes,
+        (AdminForm::ApiToken | AdminForm::Invite, "expires_in_days") => Field::ExpiresDays,
+        (AdminForm::School, "name") => Field::SchoolName,
+        (AdminForm::School, "time_zone") => Field::TimeZone,
+        (AdminForm::School | AdminForm::Invite, "last_name") => Field::LastName,
+        (AdminForm::School | AdminForm::Invite, "first_name") => Field::FirstName,
+        (AdminForm::School | AdminForm::Invite, "middle_name") => Field::MiddleName,
+        (AdminForm::Invite, "role") => Field::InviteRole,
+        _ => return None,
+    };
+    let days = if form == AdminForm::ApiToken {
+        TOKEN_DAYS
+    } else {
+        INVITE_DAYS
+    };
+    let problem = match (field, error.code.as_str()) {
+        (Field::TokenScopes, _) => FieldProblem::ChooseScope,
+        (_, "required") => FieldProblem::Required,
+        (Field::ExpiresDays, _) => FieldProblem::NumberRange(*days.start(), *days.end()),
+        (Field::SchoolName, "length") => FieldProblem::TooLong(SCHOOL_NAME_MAX),
+        (Field::TokenName, "length") => FieldProblem::TooLong(TOKEN_NAME_MAX),
+        (Field::LastName | Field::FirstName | Field::MiddleName, "length") => {
+            FieldProblem::TooLong(PERSON_NAME_MAX)
+        }
+        _ => FieldProblem::Invalid,
+    };
+    Some((field, problem))
+}
+
+/// The field problems of a 422 answer to an administration form, when every one of them belongs
+/// to an input of the form; `None` to show the error above the button instead.
+pub fn admin_field_problems(form: AdminForm, err: &ApiError) -> Option<FieldErrors> {
+    let ApiError::Problem { problem, .. } = err else {
+        return None;
+    };
+    if problem.errors.is_empty() {
+        return None;
+    }
+    problem
+        .errors
+        .iter()
+        .map(|e| admin_field_problem(form, e))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,6 +640,150 @@ mod tests {
                 vec![field_error("x", "y")]
             )),
             RegisterErrorPlace::Form
+        );
+    }
+
+    fn person(last: &str, first: &str, middle: &str) -> PersonFields {
+        PersonFields {
+            last_name: last.into(),
+            first_name: first.into(),
+            middle_name: middle.into(),
+        }
+    }
+
+    #[test]
+    fn token_form_needs_a_name_a_scope_and_sensible_days() {
+        let ok = check_token_form(
+            "  Скрипт   импорта ",
+            &[ApiScope::Import, ApiScope::Read],
+            "30",
+        )
+        .unwrap();
+        assert_eq!(ok.name, "Скрипт импорта");
+        assert_eq!(
+            ok.scopes,
+            [ApiScope::Read, ApiScope::Import],
+            "display order"
+        );
+        assert_eq!(ok.expires_in_days, Some(30));
+        assert_eq!(
+            check_token_form(" ", &[], "0").unwrap_err(),
+            vec![
+                (Field::TokenName, FieldProblem::Required),
+                (Field::TokenScopes, FieldProblem::ChooseScope),
+                (Field::ExpiresDays, FieldProblem::NumberRange(1, 366)),
+            ]
+        );
+        assert_eq!(
+            check_token_form(&"я".repeat(101), &[ApiScope::Read], "366").unwrap_err(),
+            vec![(Field::TokenName, FieldProblem::TooLong(100))]
+        );
+    }
+
+    #[test]
+    fn days_are_a_whole_number_in_range() {
+        assert_eq!(check_days(" 30 ", &INVITE_DAYS), Ok(30));
+        assert_eq!(check_days("", &INVITE_DAYS), Err(FieldProblem::Required));
+        for bad in ["0", "366", "-1", "2.5", "тридцать"] {
+            assert_eq!(
+                check_days(bad, &INVITE_DAYS),
+                Err(FieldProblem::NumberRange(1, 365)),
+                "{bad}"
+            );
+        }
+        assert_eq!(check_days("366", &TOKEN_DAYS), Ok(366));
+    }
+
+    #[test]
+    fn invite_form_sends_a_new_person_with_a_cleaned_name() {
+        let req = check_invite_form(
+            &person(" Иванова ", "Мария", "  "),
+            Some(Role::Teacher),
+            "14",
+        )
+        .unwrap();
+        let p = req.person.unwrap();
+        assert_eq!(
+            (p.last_name.as_str(), p.first_name.as_str()),
+            ("Иванова", "Мария")
+        );
+        assert_eq!(p.middle_name, None, "an empty отчество is left out");
+        assert_eq!(req.person_id, None);
+        assert_eq!(req.role, Role::Teacher);
+        assert_eq!(req.expires_in_days, Some(14));
+        assert_eq!(
+            check_invite_form(&person("", "", &"ж".repeat(101)), None, "30").unwrap_err(),
+            vec![
+                (Field::LastName, FieldProblem::Required),
+                (Field::FirstName, FieldProblem::Required),
+                (Field::MiddleName, FieldProblem::TooLong(100)),
+                (Field::InviteRole, FieldProblem::NotChosen),
+            ]
+        );
+    }
+
+    #[test]
+    fn school_form_needs_a_name_a_zone_and_the_first_admin() {
+        let req = check_school_form(
+            "МБОУ «СОШ № 1»",
+            "Asia/Vladivostok",
+            &person("Петрова", "Мадина", "Магомедовна"),
+        )
+        .unwrap();
+        assert_eq!(req.time_zone.as_deref(), Some("Asia/Vladivostok"));
+        assert_eq!(req.first_admin.middle_name.as_deref(), Some("Магомедовна"));
+        assert_eq!(
+            check_school_form(&"Ш".repeat(301), "", &person("Петрова", "Мадина", "")).unwrap_err(),
+            vec![
+                (Field::SchoolName, FieldProblem::TooLong(300)),
+                (Field::TimeZone, FieldProblem::Required),
+            ]
+        );
+    }
+
+    #[test]
+    fn server_errors_of_admin_forms_land_on_their_inputs() {
+        let err = problem(
+            ErrorCode::ValidationFailed,
+            vec![
+                field_error("first_admin.last_name", "length"),
+                field_error("time_zone", "format"),
+            ],
+        );
+        assert_eq!(
+            admin_field_problems(AdminForm::School, &err),
+            Some(vec![
+                (Field::LastName, FieldProblem::TooLong(100)),
+                (Field::TimeZone, FieldProblem::Invalid),
+            ])
+        );
+        let err = problem(
+            ErrorCode::ValidationFailed,
+            vec![
+                field_error("person.first_name", "required"),
+                field_error("expires_in_days", "range"),
+            ],
+        );
+        assert_eq!(
+            admin_field_problems(AdminForm::Invite, &err),
+            Some(vec![
+                (Field::FirstName, FieldProblem::Required),
+                (Field::ExpiresDays, FieldProblem::NumberRange(1, 365)),
+            ])
+        );
+        assert_eq!(
+            admin_field_problem(AdminForm::ApiToken, &field_error("scopes", "length")),
+            Some((Field::TokenScopes, FieldProblem::ChooseScope))
+        );
+        // An error the form has no input for goes above the button.
+        let err = problem(
+            ErrorCode::ValidationFailed,
+            vec![field_error("person_id", "one_of")],
+        );
+        assert_eq!(admin_field_problems(AdminForm::Invite, &err), None);
+        assert_eq!(
+            admin_field_problems(AdminForm::Invite, &ApiError::Network),
+            None
         );
     }
 }

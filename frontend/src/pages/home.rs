@@ -21,14 +21,13 @@ fn Home(me: Me) -> impl IntoView {
     let superadmin = me.is_superadmin.then(|| {
         view! {
             <div class="card" data-testid="superadmin">
-                <p class="badge">{t!(i18n, role_superadmin)}</p>
-                <p>{t!(i18n, superadmin_note)}</p>
+                <p class="badge">{tr!(role_superadmin)}</p>
+                <p>{tr!(superadmin_note)}</p>
             </div>
         }
     });
     let memberships = if me.memberships.is_empty() {
-        view! { <p class="muted" data-testid="no-memberships">{t!(i18n, no_memberships)}</p> }
-            .into_any()
+        view! { <p class="muted" data-testid="no-memberships">{tr!(no_memberships)}</p> }.into_any()
     } else {
         view! {
             <ul class="list" data-testid="memberships">
@@ -41,7 +40,7 @@ fn Home(me: Me) -> impl IntoView {
         <section class="page" data-testid="home-page">
             <h1 data-testid="greeting">{t!(i18n, greeting, name = move || name.clone())}</h1>
             {superadmin}
-            <h2>{t!(i18n, memberships_title)}</h2>
+            <h2>{tr!(memberships_title)}</h2>
             {memberships}
         </section>
     }

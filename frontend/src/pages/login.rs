@@ -71,12 +71,12 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="page page-narrow" data-testid="login-page">
-            <h1>{t!(i18n, login_title)}</h1>
-            <p class="muted">{t!(i18n, tagline)}</p>
+            <h1>{tr!(login_title)}</h1>
+            <p class="muted">{tr!(tagline)}</p>
             <ErrorAlert error=ended testid="session-ended" />
             <form class="form" on:submit=on_submit novalidate=true>
                 <div class="field">
-                    <label for="login-input">{t!(i18n, login)}</label>
+                    <label for="login-input">{tr!(login)}</label>
                     <input
                         id="login-input"
                         data-testid="login-input"
@@ -93,7 +93,7 @@ pub fn LoginPage() -> impl IntoView {
                     <FieldMessage errors=fields field=Field::Login input_id="login-input" />
                 </div>
                 <div class="field">
-                    <label for="password-input">{t!(i18n, password)}</label>
+                    <label for="password-input">{tr!(password)}</label>
                     <input
                         id="password-input"
                         data-testid="password-input"
@@ -110,7 +110,7 @@ pub fn LoginPage() -> impl IntoView {
                     <FieldMessage errors=fields field=Field::Password input_id="password-input" />
                     <label class="check">
                         <input type="checkbox" data-testid="password-toggle" bind:checked=show_password />
-                        {t!(i18n, show_password)}
+                        {tr!(show_password)}
                     </label>
                 </div>
                 <ErrorAlert error=error testid="login-error" />
@@ -124,8 +124,8 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
             <p class="aside">
-                {t!(i18n, no_account)} " "
-                <A href="/register" attr:data-testid="register-link">{t!(i18n, register_link)}</A>
+                {tr!(no_account)} " "
+                <A href="/register" attr:data-testid="register-link">{tr!(register_link)}</A>
             </p>
         </section>
     }

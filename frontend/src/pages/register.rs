@@ -91,13 +91,13 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <section class="page page-narrow" data-testid="register-page">
-            <h1>{t!(i18n, register_title)}</h1>
+            <h1>{tr!(register_title)}</h1>
             {move || match invite.get() {
                 None => view! {
-                    <p class="muted">{t!(i18n, register_intro)}</p>
+                    <p class="muted">{tr!(register_intro)}</p>
                     <form class="form" on:submit=on_check novalidate=true>
                         <div class="field">
-                            <label for="invite-code-input">{t!(i18n, invite_code)}</label>
+                            <label for="invite-code-input">{tr!(invite_code)}</label>
                             <input
                                 id="invite-code-input"
                                 data-testid="invite-code-input"
@@ -112,7 +112,7 @@ pub fn RegisterPage() -> impl IntoView {
                                 aria-describedby="invite-code-input-hint invite-code-input-error"
                                 bind:value=code_input
                             />
-                            <p class="hint" id="invite-code-input-hint">{t!(i18n, invite_code_hint)}</p>
+                            <p class="hint" id="invite-code-input-hint">{tr!(invite_code_hint)}</p>
                             <FieldMessage errors=code_fields field=Field::InviteCode input_id="invite-code-input" />
                         </div>
                         <ErrorAlert error=code_error testid="invite-error" />
@@ -134,8 +134,8 @@ pub fn RegisterPage() -> impl IntoView {
                 .into_any(),
             }}
             <p class="aside">
-                {t!(i18n, have_account)} " "
-                <A href="/login" attr:data-testid="login-link">{t!(i18n, login_link)}</A>
+                {tr!(have_account)} " "
+                <A href="/login" attr:data-testid="login-link">{tr!(login_link)}</A>
             </p>
         </section>
     }
@@ -154,17 +154,17 @@ fn InviteCard(preview: InvitePreview, on_other: impl Fn() + 'static) -> impl Int
     let expires_local = expires_at.with_timezone(&chrono::Local);
     view! {
         <div class="card" data-testid="invite-preview">
-            <h2>{t!(i18n, invite.title)}</h2>
+            <h2>{tr!(invite.title)}</h2>
             <dl class="facts">
-                <dt>{t!(i18n, invite.school)}</dt>
+                <dt>{tr!(invite.school)}</dt>
                 <dd data-testid="invite-school">{school_name}</dd>
-                <dt>{t!(i18n, invite.role)}</dt>
+                <dt>{tr!(invite.role)}</dt>
                 <dd data-testid="invite-role" data-role=role.as_str()>
                     {move || role_text(i18n.get_locale(), role)}
                 </dd>
-                <dt>{t!(i18n, invite.person)}</dt>
+                <dt>{tr!(invite.person)}</dt>
                 <dd data-testid="invite-person">{person_name_masked}</dd>
-                <dt>{t!(i18n, invite.expires_at)}</dt>
+                <dt>{tr!(invite.expires_at)}</dt>
                 <dd data-testid="invite-expires">
                     {move || format_date(&expires_local, i18n.get_locale())}
                 </dd>
@@ -175,7 +175,7 @@ fn InviteCard(preview: InvitePreview, on_other: impl Fn() + 'static) -> impl Int
                 data-testid="invite-other"
                 on:click=move |_| on_other()
             >
-                {t!(i18n, invite_other)}
+                {tr!(invite_other)}
             </button>
         </div>
     }
@@ -248,7 +248,7 @@ fn AccountForm(
     view! {
         <form class="form" on:submit=on_submit novalidate=true data-testid="register-form">
             <div class="field">
-                <label for="register-login">{t!(i18n, login)}</label>
+                <label for="register-login">{tr!(login)}</label>
                 <input
                     id="register-login"
                     data-testid="register-login"
@@ -261,11 +261,11 @@ fn AccountForm(
                     aria-describedby="register-login-hint register-login-error"
                     bind:value=login
                 />
-                <p class="hint" id="register-login-hint">{t!(i18n, login_rules)}</p>
+                <p class="hint" id="register-login-hint">{tr!(login_rules)}</p>
                 <FieldMessage errors=fields field=Field::Login input_id="register-login" />
             </div>
             <div class="field">
-                <label for="register-password">{t!(i18n, password)}</label>
+                <label for="register-password">{tr!(password)}</label>
                 <input
                     id="register-password"
                     data-testid="register-password"
@@ -278,11 +278,11 @@ fn AccountForm(
                     aria-describedby="register-password-hint register-password-error"
                     bind:value=password
                 />
-                <p class="hint" id="register-password-hint">{t!(i18n, password_rules)}</p>
+                <p class="hint" id="register-password-hint">{tr!(password_rules)}</p>
                 <FieldMessage errors=fields field=Field::Password input_id="register-password" />
             </div>
             <div class="field">
-                <label for="register-password2">{t!(i18n, password_repeat)}</label>
+                <label for="register-password2">{tr!(password_repeat)}</label>
                 <input
                     id="register-password2"
                     data-testid="register-password2"
@@ -298,12 +298,12 @@ fn AccountForm(
                 <FieldMessage errors=fields field=Field::Password2 input_id="register-password2" />
                 <label class="check">
                     <input type="checkbox" data-testid="register-password-toggle" bind:checked=show_password />
-                    {t!(i18n, show_password)}
+                    {tr!(show_password)}
                 </label>
             </div>
             <div class="field">
                 <label for="register-email">
-                    {t!(i18n, email)} " " <span class="muted">"(" {t!(i18n, optional)} ")"</span>
+                    {tr!(email)} " " <span class="muted">"(" {tr!(optional)} ")"</span>
                 </label>
                 <input
                     id="register-email"

@@ -70,12 +70,12 @@ pub fn SessionsPage() -> impl IntoView {
                         disabled=move || busy.get()
                         on:click=revoke_others
                     >
-                        {t!(i18n, revoke_others)}
+                        {tr!(revoke_others)}
                     </button>
                 }
                 .into_any()
             } else {
-                view! { <p class="muted" data-testid="no-other-sessions">{t!(i18n, no_other_sessions)}</p> }
+                view! { <p class="muted" data-testid="no-other-sessions">{tr!(no_other_sessions)}</p> }
                     .into_any()
             }}
         }
@@ -83,11 +83,11 @@ pub fn SessionsPage() -> impl IntoView {
 
     view! {
         <section class="page" data-testid="sessions-page">
-            <h1>{t!(i18n, sessions_title)}</h1>
-            <p class="muted">{t!(i18n, sessions_intro)}</p>
+            <h1>{tr!(sessions_title)}</h1>
+            <p class="muted">{tr!(sessions_intro)}</p>
             <ErrorAlert error=error testid="sessions-error" />
             {move || match sessions.get() {
-                None => view! { <p class="loading">{t!(i18n, loading)}</p> }.into_any(),
+                None => view! { <p class="loading">{tr!(loading)}</p> }.into_any(),
                 Some(Ok(list)) => list_view(list).into_any(),
                 Some(Err(err)) => {
                     let load_error = RwSignal::new(Some(err));
@@ -99,7 +99,7 @@ pub fn SessionsPage() -> impl IntoView {
                             data-testid="sessions-retry"
                             on:click=move |_| sessions.refetch()
                         >
-                            {t!(i18n, retry)}
+                            {tr!(retry)}
                         </button>
                     }
                     .into_any()
@@ -139,26 +139,26 @@ fn SessionRow(
                 <strong class="device" title=user_agent.clone().unwrap_or_default()>
                     {match device {
                         Some(device) => device.into_any(),
-                        None => t!(i18n, session_device_unknown).into_any(),
+                        None => tr!(session_device_unknown).into_any(),
                     }}
                 </strong>
                 {current
                     .then(|| {
                         view! {
                             <span class="badge" data-testid="session-current">
-                                {t!(i18n, session_current)}
+                                {tr!(session_current)}
                             </span>
                         }
                     })}
             </div>
             <dl class="facts">
-                <dt>{t!(i18n, session_last_used_at)}</dt>
+                <dt>{tr!(session_last_used_at)}</dt>
                 <dd>
                     <time datetime=last_used_at.to_rfc3339()>
                         {move || format_instant(&last_used, i18n.get_locale())}
                     </time>
                 </dd>
-                <dt>{t!(i18n, session_created_at)}</dt>
+                <dt>{tr!(session_created_at)}</dt>
                 <dd>
                     <time datetime=created_at.to_rfc3339()>
                         {move || format_instant(&created, i18n.get_locale())}
@@ -167,7 +167,7 @@ fn SessionRow(
                 {ip
                     .map(|ip| {
                         view! {
-                            <dt>{t!(i18n, session_ip)}</dt>
+                            <dt>{tr!(session_ip)}</dt>
                             <dd class="mono">{ip}</dd>
                         }
                     })}
@@ -182,7 +182,7 @@ fn SessionRow(
                             disabled=move || busy.get()
                             on:click=move |_| on_revoke(id)
                         >
-                            {t!(i18n, revoke_session)}
+                            {tr!(revoke_session)}
                         </button>
                     }
                 })}

@@ -1,0 +1,537 @@
+//! Who may see which page, in which school: the role → navigation mapping and the choice of the
+//! school the school pages work on.
+//!
+//! The rules mirror the server's policy module (DESIGN §3): invites, accounts and the audit log
+//! are read by a school's `admin` and `principal`; only `admin` changes invites and accounts; a
+//! superadmin may do everything in every school and alone creates schools. The SPA only hides what
+//! the server would refuse anyway (403/404), so a stale role here never grants anything.
+
+use otmetka_domain::Role;
+use otmetka_domain::auth::Me;
+use otmetka_domain::school::School;
+use uuid::Uuid;
+
+/// A part of the SPA that needs a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// The account's own API tokens: everyone signed in.
+    ApiTokens,
+    /// All schools of the deployment: superadmin.
+    Schools,
+    /// A school's invite codes.
+    Invites,
+    /// A school's accounts and their roles.
+    Accounts,
+    /// A school's audit log.
+    Audit,
+}
+
+impl Area {
+    /// Whether the area works on one selected school.
+    pub fn school_scoped(self) -> bool {
+        matches!(self, Area::Invites | Area::Accounts | Area::Audit)
+    }
+}
+
+/// How much of an area an account may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    /// The page says "no access".
+    None,
+    /// Lists only: no forms, no revoke or edit buttons.
+    Read,
+    /// Everything the page offers.
+    Manage,
+}
+
+/// The account's roles in a school (empty when it is not a member).
+pub fn roles_in(me: &Me, school_id: Uuid) -> Vec<Role> {
+    me.memberships
+        .iter()
+        .filter(|m| m.school_id == school_id)
+        .flat_map(|m| m.roles.iter().copied())
+        .collect()
+}
+
+/// What `me` may do in `area`; `school_id` is the selected school for school-scoped areas.
+pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
+    match area {
+        Area::ApiTokens => Access::Manage,
+        Area::Schools if me.is_superadmin => Access::Manage,
+        Area::Schools => Access::None,
+        Area::Invites | Area::Accounts | Area::Audit => {
+            let Some(school_id) = school_id else {
+                return Access::None;
+            };
+            let roles = roles_in(me, school_id);
+            let admin = me.is_superadmin || roles.contains(&Role::Admin);
+            let principal = roles.contains(&Role::Principal);
+            match area {
+                // The audit log is read-only for everyone.
+                Area::Audit if admin || principal => Access::Read,
+                Area::Invites | Area::Accounts if admin => Access::Manage,
+                Area::Invites | Area::Accounts if principal => Access::Read,
+                _ => Access::None,
+            }
+        }
+    }
+}
+
+/// A link of the main navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavItem {
+    Home,
+    Schools,
+    Invites,
+    Accounts,
+    Audit,
+    ApiTokens,
+    Sessions,
+}
+
+impl NavItem {
+    /// The page's path.
+    pub fn path(self) -> &'static str {
+        match self {
+            NavItem::Home => "/",
+            NavItem::Schools => "/schools",
+            NavItem::Invites => "/invites",
+            NavItem::Accounts => "/accounts",
+            NavItem::Audit => "/audit",
+            NavItem::ApiTokens => "/api-tokens",
+            NavItem::Sessions => "/sessions",
+        }
+    }
+
+    /// `data-testid` of the link.
+    pub fn testid(self) -> &'static str {
+        match self {
+            NavItem::Home => "nav-home",
+            NavItem::Schools => "nav-schools",
+            NavItem::Invites => "nav-invites",
+            NavItem::Accounts => "nav-accounts",
+            NavItem::Audit => "nav-audit",
+            NavItem::ApiTokens => "nav-api-tokens",
+            NavItem::Sessions => "nav-sessions",
+        }
+    }
+
+    /// The area behind the link (`None` for pages every account has).
+    pub fn area(self) -> Option<Area> {
+        match self {
+            NavItem::Home | NavItem::Sessions => None,
+            NavItem::Schools => Some(Area::Schools),
+            NavItem::Invites => Some(Area::Invites),
+            NavItem::Accounts => Some(Area::Accounts),
+            NavItem::Audit => Some(Area::Audit),
+            NavItem::ApiTokens => Some(Area::ApiTokens),
+        }
+    }
+
+    /// The link's target; school pages carry the selected school, so that the URL can be shared
+    /// and a reload stays in the same school.
+    pub fn href(self, school_id: Option<Uuid>) -> String {
+        match (self.area(), school_id) {
+            (Some(area), Some(id)) if area.school_scoped() => {
+                format!("{}?school={id}", self.path())
+            }
+            _ => self.path().to_string(),
+        }
+    }
+
+    /// Whether the link is the current page (`pathname` without the query).
+    pub fn is_current(self, pathname: &str) -> bool {
+        let path = pathname.trim_end_matches('/');
+        match self {
+            NavItem::Home => path.is_empty(),
+            _ => path == self.path(),
+        }
+    }
+}
+
+/// The navigation for an account in the selected school, in menu order: only links to pages the
+/// account may open.
+pub fn nav_items(me: &Me, school_id: Option<Uuid>) -> Vec<NavItem> {
+    [
+        NavItem::Home,
+        NavItem::Schools,
+        NavItem::Invites,
+        NavItem::Accounts,
+        NavItem::Audit,
+        NavItem::ApiTokens,
+        NavItem::Sessions,
+    ]
+    .into_iter()
+    .filter(|item| {
+        item.area()
+            .is_none_or(|area| access(me, school_id, area) != Access::None)
+    })
+    .collect()
+}
+
+/// A school the switcher offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolOption {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The schools to choose from: the account's memberships in their order, then (for a superadmin)
+/// every other school of the deployment by name.
+pub fn school_options(me: &Me, all: Option<&[School]>) -> Vec<SchoolOption> {
+    let mut options: Vec<SchoolOption> = Vec::new();
+    for m in &me.memberships {
+        if !options.iter().any(|o| o.id == m.school_id) {
+            options.push(SchoolOption {
+                id: m.school_id,
+                name: m.school_name.clone(),
+            });
+        }
+    }
+    if me.is_superadmin {
+        let mut others: Vec<&School> = all
+            .unwrap_or_default()
+            .iter()
+            .filter(|s| !options.iter().any(|o| o.id == s.id))
+            .collect();
+        others.sort_by(|a, b| a.name.cmp(&b.name));
+        options.extend(others.into_iter().map(|s| SchoolOption {
+            id: s.id,
+            name: s.name.clone(),
+        }));
+    }
+    options
+}
+
+/// Which school the school pages work on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchoolPick {
+    /// The superadmin's list of schools is still loading.
+    Loading,
+    /// The account has no school to choose.
+    NoSchool,
+    /// The URL names a school the account cannot choose.
+    Unknown(Uuid),
+    Chosen(Uuid),
+}
+
+impl SchoolPick {
+    pub fn chosen(self) -> Option<Uuid> {
+        match self {
+            SchoolPick::Chosen(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Chooses the school: the one in the URL (`?school=`), else the one remembered from the
+/// switcher, else the first option. `complete` is false while the options may still grow (the
+/// superadmin's list is loading), so that a link to a school is not refused too early.
+///
+/// A school in the URL that is not an option is refused rather than replaced, so that a shared
+/// link never shows another school's data under the same address.
+pub fn pick_school(
+    options: &[SchoolOption],
+    from_url: Option<Uuid>,
+    remembered: Option<Uuid>,
+    complete: bool,
+) -> SchoolPick {
+    let known = |id: Uuid| options.iter().any(|o| o.id == id);
+    if let Some(id) = from_url {
+        return match (known(id), complete) {
+            (true, _) => SchoolPick::Chosen(id),
+            (false, false) => SchoolPick::Loading,
+            (false, true) => SchoolPick::Unknown(id),
+        };
+    }
+    if let Some(id) = remembered.filter(|id| known(*id)) {
+        return SchoolPick::Chosen(id);
+    }
+    match (options.first(), complete) {
+        (Some(first), _) => SchoolPick::Chosen(first.id),
+        (None, false) => SchoolPick::Loading,
+        (None, true) => SchoolPick::NoSchool,
+    }
+}
+
+/// Reads `?school=` (a UUID; anything else counts as absent).
+pub fn school_from_query(value: Option<&str>) -> Option<Uuid> {
+    value.and_then(|v| Uuid::parse_str(v.trim()).ok())
+}
+
+/// Whether a path is one of the school pages (the switcher then rewrites its `?school=`).
+pub fn is_school_page(pathname: &str) -> bool {
+    [NavItem::Invites, NavItem::Accounts, NavItem::Audit]
+        .into_iter()
+        .any(|item| item.is_current(pathname))
+}
+
+/// What a page behind a role shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageGate {
+    /// The superadmin's schools are loading.
+    Loading,
+    /// A school page, but the account has no school.
+    NoSchool,
+    /// The role (in the selected school) does not allow the page.
+    NoAccess,
+    /// The page itself; `school` is set for school pages.
+    Open {
+        school: Option<SchoolOption>,
+        access: Access,
+    },
+}
+
+/// Decides what a page of `area` shows for `me`, given the school picked for the URL.
+pub fn page_gate(me: &Me, area: Area, pick: SchoolPick, options: &[SchoolOption]) -> PageGate {
+    if !area.school_scoped() {
+        return match access(me, None, area) {
+            Access::None => PageGate::NoAccess,
+            access => PageGate::Open {
+                school: None,
+                access,
+            },
+        };
+    }
+    match pick {
+        SchoolPick::Loading => PageGate::Loading,
+        SchoolPick::NoSchool => PageGate::NoSchool,
+        SchoolPick::Unknown(_) => PageGate::NoAccess,
+        SchoolPick::Chosen(id) => match access(me, Some(id), area) {
+            Access::None => PageGate::NoAccess,
+            access => PageGate::Open {
+                school: options.iter().find(|o| o.id == id).cloned(),
+                access,
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use otmetka_domain::auth::Membership;
+
+    const A: Uuid = Uuid::from_u128(0xA);
+    const B: Uuid = Uuid::from_u128(0xB);
+    const C: Uuid = Uuid::from_u128(0xC);
+
+    fn me(superadmin: bool, memberships: &[(Uuid, &[Role])]) -> Me {
+        Me {
+            account_id: Uuid::from_u128(1),
+            login: "user".into(),
+            email: None,
+            is_superadmin: superadmin,
+            memberships: memberships
+                .iter()
+                .map(|(id, roles)| Membership {
+                    school_id: *id,
+                    school_name: format!("School {}", id.as_u128()),
+                    roles: roles.to_vec(),
+                    person_id: None,
+                    person_name: None,
+                    children: Vec::new(),
+                })
+                .collect(),
+            session_id: None,
+        }
+    }
+
+    fn school(id: Uuid, name: &str) -> School {
+        School {
+            id,
+            name: name.into(),
+            time_zone: "Europe/Moscow".into(),
+            created_at: Utc::now(),
+        }
+    }
+
+    use NavItem::*;
+
+    #[test]
+    fn students_teachers_and_parents_see_only_their_own_pages() {
+        for role in [Role::Student, Role::Teacher, Role::Parent] {
+            assert_eq!(
+                nav_items(&me(false, &[(A, &[role])]), Some(A)),
+                [Home, ApiTokens, Sessions],
+                "{role}"
+            );
+        }
+        assert_eq!(
+            nav_items(&me(false, &[]), None),
+            [Home, ApiTokens, Sessions]
+        );
+    }
+
+    #[test]
+    fn school_admin_and_principal_get_the_school_pages() {
+        let admin = me(false, &[(A, &[Role::Admin])]);
+        assert_eq!(
+            nav_items(&admin, Some(A)),
+            [Home, Invites, Accounts, Audit, ApiTokens, Sessions]
+        );
+        assert_eq!(access(&admin, Some(A), Area::Invites), Access::Manage);
+        assert_eq!(access(&admin, Some(A), Area::Accounts), Access::Manage);
+        assert_eq!(access(&admin, Some(A), Area::Audit), Access::Read);
+
+        let principal = me(false, &[(A, &[Role::Principal, Role::Teacher])]);
+        assert_eq!(
+            nav_items(&principal, Some(A)),
+            [Home, Invites, Accounts, Audit, ApiTokens, Sessions]
+        );
+        assert_eq!(access(&principal, Some(A), Area::Invites), Access::Read);
+        assert_eq!(access(&principal, Some(A), Area::Accounts), Access::Read);
+        assert_eq!(access(&principal, Some(A), Area::Audit), Access::Read);
+        assert_eq!(access(&principal, Some(A), Area::Schools), Access::None);
+    }
+
+    #[test]
+    fn roles_count_only_in_the_selected_school() {
+        let user = me(false, &[(A, &[Role::Admin]), (B, &[Role::Parent])]);
+        assert_eq!(access(&user, Some(A), Area::Invites), Access::Manage);
+        assert_eq!(access(&user, Some(B), Area::Invites), Access::None);
+        assert_eq!(access(&user, Some(C), Area::Audit), Access::None);
+        assert_eq!(access(&user, None, Area::Audit), Access::None);
+        assert_eq!(nav_items(&user, Some(B)), [Home, ApiTokens, Sessions]);
+    }
+
+    #[test]
+    fn superadmin_manages_schools_and_any_selected_school() {
+        let root = me(true, &[]);
+        assert_eq!(nav_items(&root, None), [Home, Schools, ApiTokens, Sessions]);
+        assert_eq!(
+            nav_items(&root, Some(C)),
+            [Home, Schools, Invites, Accounts, Audit, ApiTokens, Sessions]
+        );
+        assert_eq!(access(&root, Some(C), Area::Accounts), Access::Manage);
+        assert_eq!(access(&root, Some(C), Area::Audit), Access::Read);
+    }
+
+    #[test]
+    fn school_links_carry_the_selected_school() {
+        assert_eq!(Invites.href(Some(A)), format!("/invites?school={A}"));
+        assert_eq!(Invites.href(None), "/invites");
+        assert_eq!(Sessions.href(Some(A)), "/sessions");
+        assert!(Home.is_current("/"));
+        assert!(!Home.is_current("/sessions"));
+        assert!(Audit.is_current("/audit"));
+        assert!(Audit.is_current("/audit/"));
+        assert!(!Audit.is_current("/audit-x"));
+        assert!(is_school_page("/accounts"));
+        assert!(!is_school_page("/api-tokens"));
+    }
+
+    #[test]
+    fn switcher_offers_memberships_then_other_schools_for_a_superadmin() {
+        let user = me(false, &[(B, &[Role::Admin]), (A, &[Role::Parent])]);
+        let all = [school(C, "Лицей"), school(A, "Гимназия")];
+        let ids: Vec<Uuid> = school_options(&user, Some(&all))
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        assert_eq!(ids, [B, A], "a member sees only their schools");
+
+        let root = me(true, &[(B, &[Role::Admin])]);
+        let options = school_options(
+            &root,
+            Some(&[school(C, "Лицей"), school(A, "Гимназия"), school(B, "Б")]),
+        );
+        let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["School 11", "Гимназия", "Лицей"]);
+    }
+
+    #[test]
+    fn school_is_taken_from_the_url_then_memory_then_the_first_membership() {
+        let options = vec![
+            SchoolOption {
+                id: A,
+                name: "A".into(),
+            },
+            SchoolOption {
+                id: B,
+                name: "B".into(),
+            },
+        ];
+        assert_eq!(
+            pick_school(&options, Some(B), Some(A), true),
+            SchoolPick::Chosen(B)
+        );
+        assert_eq!(
+            pick_school(&options, None, Some(B), true),
+            SchoolPick::Chosen(B)
+        );
+        assert_eq!(
+            pick_school(&options, None, None, true),
+            SchoolPick::Chosen(A)
+        );
+        assert_eq!(
+            pick_school(&options, None, Some(C), true),
+            SchoolPick::Chosen(A),
+            "a remembered school that is gone falls back to the first"
+        );
+        assert_eq!(
+            pick_school(&options, Some(C), None, true),
+            SchoolPick::Unknown(C),
+            "a link to a foreign school is refused, not replaced"
+        );
+        assert_eq!(
+            pick_school(&options, Some(C), None, false),
+            SchoolPick::Loading
+        );
+        assert_eq!(pick_school(&[], None, None, true), SchoolPick::NoSchool);
+        assert_eq!(pick_school(&[], None, None, false), SchoolPick::Loading);
+    }
+
+    #[test]
+    fn school_query_must_be_a_uuid() {
+        assert_eq!(school_from_query(Some(&A.to_string())), Some(A));
+        assert_eq!(school_from_query(Some("x")), None);
+        assert_eq!(school_from_query(None), None);
+    }
+
+    #[test]
+    fn pages_reached_without_the_role_say_no_access() {
+        let options = vec![SchoolOption {
+            id: A,
+            name: "A".into(),
+        }];
+        let teacher = me(false, &[(A, &[Role::Teacher])]);
+        let chosen = SchoolPick::Chosen(A);
+        assert_eq!(
+            page_gate(&teacher, Area::Invites, chosen, &options),
+            PageGate::NoAccess
+        );
+        assert_eq!(
+            page_gate(&teacher, Area::Schools, chosen, &options),
+            PageGate::NoAccess
+        );
+        assert_eq!(
+            page_gate(&teacher, Area::ApiTokens, chosen, &options),
+            PageGate::Open {
+                school: None,
+                access: Access::Manage
+            }
+        );
+        let principal = me(false, &[(A, &[Role::Principal])]);
+        assert_eq!(
+            page_gate(&principal, Area::Accounts, chosen, &options),
+            PageGate::Open {
+                school: Some(options[0].clone()),
+                access: Access::Read
+            }
+        );
+        assert_eq!(
+            page_gate(&principal, Area::Accounts, SchoolPick::Unknown(B), &options),
+            PageGate::NoAccess
+        );
+        assert_eq!(
+            page_gate(&me(false, &[]), Area::Audit, SchoolPick::NoSchool, &[]),
+            PageGate::NoSchool
+        );
+        assert_eq!(
+            page_gate(&me(true, &[]), Area::Audit, SchoolPick::Loading, &[]),
+            PageGate::Loading
+        );
+    }
+}

@@ -24,6 +24,7 @@ use crate::entity::{
 };
 use crate::error::{AppError, AppResult};
 use crate::import::reader::{ColumnSpec, Row, RowError, Table};
+use crate::service::audit::Audit;
 use crate::service::{persons, roster, structure};
 
 /// What can be imported.
@@ -138,12 +139,34 @@ const PERIODS_COLUMNS: &[ColumnSpec] = &[
     ColumnSpec::required("ends_on"),
 ];
 
-/// Collects row outcomes.
+/// Collects row outcomes and the audit records of roster changes.
 struct Report {
     rows: Vec<RowResult>,
+    audits: Vec<Audit>,
+    school_id: Uuid,
+    actor: Option<Uuid>,
 }
 
 impl Report {
+    /// Records a roster change of a person (enrollment, subgroup, guardian link).
+    fn audit(
+        &mut self,
+        action: &str,
+        person_id: Uuid,
+        old: Option<serde_json::Value>,
+        new: serde_json::Value,
+    ) {
+        let mut a = Audit::new(action)
+            .school(self.school_id)
+            .actor(self.actor)
+            .object("person", person_id)
+            .new_value(new);
+        if let Some(o) = old {
+            a = a.old(o);
+        }
+        self.audits.push(a);
+    }
+
     fn push(&mut self, line: usize, key: String, outcome: RowOutcome) {
         self.rows.push(RowResult {
             line,
@@ -200,11 +223,17 @@ fn take<T: Default>(errs: &mut Vec<RowError>, r: Result<T, RowError>) -> T {
 pub async fn apply(
     txn: &DatabaseTransaction,
     school_id: Uuid,
+    actor: Option<Uuid>,
     kind: Kind,
     table: &Table,
     dry_run: bool,
 ) -> AppResult<ImportReport> {
-    let mut report = Report { rows: Vec::new() };
+    let mut report = Report {
+        rows: Vec::new(),
+        audits: Vec::new(),
+        school_id,
+        actor,
+    };
     for e in &table.errors {
         report.errors(e.line, String::new(), vec![e.clone()]);
     }
@@ -224,6 +253,7 @@ pub async fn apply(
         Kind::Courses => courses(txn, school_id, table, &mut report).await?,
         Kind::Periods => periods(txn, school_id, table, &mut report).await?,
     }
+    Audit::write_all(std::mem::take(&mut report.audits), txn).await?;
     Ok(report.finish(kind, dry_run))
 }
 
@@ -324,6 +354,31 @@ async fn people_by_external_id(
         .collect())
 }
 
+/// People without an external id (created by hand, e.g. the first admin made with the school),
+/// by kind and name: an import row with the same kind and full name adopts such a record instead
+/// of making a second one.
+type Orphans = HashMap<(String, String, String, Option<String>), Vec<person::Model>>;
+
+async fn orphans_of(txn: &DatabaseTransaction, school_id: Uuid) -> AppResult<Orphans> {
+    let mut out: Orphans = HashMap::new();
+    for p in person::Entity::find()
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::ExternalId.is_null())
+        .all(txn)
+        .await?
+    {
+        out.entry((
+            p.kind.clone(),
+            p.last_name.clone(),
+            p.first_name.clone(),
+            p.middle_name.clone(),
+        ))
+        .or_default()
+        .push(p);
+    }
+    Ok(out)
+}
+
 /// The fields a person row sets, compared with the stored person to tell updated from unchanged.
 fn same_person(p: &person::Model, i: &PersonInput, kind: PersonKind) -> bool {
     p.last_name == structure::clean(&i.last_name)
@@ -355,6 +410,7 @@ async fn upsert_person(
     txn: &DatabaseTransaction,
     school_id: Uuid,
     existing: &mut HashMap<String, person::Model>,
+    orphans: &mut Orphans,
     row: &Row,
     input: PersonInput,
     kind: PersonKind,
@@ -362,6 +418,27 @@ async fn upsert_person(
     let ext = input.external_id.clone().unwrap_or_default();
     let mut input = input;
     input.kind = Some(kind);
+    let name_key = (
+        kind.as_str().to_string(),
+        structure::clean(&input.last_name),
+        structure::clean(&input.first_name),
+        input
+            .middle_name
+            .as_deref()
+            .map(structure::clean)
+            .filter(|m| !m.is_empty()),
+    );
+    let adopt = match (existing.contains_key(&ext), orphans.get_mut(&name_key)) {
+        (false, Some(list)) if list.len() == 1 => list.pop(),
+        _ => None,
+    };
+    if let Some(p) = adopt {
+        let saved = persons::apply(txn, school_id, p, &input, "")
+            .await
+            .map_err(|e| app_error(row, "external_id", e))?;
+        existing.insert(ext, saved.clone());
+        return Ok((RowOutcome::Updated, saved));
+    }
     match existing.get(&ext).cloned() {
         Some(p) if p.kind != kind.as_str() => Err(row.error(
             "external_id",
@@ -406,6 +483,7 @@ async fn staff(
     report: &mut Report,
 ) -> AppResult<()> {
     let mut existing = people_by_external_id(txn, school_id).await?;
+    let mut orphans = orphans_of(txn, school_id).await?;
     let mut seen = HashMap::new();
     for row in &table.rows {
         let mut errs = Vec::new();
@@ -428,7 +506,17 @@ async fn staff(
             report.errors(row.line, key, errs);
             continue;
         }
-        match upsert_person(txn, school_id, &mut existing, row, input, PersonKind::Staff).await {
+        match upsert_person(
+            txn,
+            school_id,
+            &mut existing,
+            &mut orphans,
+            row,
+            input,
+            PersonKind::Staff,
+        )
+        .await
+        {
             Ok((o, _)) => report.push(row.line, key, o),
             Err(e) => report.errors(row.line, key, vec![e]),
         }
@@ -562,6 +650,7 @@ async fn students(
     let classes = classes_of_year(txn, year.id).await?;
     let class_ids: Vec<Uuid> = classes.values().map(|c| c.id).collect();
     let mut existing = people_by_external_id(txn, school_id).await?;
+    let mut orphans = orphans_of(txn, school_id).await?;
     let mut open: HashMap<Uuid, enrollment::Model> = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
         .filter(enrollment::Column::EndsOn.is_null())
@@ -569,6 +658,15 @@ async fn students(
         .await?
         .into_iter()
         .map(|e| (e.student_id, e))
+        .collect();
+    let ended: HashSet<Uuid> = enrollment::Entity::find()
+        .filter(enrollment::Column::SchoolId.eq(school_id))
+        .filter(enrollment::Column::EndsOn.is_not_null())
+        .filter(enrollment::Column::ClassId.is_in(class_ids.clone()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|e| e.student_id)
         .collect();
     let groups: Vec<group::Model> = group::Entity::find()
         .filter(group::Column::ClassId.is_in(class_ids))
@@ -620,6 +718,7 @@ async fn students(
             txn,
             school_id,
             &mut existing,
+            &mut orphans,
             row,
             input,
             PersonKind::Student,
@@ -668,6 +767,10 @@ async fn students(
                 if outcome == RowOutcome::Unchanged {
                     outcome = RowOutcome::Updated;
                 }
+            }
+            None if ended.contains(&p.id) => {
+                // Withdrawn (or moved out) earlier: an old roster file does not bring them back;
+                // a return is an `arrive` with its date.
             }
             None => {
                 // On the roster for the whole year: the import is the list as of the year's start.
@@ -743,6 +846,7 @@ async fn parents(
     report: &mut Report,
 ) -> AppResult<()> {
     let mut existing = people_by_external_id(txn, school_id).await?;
+    let mut orphans = orphans_of(txn, school_id).await?;
     let mut links: HashMap<(Uuid, Uuid), Option<String>> = guardian_link::Entity::find()
         .filter(guardian_link::Column::SchoolId.eq(school_id))
         .all(txn)
@@ -812,6 +916,7 @@ async fn parents(
                 txn,
                 school_id,
                 &mut existing,
+                &mut orphans,
                 row,
                 input,
                 PersonKind::Parent,
@@ -831,6 +936,12 @@ async fn parents(
         };
         if link_changed {
             roster::save_link(txn, school_id, p.id, student.id, relation.clone()).await?;
+            report.audit(
+                "guardian_linked",
+                student.id,
+                None,
+                serde_json::json!({ "parent_id": p.id, "relation": relation, "source": "import" }),
+            );
             links.insert((p.id, student.id), relation);
             if outcome == RowOutcome::Unchanged {
                 outcome = RowOutcome::Updated;
@@ -877,6 +988,8 @@ async fn courses(
         subject_id: Uuid,
         hours: i32,
         teachers: Vec<Uuid>,
+        /// Further rows of the same course (more teachers): they share its outcome.
+        extra_lines: Vec<usize>,
     }
     let mut planned: Vec<Planned> = Vec::new();
     let mut seen_teacher = HashMap::new();
@@ -941,7 +1054,7 @@ async fn courses(
             }
             Some(p) => {
                 p.teachers.push(teacher.id);
-                report.push(row.line, key, RowOutcome::Unchanged);
+                p.extra_lines.push(row.line);
             }
             None => planned.push(Planned {
                 line: row.line,
@@ -951,6 +1064,7 @@ async fn courses(
                 subject_id: *subj,
                 hours,
                 teachers: vec![teacher.id],
+                extra_lines: Vec::new(),
             }),
         }
     }
@@ -1013,6 +1127,9 @@ async fn courses(
                 RowOutcome::Created
             }
         };
+        for line in &p.extra_lines {
+            report.push(*line, p.key.clone(), outcome);
+        }
         report.push(p.line, p.key, outcome);
     }
     Ok(())

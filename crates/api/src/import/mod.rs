@@ -13,6 +13,7 @@ use actix_web::http::StatusCode;
 use chrono::Utc;
 use otmetka_domain::ErrorCode;
 use otmetka_domain::import::ImportReport;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -76,6 +77,20 @@ fn answer_for(report: &ImportReport) -> AppResult<ImportAnswer> {
     })
 }
 
+/// The stored answer of a key, or 409 while the first request still runs.
+fn stored_answer(stored: &idempotency_key::Model) -> AppResult<ImportAnswer> {
+    if stored.status == 0 {
+        let mut e = AppError::new(ErrorCode::Conflict)
+            .detail("a request with this Idempotency-Key is still running; retry in a moment");
+        e.retry_after = Some(2);
+        return Err(e);
+    }
+    Ok(ImportAnswer {
+        status: StatusCode::from_u16(stored.status as u16).unwrap_or(StatusCode::OK),
+        body: serde_json::from_str(&stored.response).map_err(AppError::internal)?,
+    })
+}
+
 /// Runs an import. Admin (an API token needs the `import` scope, checked by the extractor).
 ///
 /// With `dry_run` nothing is written. With an `idempotency_key`, the first answer for that key
@@ -120,66 +135,115 @@ pub async fn run(
                 return Err(AppError::new(ErrorCode::Conflict)
                     .detail("this Idempotency-Key was used for another request"));
             }
-            return Ok(ImportAnswer {
-                status: StatusCode::from_u16(stored.status as u16).unwrap_or(StatusCode::OK),
-                body: serde_json::from_str(&stored.response).map_err(AppError::internal)?,
-            });
+            return stored_answer(&stored);
         }
-    }
-    let answer = match reader::read_upload(content_type, body, kind.spec()) {
-        Err(errors) => {
-            let mut report = ImportReport {
-                kind: kind.as_str().into(),
-                dry_run,
-                committed: false,
-                counts: Default::default(),
-                rows: Vec::new(),
-            };
-            for e in errors {
-                report.rows.push(otmetka_domain::import::RowResult {
-                    line: e.line,
-                    key: String::new(),
-                    outcome: otmetka_domain::import::RowOutcome::Error,
-                    problems: vec![otmetka_domain::import::RowProblem {
-                        column: e.column,
-                        message: e.message,
-                    }],
-                });
-            }
-            report.counts.errors = report.rows.len();
-            answer_for(&report)?
-        }
-        Ok(table) => {
-            let txn = db.begin().await?;
-            let mut report = kinds::apply(&txn, school_id, kind, &table, dry_run).await?;
-            if report.counts.errors == 0 && !dry_run {
-                Audit::new("import_committed")
-                    .school(school_id)
-                    .by(actor)
-                    .object("import", kind.as_str())
-                    .new_value(serde_json::to_value(report.counts).unwrap_or_default())
-                    .write(&txn)
-                    .await?;
-                txn.commit().await?;
-                report.committed = true;
-            } else {
-                txn.rollback().await?;
-            }
-            answer_for(&report)?
-        }
-    };
-    if let Some(key) = idempotency_key {
-        idempotency_key::ActiveModel {
+        // Claim the key (status 0 = running) before running, so that a concurrent retry sees it.
+        let claimed = idempotency_key::ActiveModel {
             id: Set(Uuid::now_v7()),
             school_id: Set(school_id),
             key: Set(key.to_string()),
-            request_hash: Set(request_hash),
-            status: Set(answer.status.as_u16() as i32),
-            response: Set(answer.body.to_string()),
+            request_hash: Set(request_hash.clone()),
+            status: Set(0),
+            response: Set(String::new()),
             created_at: Set(Utc::now()),
         }
         .insert(db)
-        .await?;
+        .await;
+        if claimed.is_err() {
+            let stored = idempotency_key::Entity::find()
+                .filter(idempotency_key::Column::SchoolId.eq(school_id))
+                .filter(idempotency_key::Column::Key.eq(key))
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::internal("idempotency key vanished"))?;
+            if stored.request_hash != request_hash {
+                return Err(AppError::new(ErrorCode::Conflict)
+                    .detail("this Idempotency-Key was used for another request"));
+            }
+            return stored_answer(&stored);
+        }
     }
-    Ok(answer)
+    let answer: AppResult<ImportAnswer> = async {
+        Ok(match reader::read_upload(content_type, body, kind.spec()) {
+            Err(errors) => {
+                let mut report = ImportReport {
+                    kind: kind.as_str().into(),
+                    dry_run,
+                    committed: false,
+                    counts: Default::default(),
+                    rows: Vec::new(),
+                };
+                for e in errors {
+                    report.rows.push(otmetka_domain::import::RowResult {
+                        line: e.line,
+                        key: String::new(),
+                        outcome: otmetka_domain::import::RowOutcome::Error,
+                        problems: vec![otmetka_domain::import::RowProblem {
+                            column: e.column,
+                            message: e.message,
+                        }],
+                    });
+                }
+                report.counts.errors = report.rows.len();
+                answer_for(&report)?
+            }
+            Ok(table) => {
+                let txn = db.begin().await?;
+                let mut report = kinds::apply(
+                    &txn,
+                    school_id,
+                    Some(actor.account_id),
+                    kind,
+                    &table,
+                    dry_run,
+                )
+                .await?;
+                if report.counts.errors == 0 && !dry_run {
+                    Audit::new("import_committed")
+                        .school(school_id)
+                        .by(actor)
+                        .object("import", kind.as_str())
+                        .new_value(serde_json::to_value(report.counts).unwrap_or_default())
+                        .write(&txn)
+                        .await?;
+                    txn.commit().await?;
+                    report.committed = true;
+                } else {
+                    txn.rollback().await?;
+                }
+                answer_for(&report)?
+            }
+        })
+    }
+    .await;
+    let Some(key) = idempotency_key else {
+        return answer;
+    };
+    match answer {
+        Ok(answer) => {
+            idempotency_key::Entity::update_many()
+                .col_expr(
+                    idempotency_key::Column::Status,
+                    Expr::value(answer.status.as_u16() as i32),
+                )
+                .col_expr(
+                    idempotency_key::Column::Response,
+                    Expr::value(answer.body.to_string()),
+                )
+                .filter(idempotency_key::Column::SchoolId.eq(school_id))
+                .filter(idempotency_key::Column::Key.eq(key))
+                .exec(db)
+                .await?;
+            Ok(answer)
+        }
+        Err(e) => {
+            // Nothing was answered: free the key so that a retry runs.
+            idempotency_key::Entity::delete_many()
+                .filter(idempotency_key::Column::SchoolId.eq(school_id))
+                .filter(idempotency_key::Column::Key.eq(key))
+                .exec(db)
+                .await?;
+            Err(e)
+        }
+    }
 }

@@ -75,6 +75,24 @@ impl Audit {
     }
     /// Inserts the record.
     pub async fn write(self, db: &impl ConnectionTrait) -> AppResult<()> {
+        self.into_model().insert(db).await?;
+        Ok(())
+    }
+
+    /// Inserts many records with multi-row statements (imports write thousands).
+    pub async fn write_all(records: Vec<Audit>, db: &impl ConnectionTrait) -> AppResult<()> {
+        let mut models: Vec<audit_log::ActiveModel> =
+            records.into_iter().map(Audit::into_model).collect();
+        while !models.is_empty() {
+            let rest = models.split_off(models.len().min(500));
+            audit_log::Entity::insert_many(std::mem::replace(&mut models, rest))
+                .exec(db)
+                .await?;
+        }
+        Ok(())
+    }
+
+    fn into_model(self) -> audit_log::ActiveModel {
         audit_log::ActiveModel {
             id: Set(Uuid::now_v7()),
             school_id: Set(self.school_id),
@@ -88,9 +106,6 @@ impl Audit {
             new_value: Set(self.new_value.map(|v| v.to_string())),
             ip: Set(self.ip),
         }
-        .insert(db)
-        .await?;
-        Ok(())
     }
 }
 

@@ -119,7 +119,7 @@ pub async fn import_fixtures(state: &AppState, school_id: uuid::Uuid) -> AppResu
             AppError::internal(format!("fixture {}: {:?}", kind.as_str(), e.first()))
         })?;
         let txn = state.db.begin().await?;
-        let report = kinds::apply(&txn, school_id, *kind, &table, false).await?;
+        let report = kinds::apply(&txn, school_id, None, *kind, &table, false).await?;
         if report.counts.errors > 0 {
             let first = report.rows.iter().find(|r| !r.problems.is_empty());
             return Err(AppError::internal(format!(

@@ -353,3 +353,189 @@ pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Va
     );
     body
 }
+
+/// The sample school's files (`tests/fixtures/school/`, `dirty/…` for the messy exports).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/school/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The import kinds and their sample files, in the order they depend on each other.
+pub const FIXTURE_ORDER: [(&str, &str); 7] = [
+    ("periods", "periods.csv"),
+    ("subjects", "subjects.csv"),
+    ("staff", "staff.csv"),
+    ("classes", "classes.csv"),
+    ("students", "students.csv"),
+    ("parents", "parents.csv"),
+    ("courses", "courses.csv"),
+];
+
+impl TestApp {
+    /// `POST /schools/{school}/import/{kind}{query}` with a body and content type, ready for
+    /// more headers (`Idempotency-Key`).
+    pub fn import_request(
+        &self,
+        token: &str,
+        school: Uuid,
+        kind: &str,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+        query: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .post(self.url(&format!("/schools/{school}/import/{kind}{query}")))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+    }
+
+    /// An import: `query` is `""` or `?dry_run=true`.
+    pub async fn import(
+        &self,
+        token: &str,
+        school: Uuid,
+        kind: &str,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+        query: &str,
+    ) -> Response {
+        self.import_request(token, school, kind, body, content_type, query)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// An import that must succeed: its report.
+    pub async fn import_ok(
+        &self,
+        token: &str,
+        school: Uuid,
+        kind: &str,
+        body: impl Into<reqwest::Body>,
+        content_type: &str,
+    ) -> Value {
+        let res = self
+            .import(token, school, kind, body, content_type, "")
+            .await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "import {kind}: {}",
+            text.chars().take(2000).collect::<String>()
+        );
+        let report: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(report["committed"], true, "{kind}");
+        report
+    }
+
+    /// Imports every sample file into a school through the API; the reports in import order.
+    pub async fn import_fixtures(&self, token: &str, school: Uuid) -> Vec<Value> {
+        let mut reports = Vec::new();
+        for (kind, file) in FIXTURE_ORDER {
+            reports.push(
+                self.import_ok(token, school, kind, fixture(file), "text/csv")
+                    .await,
+            );
+        }
+        reports
+    }
+
+    /// A school with a registered admin and the whole sample school imported through the API:
+    /// (school id, admin token).
+    pub async fn demo_school(&self, root: &str, name: &str, admin_login: &str) -> (Uuid, String) {
+        let (school, admin) = self.school_with_admin(root, name, admin_login).await;
+        self.import_fixtures(&admin, school).await;
+        (school, admin)
+    }
+
+    /// The person with an external id (admin or principal token).
+    pub async fn person_by_ext(&self, token: &str, school: Uuid, ext: &str) -> Value {
+        let res = self
+            .get(
+                &format!("/schools/{school}/persons?q={ext}&limit=500"),
+                Some(token),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let list: Vec<Value> = res.json().await.unwrap();
+        list.into_iter()
+            .find(|p| p["external_id"] == ext)
+            .unwrap_or_else(|| panic!("no person {ext}"))
+    }
+
+    /// The id of the person with an external id.
+    pub async fn person_id(&self, token: &str, school: Uuid, ext: &str) -> Uuid {
+        self.person_by_ext(token, school, ext).await["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// Issues an invite for an existing person; its code.
+    pub async fn invite_person(
+        &self,
+        admin: &str,
+        school: Uuid,
+        person: Uuid,
+        role: Role,
+    ) -> String {
+        let res = self
+            .post(
+                &format!("/schools/{school}/invites"),
+                Some(admin),
+                json!({"person_id": person, "role": role}),
+            )
+            .await;
+        let status = res.status();
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["code"].as_str().unwrap().to_string()
+    }
+
+    /// A person of the school registered with a role through an invite: the access token.
+    pub async fn register_person(
+        &self,
+        admin: &str,
+        school: Uuid,
+        person: Uuid,
+        role: Role,
+        login: &str,
+    ) -> String {
+        let code = self.invite_person(admin, school, person, role).await;
+        self.register(&code, login).await
+    }
+
+    /// How many persons of a kind the school has (`X-Total-Count` of the person list).
+    pub async fn count_persons(&self, token: &str, school: Uuid, kind: &str) -> u64 {
+        let res = self
+            .get(
+                &format!("/schools/{school}/persons?kind={kind}&limit=1"),
+                Some(token),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.headers()
+            .get("x-total-count")
+            .expect("X-Total-Count")
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// GET that must answer 200: the JSON body.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
+        let res = self.get(path, Some(token)).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "GET {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+}

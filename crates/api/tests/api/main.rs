@@ -7,6 +7,9 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod import;
 mod invites;
 mod matrix;
 mod openapi;
+mod roster;
+mod structure;

@@ -8,6 +8,10 @@
 //! The rules the statuses follow (`auth::policy`): no token → 401; an account with no role in
 //! the school → 404 (it may not even learn the school's objects exist); a member without the
 //! needed role → 403; admin and superadmin → 2xx. A person may read their own person record.
+//! The school's structure (settings, years, periods, subjects, classes, subgroups, courses) is
+//! read by every member and written by admins; a class list is read by admins, principals and
+//! the class's class teacher; a person's enrollments and guardians by admins, principals, the
+//! person and their linked parents or children.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,6 +47,9 @@ const ANONYMOUS: usize = 0;
 const OTHER_SCHOOL_ADMIN: usize = 3;
 const TEACHER: usize = 5;
 const STUDENT: usize = 7;
+const OTHER_STUDENT: usize = 8;
+const PARENT: usize = 9;
+const OTHER_PARENT: usize = 10;
 
 /// The actors' logins (all with [`PASSWORD`]); the anonymous has none. `admin.b` is the admin of
 /// school B; everybody else belongs to school A.
@@ -77,6 +84,40 @@ const SCHOOL: &str =
 const INVITE: &str = r#"{"person":{"last_name":"Новиков","first_name":"Олег"},"role":"teacher"}"#;
 const PERSON: &str = r#"{"last_name":"Смирнова","first_name":"Ольга"}"#;
 const ROLES: &str = r#"{"roles":["student","parent"]}"#;
+const SETTINGS: &str =
+    r#"{"name":"Школа А","time_zone":"Europe/Moscow","final_period_kind":"quarter"}"#;
+/// A year of its own per request (`{yr}` = 3000 + n).
+const NEW_YEAR: &str = r#"{"name":"{yr}/{yr1}","starts_on":"{yr}-09-01","ends_on":"{yr1}-08-31"}"#;
+/// School A's year as it is (a PUT that changes nothing).
+const YEAR_A: &str =
+    r#"{"name":"2026/2027","starts_on":"2026-09-01","ends_on":"2027-08-31","is_current":true}"#;
+/// A year far from every other (no overlap in either school).
+const FAR_YEAR: &str = r#"{"name":"2990/2991","starts_on":"2990-09-01","ends_on":"2991-08-31"}"#;
+const NEW_PERIOD: &str = r#"{"academic_year_id":"{fresh_year}","kind":"quarter","number":1,"starts_on":"{yr}-09-01","ends_on":"{yr}-10-31"}"#;
+const PERIOD_A: &str = r#"{"academic_year_id":"{year}","kind":"quarter","number":1,"starts_on":"2026-09-01","ends_on":"2026-10-24"}"#;
+const PERIOD_B: &str = r#"{"academic_year_id":"{b_year}","kind":"quarter","number":1,"starts_on":"2026-09-01","ends_on":"2026-10-24"}"#;
+const NEW_SUBJECT: &str = r#"{"name":"Предмет {n}","short_name":"П{n}"}"#;
+const SUBJECT_A: &str = r#"{"name":"Математика","short_name":"Мат"}"#;
+/// A subject name neither school has.
+const SUBJECT_OTHER: &str = r#"{"name":"Физика","short_name":"Физ"}"#;
+/// Class 9 with a letter of its own per request (`{letters}`: n in letters).
+const NEW_CLASS: &str = r#"{"grade":9,"letter":"{letters}"}"#;
+const CLASS_A: &str = r#"{"grade":5,"letter":"А","class_teacher_id":"{teacher_person}"}"#;
+const CLASS_PLAIN: &str = r#"{"grade":5,"letter":"А"}"#;
+const GROUP: &str = r#"{"number":1}"#;
+const NEW_COURSE: &str = r#"{"class_id":"{class}","subject_id":"{fresh_subject}","teacher_ids":["{teacher_person}"],"hours_per_week":2}"#;
+const COURSE_A: &str = r#"{"class_id":"{class}","subject_id":"{subject}","teacher_ids":["{teacher_person}"],"hours_per_week":4}"#;
+const COURSE_B: &str = r#"{"class_id":"{b_class}","subject_id":"{b_subject}","teacher_ids":["{b_teacher}"],"hours_per_week":4}"#;
+const LINK: &str = r#"{"parent_id":"{parent_person}","relation":"мать"}"#;
+const ARRIVE: &str = r#"{"class_id":"{class}","date":"2026-09-01"}"#;
+const TRANSFER: &str = r#"{"class_id":"{class2}","date":"2026-10-01"}"#;
+const WITHDRAW: &str = r#"{"date":"2026-10-01","reason":"переезд"}"#;
+/// The start of the student's enrollment as it is.
+const CORRECT: &str = r#"{"starts_on":"2026-09-01"}"#;
+/// An import of one subject (JSON body), its name of its own per request.
+const IMPORT: &str = r#"[{"name":"Импорт {n}","short_name":"И{n}"}]"#;
+const NEW_STUDENT: &str = r#"{"last_name":"Новенький","first_name":"Ученик {n}","kind":"student"}"#;
+const NEW_PARENT: &str = r#"{"last_name":"Новенькая","first_name":"Мама {n}","kind":"parent"}"#;
 
 /// What a row needs prepared for each actor before its request, so that writes never break
 /// later rows (nobody revokes, disables or signs out an object another row relies on).
@@ -100,6 +141,20 @@ enum Fix {
     RefreshCookie,
     /// After a 204, the password is changed back so that later rows still sign in.
     PasswordRoundTrip,
+    /// `{fresh_year}`: a new academic year of school A (dates `{yr}`).
+    FreshYear,
+    /// `{fresh_period}`: a period of a new academic year of school A.
+    FreshPeriod,
+    /// `{fresh_subject}`: a new subject of school A.
+    FreshSubject,
+    /// `{fresh_course}`: a new course of `{class}` (with a new subject).
+    FreshCourse,
+    /// `{fresh_student}`: a new student of school A, not enrolled.
+    FreshStudent,
+    /// `{fresh_student}`: a new student enrolled in `{class}` from 2026-09-01.
+    FreshEnrolled,
+    /// `{fresh_student}` and `{fresh_parent}`: a new student and parent, linked.
+    FreshLink,
 }
 
 /// One endpoint: method, path template under `/api/v1`, JSON body template (`""`: none), the
@@ -123,8 +178,11 @@ fn row(method: M, path: &'static str, body: &'static str, fix: Fix, expect: [u16
 }
 
 /// The matrix. Path placeholders: `{A}` school A, `{B}` school B, `{person}` a person of A with
-/// no account, `{own_person}` the student's own person record, `{code}` an active invite code of
-/// A, plus the fixtures' (see [`Fix`]).
+/// no account, `{own_person}` the student's own person record (enrolled in `{class}`, linked to
+/// the parent's `{parent_person}`), `{code}` an active invite code of A, `{year}`, `{period}`,
+/// `{subject}`, `{class}` (5А, whose class teacher is the teacher), `{class2}` (5Б, the other
+/// student's), `{course}`, `{enrollment}` (the student's), `{kind}` an import kind, plus the
+/// fixtures' (see [`Fix`]).
 #[rustfmt::skip]
 fn table() -> Vec<Row> {
     use Fix::*;
@@ -161,6 +219,44 @@ fn table() -> Vec<Row> {
         row(M::PATCH,  "/schools/{A}/accounts/{fresh_account}",    ROLES,           FreshAccount,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/audit",                       "",              Plain,             [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
         row(M::GET,    "/audit",                                   "",              Plain,             [401, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        // Issue 3: structure (members read, admins write), roster, import.
+        //  method     path                                                  body         fixture        anon root adm  oadm prn  tch  otch stu  ostu par  opar
+        row(M::GET,    "/schools/{A}/settings",                              "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::PUT,    "/schools/{A}/settings",                              SETTINGS,    Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/academic-years",                        "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/academic-years",                        NEW_YEAR,    Plain,         [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/academic-years/{year}",                 YEAR_A,      Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/periods",                               "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/periods",                               NEW_PERIOD,  FreshYear,     [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/periods/{period}",                      PERIOD_A,    Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/periods/{fresh_period}",                "",          FreshPeriod,   [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/subjects",                              "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/subjects",                              NEW_SUBJECT, Plain,         [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/subjects/{subject}",                    SUBJECT_A,   Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes",                               "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/classes",                               NEW_CLASS,   Plain,         [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class}",                       "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::PUT,    "/schools/{A}/classes/{class}",                       CLASS_A,     Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class}/groups",                "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/classes/{class}/groups",                GROUP,       Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class}/students",              "",          Plain,         [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class2}/students",             "",          Plain,         [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/classes/{class}/invite-sheet",          "",          Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/courses",                               "",          Plain,         [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/courses",                               NEW_COURSE,  FreshSubject,  [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/courses/{course}",                      COURSE_A,    Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/courses/{fresh_course}",                "",          FreshCourse,   [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/persons/{person}",                      PERSON,      Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/persons/{own_person}/enrollments",      "",          Plain,         [401, 200, 200, 404, 200, 403, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/persons/{own_person}/guardians",        "",          Plain,         [401, 200, 200, 404, 200, 403, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/persons/{parent_person}/guardians",     "",          Plain,         [401, 200, 200, 404, 200, 403, 403, 200, 403, 200, 403]),
+        row(M::POST,   "/schools/{A}/persons/{own_person}/guardians",        LINK,        Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/persons/{fresh_student}/guardians/{fresh_parent}", "", FreshLink, [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/students/{fresh_student}/arrive",       ARRIVE,      FreshStudent,  [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/students/{fresh_student}/transfer",     TRANSFER,    FreshEnrolled, [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/students/{fresh_student}/withdraw",     WITHDRAW,    FreshEnrolled, [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PATCH,  "/schools/{A}/enrollments/{enrollment}",              CORRECT,     Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/import/{kind}",                         IMPORT,      Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
     ]
 }
 
@@ -200,6 +296,22 @@ struct World {
     invite_code: String,
     /// The teacher's account.
     account: Uuid,
+    /// School A's structure and roster (see [`table`]).
+    year: Uuid,
+    period: Uuid,
+    subject: Uuid,
+    class: Uuid,
+    class2: Uuid,
+    group: Uuid,
+    course: Uuid,
+    enrollment: Uuid,
+    teacher_person: Uuid,
+    parent_person: Uuid,
+    /// School B's own year, class, subject and teacher (bodies of writes under `{B}`).
+    b_year: Uuid,
+    b_class: Uuid,
+    b_subject: Uuid,
+    b_teacher: Uuid,
     counter: AtomicUsize,
 }
 
@@ -236,6 +348,20 @@ impl World {
             invite: Uuid::nil(),
             invite_code: String::new(),
             account: Uuid::nil(),
+            year: Uuid::nil(),
+            period: Uuid::nil(),
+            subject: Uuid::nil(),
+            class: Uuid::nil(),
+            class2: Uuid::nil(),
+            group: Uuid::nil(),
+            course: Uuid::nil(),
+            enrollment: Uuid::nil(),
+            teacher_person: Uuid::nil(),
+            parent_person: Uuid::nil(),
+            b_year: Uuid::nil(),
+            b_class: Uuid::nil(),
+            b_subject: Uuid::nil(),
+            b_teacher: Uuid::nil(),
             counter: AtomicUsize::new(0),
         };
         let created = w
@@ -259,13 +385,104 @@ impl World {
         };
         let teacher = me(TEACHER).await;
         let student = me(STUDENT).await;
+        let parent = me(PARENT).await;
+        let other_student = me(OTHER_STUDENT).await;
+        let other_parent = me(OTHER_PARENT).await;
         w.account = teacher["account_id"].as_str().unwrap().parse().unwrap();
         w.own_person = student["memberships"][0]["person_id"]
             .as_str()
             .unwrap()
             .parse()
             .unwrap();
+        let person_of = |v: &Value| -> Uuid {
+            v["memberships"][0]["person_id"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        w.teacher_person = person_of(&teacher);
+        w.parent_person = person_of(&parent);
+        w.build_structure(person_of(&other_student), person_of(&other_parent))
+            .await;
         w
+    }
+
+    /// School A's year 2026/2027 with quarter 1, Математика, 5А (the teacher's class, the
+    /// student's) and 5Б (the other student's) with subgroup 1 of 5А, a course of 5А; each parent
+    /// linked to their student. School B gets a year, class 1А, a subject and a teacher.
+    async fn build_structure(&mut self, other_student: Uuid, other_parent: Uuid) {
+        let a = self.school_a;
+        self.year = id_in(
+            &self.post(2, "/schools/{A}/academic-years", YEAR_A).await,
+            "id",
+        );
+        self.period = id_in(&self.post(2, "/schools/{A}/periods", PERIOD_A).await, "id");
+        self.subject = id_in(
+            &self.post(2, "/schools/{A}/subjects", SUBJECT_A).await,
+            "id",
+        );
+        self.class = id_in(&self.post(2, "/schools/{A}/classes", CLASS_A).await, "id");
+        let five_b = r#"{"grade":5,"letter":"Б"}"#;
+        self.class2 = id_in(&self.post(2, "/schools/{A}/classes", five_b).await, "id");
+        let groups = "/schools/{A}/classes/{class}/groups";
+        self.group = id_in(&self.post(2, groups, GROUP).await, "id");
+        self.course = id_in(&self.post(2, "/schools/{A}/courses", COURSE_A).await, "id");
+        let arrive = "/schools/{A}/students/{own_person}/arrive";
+        self.enrollment = id_in(&self.post(2, arrive, ARRIVE).await, "id");
+        self.post(2, "/schools/{A}/persons/{own_person}/guardians", LINK)
+            .await;
+        let path = format!("/schools/{a}/students/{other_student}/arrive");
+        let body = format!(r#"{{"class_id":"{}","date":"2026-09-01"}}"#, self.class2);
+        self.post(2, &path, &body).await;
+        let path = format!("/schools/{a}/persons/{other_student}/guardians");
+        self.post(2, &path, &format!(r#"{{"parent_id":"{other_parent}"}}"#))
+            .await;
+
+        let b = OTHER_SCHOOL_ADMIN;
+        self.b_year = id_in(
+            &self.post(b, "/schools/{B}/academic-years", YEAR_A).await,
+            "id",
+        );
+        let one_a = r#"{"grade":1,"letter":"А"}"#;
+        self.b_class = id_in(&self.post(b, "/schools/{B}/classes", one_a).await, "id");
+        self.b_subject = id_in(
+            &self.post(b, "/schools/{B}/subjects", SUBJECT_A).await,
+            "id",
+        );
+        let teacher = r#"{"last_name":"Учителева","first_name":"Бэ","kind":"staff"}"#;
+        self.b_teacher = id_in(&self.post(b, "/schools/{B}/persons", teacher).await, "id");
+    }
+
+    /// A POST by an actor that must succeed, path and body filled with the world's ids: the
+    /// answer's body.
+    async fn post(&self, actor: usize, path: &str, body: &str) -> String {
+        let subs = self.subs(0);
+        let (path, body) = (fill(path, &subs), fill(body, &subs));
+        let res = self
+            .send(M::POST, &path, self.token(actor), Some(&body), None)
+            .await;
+        assert!(
+            (200..300).contains(&res.status),
+            "POST {path} {body}: {} {}",
+            res.status,
+            res.body
+        );
+        res.body
+    }
+
+    /// A write as school A's admin that must succeed: the answer's body.
+    async fn admin_ok(&self, method: M, path: &str, body: &str) -> String {
+        let res = self
+            .send(method.clone(), path, self.admin(), Some(body), None)
+            .await;
+        assert!(
+            (200..300).contains(&res.status),
+            "{method} {path} {body}: {} {}",
+            res.status,
+            res.body
+        );
+        res.body
     }
 
     fn token(&self, actor: usize) -> Option<&str> {
@@ -288,6 +505,24 @@ impl World {
             ("code", self.invite_code.clone()),
             ("password", PASSWORD.to_string()),
             ("new_password", NEW_PASSWORD.to_string()),
+            ("year", self.year.to_string()),
+            ("period", self.period.to_string()),
+            ("subject", self.subject.to_string()),
+            ("class", self.class.to_string()),
+            ("class2", self.class2.to_string()),
+            ("group", self.group.to_string()),
+            ("course", self.course.to_string()),
+            ("enrollment", self.enrollment.to_string()),
+            ("teacher_person", self.teacher_person.to_string()),
+            ("parent_person", self.parent_person.to_string()),
+            ("b_year", self.b_year.to_string()),
+            ("b_class", self.b_class.to_string()),
+            ("b_subject", self.b_subject.to_string()),
+            ("b_teacher", self.b_teacher.to_string()),
+            ("kind", "subjects".to_string()),
+            ("yr", (3000 + n).to_string()),
+            ("yr1", (3001 + n).to_string()),
+            ("letters", letters(n)),
             ("n", n.to_string()),
         ]
     }
@@ -431,6 +666,59 @@ impl World {
                 subs.push(("fresh_account", id.to_string()));
             }
             Fix::RefreshCookie => cookie = Some(self.sign_in(LOGINEE).await.1),
+            Fix::FreshYear | Fix::FreshPeriod => {
+                let path = format!("/schools/{}/academic-years", self.school_a);
+                let year = self.admin_ok(M::POST, &path, &fill(NEW_YEAR, &subs)).await;
+                subs.push(("fresh_year", id_in(&year, "id").to_string()));
+                if r.fix == Fix::FreshPeriod {
+                    let path = format!("/schools/{}/periods", self.school_a);
+                    let period = self
+                        .admin_ok(M::POST, &path, &fill(NEW_PERIOD, &subs))
+                        .await;
+                    subs.push(("fresh_period", id_in(&period, "id").to_string()));
+                }
+            }
+            Fix::FreshSubject | Fix::FreshCourse => {
+                let path = format!("/schools/{}/subjects", self.school_a);
+                let subject = self
+                    .admin_ok(M::POST, &path, &fill(NEW_SUBJECT, &subs))
+                    .await;
+                subs.push(("fresh_subject", id_in(&subject, "id").to_string()));
+                if r.fix == Fix::FreshCourse {
+                    let path = format!("/schools/{}/courses", self.school_a);
+                    let course = self
+                        .admin_ok(M::POST, &path, &fill(NEW_COURSE, &subs))
+                        .await;
+                    subs.push(("fresh_course", id_in(&course, "id").to_string()));
+                }
+            }
+            Fix::FreshStudent | Fix::FreshEnrolled | Fix::FreshLink => {
+                let a = self.school_a;
+                let path = format!("/schools/{a}/persons");
+                let student = id_in(
+                    &self
+                        .admin_ok(M::POST, &path, &fill(NEW_STUDENT, &subs))
+                        .await,
+                    "id",
+                );
+                if r.fix == Fix::FreshEnrolled {
+                    let path = format!("/schools/{a}/students/{student}/arrive");
+                    self.admin_ok(M::POST, &path, &fill(ARRIVE, &subs)).await;
+                }
+                if r.fix == Fix::FreshLink {
+                    let parent = id_in(
+                        &self
+                            .admin_ok(M::POST, &path, &fill(NEW_PARENT, &subs))
+                            .await,
+                        "id",
+                    );
+                    let link = format!("/schools/{a}/persons/{student}/guardians");
+                    let body = format!(r#"{{"parent_id":"{parent}"}}"#);
+                    self.admin_ok(M::POST, &link, &body).await;
+                    subs.push(("fresh_parent", parent.to_string()));
+                }
+                subs.push(("fresh_student", student.to_string()));
+            }
         }
         let path = fill(r.path, &subs);
         let body = (!r.body.is_empty()).then(|| fill(r.body, &subs));
@@ -481,6 +769,15 @@ fn id_in(body: &str, field: &str) -> Uuid {
         .unwrap_or_else(|| panic!("no {field} in {body}"))
         .parse()
         .unwrap()
+}
+
+/// `n` written with letters (`0` → `А`, `12` → `БВ`): a class letter of its own per request.
+fn letters(n: usize) -> String {
+    const L: [char; 10] = ['А', 'Б', 'В', 'Г', 'Д', 'Е', 'Ж', 'З', 'И', 'К'];
+    n.to_string()
+        .chars()
+        .map(|d| L[d.to_digit(10).unwrap() as usize])
+        .collect()
 }
 
 /// Replaces every `{name}` of `subs` in a template.
@@ -602,21 +899,75 @@ fn the_coverage_check_names_endpoints_missing_from_the_table() {
 }
 
 /// Every path that names an object of school A, with the body a write to it carries. The last
-/// ones put A's ids under school B, where the stranger *is* an admin: still 404.
-const IDS_OF_A: [(&str, &str); 13] = [
+/// ones put A's ids under school B, where the stranger *is* an admin: still 404 (their bodies
+/// name B's own objects, so only the id in the path is foreign).
+const IDS_OF_A: [(&str, &str); 47] = [
     ("/schools/{A}", ""),
     ("/schools/{A}/invites", INVITE),
     ("/schools/{A}/invites/{invite}", ""),
     ("/schools/{A}/persons", PERSON),
-    ("/schools/{A}/persons/{person}", ""),
-    ("/schools/{A}/persons/{own_person}", ""),
+    ("/schools/{A}/persons/{person}", PERSON),
+    ("/schools/{A}/persons/{own_person}", PERSON),
     ("/schools/{A}/accounts", ""),
     ("/schools/{A}/accounts/{account}", ROLES),
     ("/schools/{A}/audit", ""),
+    ("/schools/{A}/settings", SETTINGS),
+    ("/schools/{A}/academic-years", FAR_YEAR),
+    ("/schools/{A}/academic-years/{year}", FAR_YEAR),
+    ("/schools/{A}/periods", PERIOD_A),
+    ("/schools/{A}/periods/{period}", PERIOD_A),
+    ("/schools/{A}/subjects", SUBJECT_A),
+    ("/schools/{A}/subjects/{subject}", SUBJECT_A),
+    ("/schools/{A}/classes", CLASS_PLAIN),
+    ("/schools/{A}/classes/{class}", CLASS_PLAIN),
+    ("/schools/{A}/classes/{class}/groups", GROUP),
+    ("/schools/{A}/classes/{class}/students", ""),
+    ("/schools/{A}/classes/{class}/invite-sheet", ""),
+    ("/schools/{A}/courses", COURSE_A),
+    ("/schools/{A}/courses/{course}", COURSE_A),
+    ("/schools/{A}/persons/{own_person}/enrollments", ""),
+    ("/schools/{A}/persons/{own_person}/guardians", LINK),
+    (
+        "/schools/{A}/persons/{own_person}/guardians/{parent_person}",
+        "",
+    ),
+    ("/schools/{A}/students/{own_person}/arrive", ARRIVE),
+    ("/schools/{A}/students/{own_person}/transfer", TRANSFER),
+    ("/schools/{A}/students/{own_person}/withdraw", WITHDRAW),
+    ("/schools/{A}/enrollments/{enrollment}", CORRECT),
+    ("/schools/{A}/import/{kind}", IMPORT),
     ("/schools/{B}/invites/{invite}", ""),
-    ("/schools/{B}/persons/{person}", ""),
-    ("/schools/{B}/persons/{own_person}", ""),
+    ("/schools/{B}/persons/{person}", PERSON),
+    ("/schools/{B}/persons/{own_person}", PERSON),
     ("/schools/{B}/accounts/{account}", ROLES),
+    ("/schools/{B}/academic-years/{year}", FAR_YEAR),
+    ("/schools/{B}/periods/{period}", PERIOD_B),
+    ("/schools/{B}/subjects/{subject}", SUBJECT_OTHER),
+    ("/schools/{B}/classes/{class}", CLASS_PLAIN),
+    ("/schools/{B}/classes/{class}/groups", GROUP),
+    ("/schools/{B}/classes/{class}/students", ""),
+    ("/schools/{B}/classes/{class}/invite-sheet", ""),
+    ("/schools/{B}/courses/{course}", COURSE_B),
+    ("/schools/{B}/persons/{own_person}/enrollments", ""),
+    ("/schools/{B}/persons/{own_person}/guardians", LINK),
+    (
+        "/schools/{B}/persons/{own_person}/guardians/{parent_person}",
+        "",
+    ),
+    ("/schools/{B}/enrollments/{enrollment}", CORRECT),
+];
+
+/// The students' roster moves under school B (A's student, B's class in the body).
+const ROSTER_MOVES_UNDER_B: [(&str, &str); 3] = [
+    (
+        "/schools/{B}/students/{own_person}/arrive",
+        r#"{"class_id":"{b_class}","date":"2026-09-01"}"#,
+    ),
+    (
+        "/schools/{B}/students/{own_person}/transfer",
+        r#"{"class_id":"{b_class}","date":"2026-10-01"}"#,
+    ),
+    ("/schools/{B}/students/{own_person}/withdraw", WITHDRAW),
 ];
 
 async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
@@ -629,14 +980,14 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
     let random: Vec<(&str, String)> = real
         .iter()
         .map(|(k, v)| match *k {
-            "A" | "person" | "own_person" | "invite" | "account" => {
-                (*k, Uuid::now_v7().to_string())
-            }
+            "A" | "person" | "own_person" | "invite" | "account" | "year" | "period"
+            | "subject" | "class" | "class2" | "group" | "course" | "enrollment"
+            | "teacher_person" | "parent_person" => (*k, Uuid::now_v7().to_string()),
             _ => (*k, v.clone()),
         })
         .collect();
     let mut mismatches = Vec::new();
-    for (path, body) in IDS_OF_A {
+    for (path, body) in IDS_OF_A.into_iter().chain(ROSTER_MOVES_UNDER_B) {
         for method in [M::GET, M::POST, M::PUT, M::PATCH, M::DELETE] {
             let endpoint = format!("{method} {}", shape(path));
             let (want, want_code) = if routed.contains(&endpoint) {
@@ -733,6 +1084,55 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
         .unwrap();
     assert_eq!(teacher["roles"], json!(["teacher"]));
     assert_eq!(teacher["is_active"], true);
+    // A's roster and structure are as they were.
+    let history = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/persons/{}/enrollments", w.own_person),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let history: Value = serde_json::from_str(&history.body).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+    assert_eq!(history[0]["id"], w.enrollment.to_string());
+    assert_eq!(history[0]["starts_on"], "2026-09-01");
+    assert_eq!(history[0]["ends_on"], Value::Null);
+    let links = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/persons/{}/guardians", w.own_person),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let links: Value = serde_json::from_str(&links.body).unwrap();
+    assert_eq!(links.as_array().unwrap().len(), 1, "{links}");
+    let courses = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/courses"),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let courses: Value = serde_json::from_str(&courses.body).unwrap();
+    assert_eq!(courses.as_array().unwrap().len(), 1, "{courses}");
+    assert_eq!(courses[0]["id"], w.course.to_string());
+    let subjects = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/subjects"),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let subjects: Value = serde_json::from_str(&subjects.body).unwrap();
+    assert_eq!(subjects.as_array().unwrap().len(), 1, "{subjects}");
     // And B gained no persons or invites of A's.
     let b_invites = w
         .send(

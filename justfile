@@ -14,9 +14,9 @@ setup:
 _setup-build:
     @scripts/setup.sh --build
 
-# Build the SPA (release) into frontend/dist.
+# Build the SPA (release) into frontend/dist; wasm-opt is npm's binaryen from frontend/node_modules.
 frontend: _setup-build
-    cd frontend && trunk build --release
+    cd frontend && PATH="$PWD/node_modules/.bin:$PATH" trunk build --release
 
 # Build everything and serve Otmetka with demo accounts (extra ARGS go to `otmetka serve`).
 run *ARGS: frontend

@@ -2,11 +2,14 @@
 # Installs what building the SPA and running the tests need, and only what is missing:
 #   - the wasm32-unknown-unknown target (rustup)
 #   - trunk 0.21 and wasm-bindgen-cli (the version pinned in Cargo.lock) (cargo install)
+#   - wasm-opt: npm's binaryen pinned in frontend/package-lock.json (npm ci in frontend/; Node.js
+#     and npm from apt, as root, when missing) — never Debian's binaryen, which breaks the module
 #   - Debian's chromium + chromium-driver (apt, as root; otherwise says what to install)
 #   - Node.js/npm (apt, as root, when missing) and e2e/node_modules (npm ci)
 # Safe to run again: every step first checks whether its tool is already there.
 # Usage: scripts/setup.sh          everything (building and testing)
-#        scripts/setup.sh --build  only what building the SPA needs (target, trunk, wasm-bindgen-cli)
+#        scripts/setup.sh --build  only what building the SPA needs (target, trunk, wasm-bindgen-cli,
+#                                  wasm-opt)
 set -euo pipefail
 
 build_only=""
@@ -44,6 +47,19 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen ${wb_version}";
     log "installing wasm-bindgen-cli ${wb_version} (a few minutes)"
     # Without --locked: its own lockfile pins a yanked dependency.
     cargo install wasm-bindgen-cli --version "${wb_version}" --force
+fi
+
+# --- wasm-opt: npm's binaryen, which `just frontend` puts on PATH for trunk -------------------
+if [ ! -x frontend/node_modules/.bin/wasm-opt ]; then
+    if ! command -v npm >/dev/null 2>&1 && is_root && command -v apt-get >/dev/null 2>&1; then
+        apt_install nodejs npm
+    fi
+    if command -v npm >/dev/null 2>&1; then
+        log "installing wasm-opt (npm's binaryen: npm ci in frontend/)"
+        (cd frontend && npm ci --no-audit --no-fund)
+    else
+        missing+=("frontend/node_modules for wasm-opt (needs npm; then: cd frontend && npm ci)")
+    fi
 fi
 
 if [ -n "$build_only" ]; then

@@ -24,12 +24,23 @@ pub enum Area {
     Accounts,
     /// A school's audit log.
     Audit,
+    /// The school's name, time zone and final-mark period kind.
+    Settings,
+    /// Academic years and their periods.
+    Years,
+    /// Classes, their lists on any date, subgroups and courses; arrivals, transfers,
+    /// withdrawals and invite sheets.
+    Classes,
+    /// Person records: the people list and the person card (guardians, enrollment history).
+    Persons,
+    /// Importing the school's data from files.
+    Import,
 }
 
 impl Area {
     /// Whether the area works on one selected school.
     pub fn school_scoped(self) -> bool {
-        matches!(self, Area::Invites | Area::Accounts | Area::Audit)
+        !matches!(self, Area::ApiTokens | Area::Schools)
     }
 }
 
@@ -59,18 +70,25 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
         Area::ApiTokens => Access::Manage,
         Area::Schools if me.is_superadmin => Access::Manage,
         Area::Schools => Access::None,
-        Area::Invites | Area::Accounts | Area::Audit => {
+        _ => {
             let Some(school_id) = school_id else {
                 return Access::None;
             };
             let roles = roles_in(me, school_id);
             let admin = me.is_superadmin || roles.contains(&Role::Admin);
             let principal = roles.contains(&Role::Principal);
+            let teacher = roles.contains(&Role::Teacher);
             match area {
                 // The audit log is read-only for everyone.
                 Area::Audit if admin || principal => Access::Read,
-                Area::Invites | Area::Accounts if admin => Access::Manage,
-                Area::Invites | Area::Accounts if principal => Access::Read,
+                // Only the admin imports (the principal has nothing to see there).
+                Area::Import if admin => Access::Manage,
+                Area::Import | Area::Audit => Access::None,
+                _ if admin => Access::Manage,
+                _ if principal => Access::Read,
+                // A class teacher reads their own classes' lists (the server checks the
+                // relation and answers 403 for other classes).
+                Area::Classes if teacher => Access::Read,
                 _ => Access::None,
             }
         }
@@ -82,6 +100,11 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
 pub enum NavItem {
     Home,
     Schools,
+    Classes,
+    Persons,
+    Years,
+    Settings,
+    Import,
     Invites,
     Accounts,
     Audit,
@@ -95,6 +118,11 @@ impl NavItem {
         match self {
             NavItem::Home => "/",
             NavItem::Schools => "/schools",
+            NavItem::Classes => "/classes",
+            NavItem::Persons => "/persons",
+            NavItem::Years => "/years",
+            NavItem::Settings => "/settings",
+            NavItem::Import => "/import",
             NavItem::Invites => "/invites",
             NavItem::Accounts => "/accounts",
             NavItem::Audit => "/audit",
@@ -108,6 +136,11 @@ impl NavItem {
         match self {
             NavItem::Home => "nav-home",
             NavItem::Schools => "nav-schools",
+            NavItem::Classes => "nav-classes",
+            NavItem::Persons => "nav-persons",
+            NavItem::Years => "nav-years",
+            NavItem::Settings => "nav-settings",
+            NavItem::Import => "nav-import",
             NavItem::Invites => "nav-invites",
             NavItem::Accounts => "nav-accounts",
             NavItem::Audit => "nav-audit",
@@ -121,6 +154,11 @@ impl NavItem {
         match self {
             NavItem::Home | NavItem::Sessions => None,
             NavItem::Schools => Some(Area::Schools),
+            NavItem::Classes => Some(Area::Classes),
+            NavItem::Persons => Some(Area::Persons),
+            NavItem::Years => Some(Area::Years),
+            NavItem::Settings => Some(Area::Settings),
+            NavItem::Import => Some(Area::Import),
             NavItem::Invites => Some(Area::Invites),
             NavItem::Accounts => Some(Area::Accounts),
             NavItem::Audit => Some(Area::Audit),
@@ -139,34 +177,46 @@ impl NavItem {
         }
     }
 
-    /// Whether the link is the current page (`pathname` without the query).
+    /// Whether the link is the current page (`pathname` without the query); a class or person
+    /// page counts as its list's.
     pub fn is_current(self, pathname: &str) -> bool {
         let path = pathname.trim_end_matches('/');
         match self {
             NavItem::Home => path.is_empty(),
+            NavItem::Classes | NavItem::Persons => path
+                .strip_prefix(self.path())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
             _ => path == self.path(),
         }
     }
-}
 
-/// The navigation for an account in the selected school, in menu order: only links to pages the
-/// account may open.
-pub fn nav_items(me: &Me, school_id: Option<Uuid>) -> Vec<NavItem> {
-    [
+    /// Every link, in menu order.
+    pub const ALL: [NavItem; 12] = [
         NavItem::Home,
         NavItem::Schools,
+        NavItem::Classes,
+        NavItem::Persons,
+        NavItem::Years,
+        NavItem::Settings,
+        NavItem::Import,
         NavItem::Invites,
         NavItem::Accounts,
         NavItem::Audit,
         NavItem::ApiTokens,
         NavItem::Sessions,
-    ]
-    .into_iter()
-    .filter(|item| {
-        item.area()
-            .is_none_or(|area| access(me, school_id, area) != Access::None)
-    })
-    .collect()
+    ];
+}
+
+/// The navigation for an account in the selected school, in menu order: only links to pages the
+/// account may open.
+pub fn nav_items(me: &Me, school_id: Option<Uuid>) -> Vec<NavItem> {
+    NavItem::ALL
+        .into_iter()
+        .filter(|item| {
+            item.area()
+                .is_none_or(|area| access(me, school_id, area) != Access::None)
+        })
+        .collect()
 }
 
 /// A school the switcher offers.
@@ -261,9 +311,28 @@ pub fn school_from_query(value: Option<&str>) -> Option<Uuid> {
 
 /// Whether a path is one of the school pages (the switcher then rewrites its `?school=`).
 pub fn is_school_page(pathname: &str) -> bool {
-    [NavItem::Invites, NavItem::Accounts, NavItem::Audit]
+    NavItem::ALL
         .into_iter()
-        .any(|item| item.is_current(pathname))
+        .any(|item| item.area().is_some_and(Area::school_scoped) && item.is_current(pathname))
+}
+
+/// Where the school switcher goes from `pathname` for another school: the same page, except that
+/// a class or person page (which belongs to the previous school) becomes its list.
+pub fn switch_target(pathname: &str, school_id: Uuid) -> String {
+    let page = NavItem::ALL
+        .into_iter()
+        .find(|item| item.area().is_some_and(Area::school_scoped) && item.is_current(pathname))
+        .map(NavItem::path)
+        .unwrap_or(pathname);
+    format!("{page}?school={school_id}")
+}
+
+/// The person id of the account in a school (a teacher's own record), if linked.
+pub fn my_person(me: &Me, school_id: Uuid) -> Option<Uuid> {
+    me.memberships
+        .iter()
+        .filter(|m| m.school_id == school_id)
+        .find_map(|m| m.person_id)
 }
 
 /// What a page behind a role shows.
@@ -351,7 +420,12 @@ mod tests {
 
     #[test]
     fn students_teachers_and_parents_see_only_their_own_pages() {
-        for role in [Role::Student, Role::Teacher, Role::Parent] {
+        assert_eq!(
+            nav_items(&me(false, &[(A, &[Role::Teacher])]), Some(A)),
+            [Home, Classes, ApiTokens, Sessions],
+            "a teacher sees the classes (a class teacher reads their own class's list)"
+        );
+        for role in [Role::Student, Role::Parent] {
             assert_eq!(
                 nav_items(&me(false, &[(A, &[role])]), Some(A)),
                 [Home, ApiTokens, Sessions],
@@ -369,8 +443,20 @@ mod tests {
         let admin = me(false, &[(A, &[Role::Admin])]);
         assert_eq!(
             nav_items(&admin, Some(A)),
-            [Home, Invites, Accounts, Audit, ApiTokens, Sessions]
+            [
+                Home, Classes, Persons, Years, Settings, Import, Invites, Accounts, Audit,
+                ApiTokens, Sessions
+            ]
         );
+        for area in [
+            Area::Settings,
+            Area::Years,
+            Area::Classes,
+            Area::Persons,
+            Area::Import,
+        ] {
+            assert_eq!(access(&admin, Some(A), area), Access::Manage, "{area:?}");
+        }
         assert_eq!(access(&admin, Some(A), Area::Invites), Access::Manage);
         assert_eq!(access(&admin, Some(A), Area::Accounts), Access::Manage);
         assert_eq!(access(&admin, Some(A), Area::Audit), Access::Read);
@@ -378,8 +464,16 @@ mod tests {
         let principal = me(false, &[(A, &[Role::Principal, Role::Teacher])]);
         assert_eq!(
             nav_items(&principal, Some(A)),
-            [Home, Invites, Accounts, Audit, ApiTokens, Sessions]
+            [
+                Home, Classes, Persons, Years, Settings, Invites, Accounts, Audit, ApiTokens,
+                Sessions
+            ],
+            "the principal reads everything but has nothing to import"
         );
+        for area in [Area::Settings, Area::Years, Area::Classes, Area::Persons] {
+            assert_eq!(access(&principal, Some(A), area), Access::Read, "{area:?}");
+        }
+        assert_eq!(access(&principal, Some(A), Area::Import), Access::None);
         assert_eq!(access(&principal, Some(A), Area::Invites), Access::Read);
         assert_eq!(access(&principal, Some(A), Area::Accounts), Access::Read);
         assert_eq!(access(&principal, Some(A), Area::Audit), Access::Read);
@@ -402,7 +496,10 @@ mod tests {
         assert_eq!(nav_items(&root, None), [Home, Schools, ApiTokens, Sessions]);
         assert_eq!(
             nav_items(&root, Some(C)),
-            [Home, Schools, Invites, Accounts, Audit, ApiTokens, Sessions]
+            [
+                Home, Schools, Classes, Persons, Years, Settings, Import, Invites, Accounts, Audit,
+                ApiTokens, Sessions
+            ]
         );
         assert_eq!(access(&root, Some(C), Area::Accounts), Access::Manage);
         assert_eq!(access(&root, Some(C), Area::Audit), Access::Read);
@@ -420,6 +517,35 @@ mod tests {
         assert!(!Audit.is_current("/audit-x"));
         assert!(is_school_page("/accounts"));
         assert!(!is_school_page("/api-tokens"));
+        assert!(Classes.is_current("/classes"));
+        assert!(Classes.is_current(&format!("/classes/{A}")));
+        assert!(!Classes.is_current("/classesx"));
+        assert!(Persons.is_current(&format!("/persons/{A}")));
+        assert!(is_school_page(&format!("/persons/{A}")));
+        assert!(is_school_page("/import"));
+        assert_eq!(Years.href(Some(A)), format!("/years?school={A}"));
+    }
+
+    #[test]
+    fn switching_school_on_a_class_or_person_page_goes_to_its_list() {
+        assert_eq!(
+            switch_target(&format!("/classes/{A}"), B),
+            format!("/classes?school={B}")
+        );
+        assert_eq!(
+            switch_target(&format!("/persons/{A}"), B),
+            format!("/persons?school={B}")
+        );
+        assert_eq!(switch_target("/years", B), format!("/years?school={B}"));
+        assert_eq!(switch_target("/", B), format!("/?school={B}"));
+    }
+
+    #[test]
+    fn my_person_is_the_membership_link_in_that_school() {
+        let mut teacher = me(false, &[(A, &[Role::Teacher]), (B, &[Role::Teacher])]);
+        teacher.memberships[1].person_id = Some(C);
+        assert_eq!(my_person(&teacher, A), None);
+        assert_eq!(my_person(&teacher, B), Some(C));
     }
 
     #[test]

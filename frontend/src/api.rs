@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 
+use chrono::NaiveDate;
 use futures::FutureExt as _;
 use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -23,10 +24,19 @@ use otmetka_domain::auth::{
     ApiTokenCreated, ApiTokenInfo, CreateApiTokenRequest, LoginRequest, Me, RegisterRequest,
     RegisterResponse, SessionInfo, TokenResponse,
 };
+use otmetka_domain::import::ImportReport;
 use otmetka_domain::invite::{
     CreateInviteRequest, Invite, InviteCreated, InvitePreview, InviteState,
 };
+use otmetka_domain::person::{Person, PersonInput, PersonKind};
+use otmetka_domain::roster::{
+    ArriveRequest, ClassStudent, Enrollment, EnrollmentCorrection, GuardianLink, GuardianLinkInput,
+    InviteSheet, TransferRequest, WithdrawRequest,
+};
 use otmetka_domain::school::{CreateSchoolRequest, School, SchoolCreated};
+use otmetka_domain::structure::{
+    AcademicYear, AcademicYearInput, Class, Course, Group, Period, PeriodInput, SchoolSettings,
+};
 use otmetka_domain::{ErrorCode, Problem};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -141,12 +151,24 @@ pub fn after_error(status: u16, code: Option<ErrorCode>, already_retried: bool) 
     }
 }
 
+/// A request body.
+enum Body {
+    /// Serialized JSON.
+    Json(String),
+    /// A file as it is (an import), with its media type.
+    Bytes {
+        data: Vec<u8>,
+        content_type: &'static str,
+    },
+}
+
 /// One request, kept so that it can be sent again after a refresh.
 struct Call {
     method: Method,
     path: String,
-    /// Serialized JSON body.
-    body: Option<String>,
+    body: Option<Body>,
+    /// Extra headers (`Idempotency-Key`).
+    headers: Vec<(&'static str, String)>,
 }
 
 impl Call {
@@ -155,13 +177,15 @@ impl Call {
             method,
             path: path.into(),
             body: None,
+            headers: Vec::new(),
         }
     }
 
     fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Call, ApiError> {
         // Serializing our own DTOs cannot fail; map it anyway instead of panicking.
-        self.body =
-            Some(serde_json::to_string(body).map_err(|_| ApiError::Unexpected { status: 0 })?);
+        self.body = Some(Body::Json(
+            serde_json::to_string(body).map_err(|_| ApiError::Unexpected { status: 0 })?,
+        ));
         Ok(self)
     }
 
@@ -173,15 +197,33 @@ impl Call {
         if let Some(token) = token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
         let request = match &self.body {
-            Some(body) => builder
+            Some(Body::Json(body)) => builder
                 .header("Content-Type", "application/json")
                 .body(body.clone()),
+            Some(Body::Bytes { data, content_type }) => builder
+                .header("Content-Type", content_type)
+                .body(bytes_value(data)),
             None => builder.build(),
         }
         .map_err(|_| ApiError::Network)?;
         request.send().await.map_err(|_| ApiError::Network)
     }
+}
+
+/// A byte body for `fetch`.
+#[cfg(target_arch = "wasm32")]
+fn bytes_value(data: &[u8]) -> wasm_bindgen::JsValue {
+    js_sys::Uint8Array::from(data).into()
+}
+
+/// The host build (unit tests) sends nothing.
+#[cfg(not(target_arch = "wasm32"))]
+fn bytes_value(_data: &[u8]) -> wasm_bindgen::JsValue {
+    wasm_bindgen::JsValue::NULL
 }
 
 /// Reads the error out of a non-2xx answer.
@@ -200,15 +242,51 @@ async fn read_error(resp: &Response) -> ApiError {
     )
 }
 
-/// Turns an answer into the expected JSON body or an error.
-async fn json_body<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+/// The body of a 2xx answer, read as text, with the list total when the answer has one.
+///
+/// Reading is the same for every answer, so it is done here once; only [`parse`] is per type,
+/// which keeps the many typed calls small in the wasm.
+pub struct Answer {
+    status: u16,
+    text: String,
+    total: Option<String>,
+}
+
+/// Reads a 2xx answer's body, or the error of any other answer.
+async fn answer(resp: Response) -> Result<Answer, ApiError> {
     if !resp.ok() {
         return Err(read_error(&resp).await);
     }
     let status = resp.status();
-    resp.json::<T>()
+    let total = resp.headers().get("x-total-count");
+    let text = resp
+        .text()
         .await
-        .map_err(|_| ApiError::Unexpected { status })
+        .map_err(|_| ApiError::Unexpected { status })?;
+    Ok(Answer {
+        status,
+        text,
+        total,
+    })
+}
+
+/// Sends an authenticated call and reads its answer. Boxed: one compiled future for every call.
+fn authed_answer(auth: Auth, call: Call) -> LocalBoxFuture<'static, Result<Answer, ApiError>> {
+    Box::pin(async move { answer(authed(auth, &call).await?).await })
+}
+
+/// Sends a call without credentials other than the cookie and reads its answer.
+fn anonymous_answer(call: Call) -> LocalBoxFuture<'static, Result<Answer, ApiError>> {
+    Box::pin(async move { answer(anonymous(&call).await?).await })
+}
+
+/// The expected JSON body of an answer. Never inlined: one copy of each type's parser, however
+/// many calls read that type.
+#[inline(never)]
+fn parse<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
+    serde_json::from_str(&answer.text).map_err(|_| ApiError::Unexpected {
+        status: answer.status,
+    })
 }
 
 /// One page of a list and the total number of rows (`X-Total-Count`).
@@ -218,13 +296,10 @@ pub struct ListPage<T> {
     pub total: u64,
 }
 
-/// Turns an answer into a page of a list, reading the total from `X-Total-Count`.
-async fn list_body<T: DeserializeOwned>(
-    resp: Response,
-    offset: u64,
-) -> Result<ListPage<T>, ApiError> {
-    let total = resp.headers().get("x-total-count");
-    let items: Vec<T> = json_body(resp).await?;
+/// A page of a list, with the total from `X-Total-Count`.
+fn parse_list<T: DeserializeOwned>(answer: Answer, offset: u64) -> Result<ListPage<T>, ApiError> {
+    let total = answer.total.clone();
+    let items: Vec<T> = parse(answer)?;
     let total = total_from_header(total.as_deref(), items.len(), offset);
     Ok(ListPage { items, total })
 }
@@ -305,7 +380,7 @@ pub async fn refresh_shared() -> Result<TokenResponse, ApiError> {
 
 /// `POST /api/v1/auth/refresh`: a new access token for the refresh cookie (which is rotated).
 async fn refresh() -> Result<TokenResponse, ApiError> {
-    json_body(anonymous(&Call::new(Method::POST, "/auth/refresh")).await?).await
+    parse(anonymous_answer(Call::new(Method::POST, "/auth/refresh")).await?)
 }
 
 /// `POST /api/v1/auth/login` → 200 [`TokenResponse`] and the refresh cookie.
@@ -313,7 +388,7 @@ async fn refresh() -> Result<TokenResponse, ApiError> {
 /// `too_many_requests` (429 with `Retry-After`).
 pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
     let call = Call::new(Method::POST, "/auth/login").json(body)?;
-    json_body(anonymous(&call).await?).await
+    parse(anonymous_answer(call).await?)
 }
 
 /// `POST /api/v1/auth/logout` → 204: ends this session and clears the cookie.
@@ -325,7 +400,7 @@ pub async fn logout(auth: Auth) -> Result<(), ApiError> {
 /// Errors: `invite_unknown` (404), `invite_used` / `invite_expired` / `invite_revoked` (410).
 pub async fn invite_preview(code: &str) -> Result<InvitePreview, ApiError> {
     let call = Call::new(Method::GET, format!("/auth/invites/{code}"));
-    json_body(anonymous(&call).await?).await
+    parse(anonymous_answer(call).await?)
 }
 
 /// `POST /api/v1/auth/register` → 201 [`RegisterResponse`].
@@ -333,17 +408,17 @@ pub async fn invite_preview(code: &str) -> Result<InvitePreview, ApiError> {
 /// `validation_failed` (422, with `errors`), `too_many_requests`.
 pub async fn register(body: &RegisterRequest) -> Result<RegisterResponse, ApiError> {
     let call = Call::new(Method::POST, "/auth/register").json(body)?;
-    json_body(anonymous(&call).await?).await
+    parse(anonymous_answer(call).await?)
 }
 
 /// `GET /api/v1/me`.
 pub async fn me(auth: Auth) -> Result<Me, ApiError> {
-    json_body(authed(auth, &Call::new(Method::GET, "/me")).await?).await
+    parse(authed_answer(auth, Call::new(Method::GET, "/me")).await?)
 }
 
 /// `GET /api/v1/me/sessions`.
 pub async fn sessions(auth: Auth) -> Result<Vec<SessionInfo>, ApiError> {
-    json_body(authed(auth, &Call::new(Method::GET, "/me/sessions")).await?).await
+    parse(authed_answer(auth, Call::new(Method::GET, "/me/sessions")).await?)
 }
 
 /// `DELETE /api/v1/me/sessions/{id}` → 204.
@@ -359,7 +434,7 @@ pub async fn revoke_other_sessions(auth: Auth) -> Result<(), ApiError> {
 
 /// `GET /api/v1/me/api-tokens`: the account's tokens that are not revoked, newest first.
 pub async fn api_tokens(auth: Auth) -> Result<Vec<ApiTokenInfo>, ApiError> {
-    json_body(authed(auth, &Call::new(Method::GET, "/me/api-tokens")).await?).await
+    parse(authed_answer(auth, Call::new(Method::GET, "/me/api-tokens")).await?)
 }
 
 /// `POST /api/v1/me/api-tokens` → 201 [`ApiTokenCreated`], the only answer with the secret.
@@ -369,7 +444,7 @@ pub async fn create_api_token(
     body: &CreateApiTokenRequest,
 ) -> Result<ApiTokenCreated, ApiError> {
     let call = Call::new(Method::POST, "/me/api-tokens").json(body)?;
-    json_body(authed(auth, &call).await?).await
+    parse(authed_answer(auth, call).await?)
 }
 
 /// `DELETE /api/v1/me/api-tokens/{id}` → 204. Errors: `not_found` (already revoked).
@@ -380,7 +455,7 @@ pub async fn revoke_api_token(auth: Auth, id: Uuid) -> Result<(), ApiError> {
 
 /// `GET /api/v1/schools`: every school for a superadmin, the member's schools otherwise.
 pub async fn schools(auth: Auth) -> Result<Vec<School>, ApiError> {
-    json_body(authed(auth, &Call::new(Method::GET, "/schools")).await?).await
+    parse(authed_answer(auth, Call::new(Method::GET, "/schools")).await?)
 }
 
 /// `POST /api/v1/schools` (superadmin) → 201 [`SchoolCreated`] with the first admin's invite.
@@ -389,7 +464,7 @@ pub async fn create_school(
     body: &CreateSchoolRequest,
 ) -> Result<SchoolCreated, ApiError> {
     let call = Call::new(Method::POST, "/schools").json(body)?;
-    json_body(authed(auth, &call).await?).await
+    parse(authed_answer(auth, call).await?)
 }
 
 /// The wire name of an invite state (`active`, …), taken from the domain type's serde form.
@@ -419,7 +494,7 @@ pub async fn invites(
         ("offset", Some(offset.to_string())),
     ]);
     let call = Call::new(Method::GET, format!("/schools/{school_id}/invites{query}"));
-    list_body(authed(auth, &call).await?, offset).await
+    parse_list(authed_answer(auth, call).await?, offset)
 }
 
 /// `POST /api/v1/schools/{school_id}/invites` → 201 [`InviteCreated`] (the code, shown once).
@@ -430,7 +505,7 @@ pub async fn create_invite(
     body: &CreateInviteRequest,
 ) -> Result<InviteCreated, ApiError> {
     let call = Call::new(Method::POST, format!("/schools/{school_id}/invites")).json(body)?;
-    json_body(authed(auth, &call).await?).await
+    parse(authed_answer(auth, call).await?)
 }
 
 /// `DELETE /api/v1/schools/{school_id}/invites/{invite_id}` → 204. Errors: `conflict` (409) for
@@ -446,7 +521,7 @@ pub async fn revoke_invite(auth: Auth, school_id: Uuid, invite_id: Uuid) -> Resu
 /// `GET /api/v1/schools/{school_id}/accounts`, by login.
 pub async fn accounts(auth: Auth, school_id: Uuid) -> Result<Vec<SchoolAccount>, ApiError> {
     let call = Call::new(Method::GET, format!("/schools/{school_id}/accounts"));
-    json_body(authed(auth, &call).await?).await
+    parse(authed_answer(auth, call).await?)
 }
 
 /// `PATCH /api/v1/schools/{school_id}/accounts/{account_id}` → 200 [`SchoolAccount`]. Ends the
@@ -463,7 +538,7 @@ pub async fn update_account(
         format!("/schools/{school_id}/accounts/{account_id}"),
     )
     .json(body)?;
-    json_body(authed(auth, &call).await?).await
+    parse(authed_answer(auth, call).await?)
 }
 
 /// `GET /api/v1/schools/{school_id}/audit?limit=&offset=&action=`, newest first.
@@ -480,7 +555,325 @@ pub async fn audit(
         ("offset", Some(offset.to_string())),
     ]);
     let call = Call::new(Method::GET, format!("/schools/{school_id}/audit{query}"));
-    list_body(authed(auth, &call).await?, offset).await
+    parse_list(authed_answer(auth, call).await?, offset)
+}
+
+/// `…/schools/{school_id}{rest}`.
+fn school_path(school_id: Uuid, rest: &str) -> String {
+    format!("/schools/{school_id}{rest}")
+}
+
+/// `GET` a JSON body from a school path.
+async fn get_json<T: DeserializeOwned>(
+    auth: Auth,
+    school_id: Uuid,
+    rest: &str,
+) -> Result<T, ApiError> {
+    let call = Call::new(Method::GET, school_path(school_id, rest));
+    parse(authed_answer(auth, call).await?)
+}
+
+/// Sends a JSON body to a school path and reads the JSON answer.
+async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+    auth: Auth,
+    method: Method,
+    school_id: Uuid,
+    rest: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let call = Call::new(method, school_path(school_id, rest)).json(body)?;
+    parse(authed_answer(auth, call).await?)
+}
+
+/// `DELETE` a school path → 204.
+async fn delete(auth: Auth, school_id: Uuid, rest: &str) -> Result<(), ApiError> {
+    let call = Call::new(Method::DELETE, school_path(school_id, rest));
+    no_body(authed(auth, &call).await?).await
+}
+
+/// `GET …/settings`.
+pub async fn settings(auth: Auth, school_id: Uuid) -> Result<SchoolSettings, ApiError> {
+    get_json(auth, school_id, "/settings").await
+}
+
+/// `PUT …/settings` → the settings as stored. Errors: 422 (`final_period_kind` = year, time zone).
+pub async fn save_settings(
+    auth: Auth,
+    school_id: Uuid,
+    body: &SchoolSettings,
+) -> Result<SchoolSettings, ApiError> {
+    send_json(auth, Method::PUT, school_id, "/settings", body).await
+}
+
+/// `GET …/academic-years`, newest first.
+pub async fn years(auth: Auth, school_id: Uuid) -> Result<Vec<AcademicYear>, ApiError> {
+    get_json(auth, school_id, "/academic-years").await
+}
+
+/// `POST …/academic-years` (no id) or `PUT …/academic-years/{id}`. Errors: 409 (name taken,
+/// overlapping dates), 422.
+pub async fn save_year(
+    auth: Auth,
+    school_id: Uuid,
+    id: Option<Uuid>,
+    body: &AcademicYearInput,
+) -> Result<AcademicYear, ApiError> {
+    match id {
+        Some(id) => {
+            let rest = format!("/academic-years/{id}");
+            send_json(auth, Method::PUT, school_id, &rest, body).await
+        }
+        None => send_json(auth, Method::POST, school_id, "/academic-years", body).await,
+    }
+}
+
+/// `GET …/periods?academic_year_id=`.
+pub async fn periods(auth: Auth, school_id: Uuid, year_id: Uuid) -> Result<Vec<Period>, ApiError> {
+    get_json(
+        auth,
+        school_id,
+        &format!("/periods?academic_year_id={year_id}"),
+    )
+    .await
+}
+
+/// `POST …/periods` (no id) or `PUT …/periods/{id}`. Errors: 409 (overlap), 422 (outside the year).
+pub async fn save_period(
+    auth: Auth,
+    school_id: Uuid,
+    id: Option<Uuid>,
+    body: &PeriodInput,
+) -> Result<Period, ApiError> {
+    match id {
+        Some(id) => {
+            let rest = format!("/periods/{id}");
+            send_json(auth, Method::PUT, school_id, &rest, body).await
+        }
+        None => send_json(auth, Method::POST, school_id, "/periods", body).await,
+    }
+}
+
+/// `DELETE …/periods/{id}` → 204.
+pub async fn delete_period(auth: Auth, school_id: Uuid, id: Uuid) -> Result<(), ApiError> {
+    delete(auth, school_id, &format!("/periods/{id}")).await
+}
+
+/// `GET …/classes`: the classes of the current year with today's student counts.
+pub async fn classes(auth: Auth, school_id: Uuid) -> Result<Vec<Class>, ApiError> {
+    get_json(auth, school_id, "/classes").await
+}
+
+/// `GET …/classes/{id}`.
+pub async fn class(auth: Auth, school_id: Uuid, class_id: Uuid) -> Result<Class, ApiError> {
+    get_json(auth, school_id, &format!("/classes/{class_id}")).await
+}
+
+/// `GET …/classes/{id}/students?on=`: the class list on a day (default: the school's today).
+/// Errors: 403 for a teacher who is not the class teacher.
+pub async fn class_students(
+    auth: Auth,
+    school_id: Uuid,
+    class_id: Uuid,
+    on: Option<NaiveDate>,
+) -> Result<Vec<ClassStudent>, ApiError> {
+    let query = query_string(&[("on", on.map(|d| d.to_string()))]);
+    get_json(
+        auth,
+        school_id,
+        &format!("/classes/{class_id}/students{query}"),
+    )
+    .await
+}
+
+/// `GET …/classes/{id}/groups`.
+pub async fn groups(auth: Auth, school_id: Uuid, class_id: Uuid) -> Result<Vec<Group>, ApiError> {
+    get_json(auth, school_id, &format!("/classes/{class_id}/groups")).await
+}
+
+/// `GET …/courses?class_id=`.
+pub async fn class_courses(
+    auth: Auth,
+    school_id: Uuid,
+    class_id: Uuid,
+) -> Result<Vec<Course>, ApiError> {
+    get_json(auth, school_id, &format!("/courses?class_id={class_id}")).await
+}
+
+/// `GET …/persons?kind=&q=&limit=&offset=`, by name; the total from `X-Total-Count`.
+pub async fn persons(
+    auth: Auth,
+    school_id: Uuid,
+    kind: Option<PersonKind>,
+    q: Option<String>,
+    limit: u64,
+    offset: u64,
+) -> Result<ListPage<Person>, ApiError> {
+    let query = query_string(&[
+        ("kind", kind.map(|k| k.as_str().to_string())),
+        ("q", q),
+        ("limit", Some(limit.to_string())),
+        ("offset", Some(offset.to_string())),
+    ]);
+    let call = Call::new(
+        Method::GET,
+        school_path(school_id, &format!("/persons{query}")),
+    );
+    parse_list(authed_answer(auth, call).await?, offset)
+}
+
+/// `GET …/persons/{id}`.
+pub async fn person(auth: Auth, school_id: Uuid, id: Uuid) -> Result<Person, ApiError> {
+    get_json(auth, school_id, &format!("/persons/{id}")).await
+}
+
+/// `PUT …/persons/{id}` → the person as stored. Errors: 409 (`external_id` taken), 422.
+pub async fn save_person(
+    auth: Auth,
+    school_id: Uuid,
+    id: Uuid,
+    body: &PersonInput,
+) -> Result<Person, ApiError> {
+    send_json(
+        auth,
+        Method::PUT,
+        school_id,
+        &format!("/persons/{id}"),
+        body,
+    )
+    .await
+}
+
+/// `GET …/persons/{id}/guardians`: a student's parents or a parent's children.
+pub async fn guardians(
+    auth: Auth,
+    school_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<GuardianLink>, ApiError> {
+    get_json(auth, school_id, &format!("/persons/{id}/guardians")).await
+}
+
+/// `POST …/persons/{student_id}/guardians` → the student's links.
+pub async fn link_guardian(
+    auth: Auth,
+    school_id: Uuid,
+    student_id: Uuid,
+    body: &GuardianLinkInput,
+) -> Result<Vec<GuardianLink>, ApiError> {
+    let rest = format!("/persons/{student_id}/guardians");
+    send_json(auth, Method::POST, school_id, &rest, body).await
+}
+
+/// `DELETE …/persons/{student_id}/guardians/{parent_id}` → 204.
+pub async fn unlink_guardian(
+    auth: Auth,
+    school_id: Uuid,
+    student_id: Uuid,
+    parent_id: Uuid,
+) -> Result<(), ApiError> {
+    delete(
+        auth,
+        school_id,
+        &format!("/persons/{student_id}/guardians/{parent_id}"),
+    )
+    .await
+}
+
+/// `GET …/persons/{id}/enrollments`, oldest first.
+pub async fn enrollments(
+    auth: Auth,
+    school_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<Enrollment>, ApiError> {
+    get_json(auth, school_id, &format!("/persons/{id}/enrollments")).await
+}
+
+/// `PATCH …/enrollments/{id}`. Errors: 409 (overlap), 422 (order, ending an open one).
+pub async fn correct_enrollment(
+    auth: Auth,
+    school_id: Uuid,
+    id: Uuid,
+    body: &EnrollmentCorrection,
+) -> Result<Enrollment, ApiError> {
+    send_json(
+        auth,
+        Method::PATCH,
+        school_id,
+        &format!("/enrollments/{id}"),
+        body,
+    )
+    .await
+}
+
+/// `POST …/students/{id}/arrive`. Errors: 409 (already enrolled then).
+pub async fn arrive(
+    auth: Auth,
+    school_id: Uuid,
+    student_id: Uuid,
+    body: &ArriveRequest,
+) -> Result<Enrollment, ApiError> {
+    let rest = format!("/students/{student_id}/arrive");
+    send_json(auth, Method::POST, school_id, &rest, body).await
+}
+
+/// `POST …/students/{id}/transfer`. Errors: 409 (not enrolled, same class), 422 (date).
+pub async fn transfer(
+    auth: Auth,
+    school_id: Uuid,
+    student_id: Uuid,
+    body: &TransferRequest,
+) -> Result<Enrollment, ApiError> {
+    let rest = format!("/students/{student_id}/transfer");
+    send_json(auth, Method::POST, school_id, &rest, body).await
+}
+
+/// `POST …/students/{id}/withdraw`. Errors: 409 (not enrolled), 422 (date, reason).
+pub async fn withdraw(
+    auth: Auth,
+    school_id: Uuid,
+    student_id: Uuid,
+    body: &WithdrawRequest,
+) -> Result<Enrollment, ApiError> {
+    let rest = format!("/students/{student_id}/withdraw");
+    send_json(auth, Method::POST, school_id, &rest, body).await
+}
+
+/// `POST …/classes/{id}/invite-sheet`: new codes (shown once) for the class's students and
+/// parents without an account; their earlier unused codes are revoked.
+pub async fn invite_sheet(
+    auth: Auth,
+    school_id: Uuid,
+    class_id: Uuid,
+) -> Result<InviteSheet, ApiError> {
+    let call = Call::new(
+        Method::POST,
+        school_path(school_id, &format!("/classes/{class_id}/invite-sheet")),
+    );
+    parse(authed_answer(auth, call).await?)
+}
+
+/// `POST …/import/{kind}[?dry_run=true]` with the file as it is. A commit carries an
+/// `Idempotency-Key`, so that a repeated click gets the first answer. A file with row errors is
+/// `422 import_rejected` with the report in the problem's `report` (see
+/// [`crate::import::rejected_report`]).
+pub async fn import(
+    auth: Auth,
+    school_id: Uuid,
+    kind: &str,
+    data: Vec<u8>,
+    content_type: &'static str,
+    dry_run: bool,
+    idempotency_key: Option<String>,
+) -> Result<ImportReport, ApiError> {
+    let query = if dry_run { "?dry_run=true" } else { "" };
+    let mut call = Call::new(
+        Method::POST,
+        school_path(school_id, &format!("/import/{kind}{query}")),
+    );
+    call.body = Some(Body::Bytes { data, content_type });
+    if let Some(key) = idempotency_key {
+        call.headers.push(("Idempotency-Key", key));
+    }
+    parse(authed_answer(auth, call).await?)
 }
 
 #[cfg(test)]

@@ -9,19 +9,25 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{NavigateOptions, path};
 use uuid::Uuid;
 
-use crate::access::{NavItem, is_school_page, nav_items};
+use crate::access::{NavItem, is_school_page, nav_items, switch_target};
 use crate::auth::{Phase, provide_auth, use_auth};
 use crate::format::percent_encode;
 use crate::i18n::*;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::api_tokens::ApiTokensPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::classes::{ClassPage, ClassesPage};
 use crate::pages::home::HomePage;
+use crate::pages::import::ImportPage;
 use crate::pages::invites::InvitesPage;
 use crate::pages::login::LoginPage;
+use crate::pages::persons::{PersonPage, PersonsPage};
 use crate::pages::register::RegisterPage;
 use crate::pages::schools::SchoolsPage;
 use crate::pages::sessions::SessionsPage;
+use crate::pages::settings::SettingsPage;
+use crate::pages::years::YearsPage;
+use crate::pages::{dynv, lbl};
 use crate::school_ctx::{provide_school_ctx, use_school_ctx, use_school_pick};
 
 /// The whole SPA.
@@ -39,6 +45,14 @@ fn Shell() -> impl IntoView {
     let auth = provide_auth();
     provide_school_ctx(auth);
     let i18n = use_i18n();
+    // After leptos_i18n's own first effect, which sets the browser's language.
+    if let Some(locale) = saved_locale() {
+        Effect::new(move |done: Option<()>| {
+            if done.is_none() {
+                i18n.set_locale(locale);
+            }
+        });
+    }
     Effect::new(move |_| document().set_title(td_string!(i18n.get_locale(), app_name)));
 
     view! {
@@ -85,6 +99,34 @@ fn Shell() -> impl IntoView {
                         <Route
                             path=path!("/audit")
                             view=|| view! { <RequireAuth><AuditPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/settings")
+                            view=|| view! { <RequireAuth><SettingsPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/years")
+                            view=|| view! { <RequireAuth><YearsPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/classes")
+                            view=|| view! { <RequireAuth><ClassesPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/classes/:id")
+                            view=|| view! { <RequireAuth><ClassPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/persons")
+                            view=|| view! { <RequireAuth><PersonsPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/persons/:id")
+                            view=|| view! { <RequireAuth><PersonPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/import")
+                            view=|| view! { <RequireAuth><ImportPage /></RequireAuth> }
                         />
                     </Routes>
                 </Show>
@@ -134,7 +176,7 @@ fn Header() -> impl IntoView {
                 let current = item.is_current(&pathname).then_some("page");
                 view! {
                     <a href=item.href(school) data-testid=item.testid() aria-current=current>
-                        {move || nav_label(i18n.get_locale(), item)}
+                        {dynv(move || (nav_label(i18n.get_locale(), item)).into_any())}
                     </a>
                 }
             })
@@ -166,7 +208,7 @@ fn Header() -> impl IntoView {
             </div>
             <Show when=signed_in>
                 <div class="topbar-row topbar-nav">
-                    <nav class="nav" aria-label=move || t_string!(i18n, main_menu)>
+                    <nav class="nav" aria-label=lbl(|l| td_string!(l, main_menu))>
                         {nav}
                     </nav>
                     <SchoolSwitch />
@@ -181,6 +223,11 @@ fn nav_label(locale: Locale, item: NavItem) -> &'static str {
     match item {
         NavItem::Home => td_string!(locale, nav.home),
         NavItem::Schools => td_string!(locale, nav.schools),
+        NavItem::Classes => td_string!(locale, nav.classes),
+        NavItem::Persons => td_string!(locale, nav.persons),
+        NavItem::Years => td_string!(locale, nav.years),
+        NavItem::Settings => td_string!(locale, nav.settings),
+        NavItem::Import => td_string!(locale, nav.import),
         NavItem::Invites => td_string!(locale, nav.invites),
         NavItem::Accounts => td_string!(locale, nav.accounts),
         NavItem::Audit => td_string!(locale, nav.audit),
@@ -208,8 +255,8 @@ fn SchoolSwitch() -> impl IntoView {
         let path = location.pathname.get_untracked();
         let in_url = query.with_untracked(|q| q.get("school").is_some());
         if is_school_page(&path) || in_url {
-            // Filters and pages belong to the previous school.
-            navigate(&format!("{path}?school={id}"), NavigateOptions::default());
+            // Filters and pages belong to the previous school; so do a class and a person.
+            navigate(&switch_target(&path, id), NavigateOptions::default());
         }
     };
     move || {
@@ -237,7 +284,45 @@ fn SchoolSwitch() -> impl IntoView {
     }
 }
 
-/// RU / EN buttons; the choice is kept in a cookie by leptos_i18n.
+/// The cookie that keeps the language chosen with the RU / EN buttons.
+const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// The language chosen earlier in this browser, if any.
+fn saved_locale() -> Option<Locale> {
+    use leptos::wasm_bindgen::JsCast as _;
+    let cookies = document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()?
+        .cookie()
+        .ok()?;
+    let value = cookie_value(&cookies, LOCALE_COOKIE)?;
+    Locale::get_all()
+        .iter()
+        .copied()
+        .find(|l| l.as_str() == value)
+}
+
+/// Remembers the chosen language for a year.
+fn save_locale(locale: Locale) {
+    use leptos::wasm_bindgen::JsCast as _;
+    if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = doc.set_cookie(&format!(
+            "{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=lax",
+            locale.as_str()
+        ));
+    }
+}
+
+/// A cookie's value in a `document.cookie` string (`a=1; b=2`).
+pub fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
+}
+
+/// RU / EN buttons; the choice is kept in the `i18n_pref_locale` cookie.
 #[component]
 fn LangSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -262,14 +347,17 @@ fn LangSwitch() -> impl IntoView {
                 title=name
                 aria-label=name
                 aria-pressed=pressed
-                on:click=move |_| i18n.set_locale(locale)
+                on:click=move |_| {
+                    i18n.set_locale(locale);
+                    save_locale(locale);
+                }
             >
                 {label}
             </button>
         }
     };
     view! {
-        <div class="lang" role="group" aria-label=move || t_string!(i18n, lang_switch)>
+        <div class="lang" role="group" aria-label=lbl(|l| td_string!(l, lang_switch))>
             {button(Locale::ru, "lang-ru")}
             {button(Locale::en, "lang-en")}
         </div>
@@ -317,5 +405,24 @@ fn NotFound() -> impl IntoView {
                 <A href="/">{tr!(go_home)}</A>
             </p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_cookie_is_found_among_others() {
+        assert_eq!(
+            cookie_value("a=1; i18n_pref_locale=en; b=2", LOCALE_COOKIE),
+            Some("en")
+        );
+        assert_eq!(
+            cookie_value("i18n_pref_locale=ru", LOCALE_COOKIE),
+            Some("ru")
+        );
+        assert_eq!(cookie_value("x_i18n_pref_locale=en", LOCALE_COOKIE), None);
+        assert_eq!(cookie_value("", LOCALE_COOKIE), None);
     }
 }

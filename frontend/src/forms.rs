@@ -43,6 +43,32 @@ pub enum Field {
     MiddleName,
     /// The role an invite gives.
     InviteRole,
+    /// An academic year's name (`2026/2027`).
+    YearName,
+    /// The first day (of a year, period, enrollment).
+    StartsOn,
+    /// The last day.
+    EndsOn,
+    /// A period's kind, or the final-mark period kind of the settings.
+    PeriodKind,
+    /// A period's number within its kind.
+    PeriodNumber,
+    /// The day of an arrival, transfer or withdrawal.
+    Date,
+    /// Why a student leaves.
+    Reason,
+    /// The class chosen in a dialog.
+    Class,
+    /// The person chosen in a dialog (a student who arrives, a parent to link).
+    Person,
+    ExternalId,
+    BirthDate,
+    Phone,
+    /// `мать`, `отец`, … of a guardian link.
+    Relation,
+    Sex,
+    /// A staff member's position.
+    Position,
 }
 
 /// What is wrong with one input; each has a translated text (`field_errors.*`).
@@ -70,6 +96,12 @@ pub enum FieldProblem {
     ChooseScope,
     /// Nothing is chosen in a list.
     NotChosen,
+    /// Not a date.
+    DateFormat,
+    /// The end is before the start.
+    DateOrder,
+    /// A period outside its academic year.
+    OutsideYear,
     /// A rule the SPA has no specific text for.
     Invalid,
 }
@@ -273,7 +305,12 @@ pub fn clean_text(value: &str) -> String {
 }
 
 /// A required one-line text of at most `max` characters, cleaned.
-fn required_text(errors: &mut FieldErrors, field: Field, value: &str, max: u32) -> Option<String> {
+pub fn required_text(
+    errors: &mut FieldErrors,
+    field: Field,
+    value: &str,
+    max: u32,
+) -> Option<String> {
     let value = clean_text(value);
     if value.is_empty() {
         errors.push((field, FieldProblem::Required));

@@ -26,10 +26,14 @@ mod app;
 mod auth;
 mod format;
 mod forms;
+mod import;
+mod load;
 mod pages;
 mod paging;
+mod roster;
 mod school_ctx;
 mod slip;
+mod table;
 mod text;
 
 fn main() {

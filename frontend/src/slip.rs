@@ -4,6 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use otmetka_domain::Role;
 use otmetka_domain::invite::InviteCreated;
+use otmetka_domain::roster::{InviteSheet, InviteSlip};
 
 use crate::format::{format_date, percent_encode};
 use crate::i18n::{Locale, td_string};
@@ -15,6 +16,8 @@ pub struct Slip {
     pub school_name: String,
     pub person_name: String,
     pub role: Role,
+    /// For a parent's slip of an invite sheet: whose parent (`родитель: Михайлов Кирилл`).
+    pub student_name: Option<String>,
     /// As printed: `K7QF-M3XP-2WHN`.
     pub code: String,
     pub expires_at: DateTime<Utc>,
@@ -26,8 +29,30 @@ impl Slip {
             school_name: school_name.into(),
             person_name: invite.person_name.clone(),
             role: invite.role,
+            student_name: None,
             code: invite.code.clone(),
             expires_at: invite.expires_at,
+        }
+    }
+
+    /// The slips of a class's invite sheet, in the server's order (each student, then their
+    /// parents).
+    pub fn sheet(sheet: &InviteSheet) -> Vec<Slip> {
+        sheet
+            .slips
+            .iter()
+            .map(|s| Slip::of_sheet(sheet, s))
+            .collect()
+    }
+
+    fn of_sheet(sheet: &InviteSheet, slip: &InviteSlip) -> Slip {
+        Slip {
+            school_name: sheet.school_name.clone(),
+            person_name: slip.person_name.clone(),
+            role: slip.role,
+            student_name: slip.student_name.clone(),
+            code: slip.code.clone(),
+            expires_at: slip.expires_at,
         }
     }
 }
@@ -46,18 +71,24 @@ pub fn registration_url(origin: &str, code: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlipField {
     School,
+    /// The class of an invite sheet's slip.
+    Class,
     Person,
     Role,
+    /// Whose parent.
+    Child,
     Code,
     Expires,
     Url,
 }
 
 impl SlipField {
-    pub const ALL: [SlipField; 6] = [
+    pub const ALL: [SlipField; 8] = [
         SlipField::School,
+        SlipField::Class,
         SlipField::Person,
         SlipField::Role,
+        SlipField::Child,
         SlipField::Code,
         SlipField::Expires,
         SlipField::Url,
@@ -67,6 +98,8 @@ impl SlipField {
     pub fn testid(self) -> &'static str {
         match self {
             SlipField::School => "slip-school",
+            SlipField::Class => "slip-class",
+            SlipField::Child => "slip-child",
             SlipField::Person => "slip-person",
             SlipField::Role => "slip-role",
             SlipField::Code => "slip-code",
@@ -78,6 +111,8 @@ impl SlipField {
     pub fn label(self, locale: Locale) -> &'static str {
         match self {
             SlipField::School => td_string!(locale, slip.school),
+            SlipField::Class => td_string!(locale, slip.class),
+            SlipField::Child => td_string!(locale, slip.child),
             SlipField::Person => td_string!(locale, slip.person),
             SlipField::Role => td_string!(locale, slip.role),
             SlipField::Code => td_string!(locale, slip.code),
@@ -88,7 +123,8 @@ impl SlipField {
 }
 
 /// The slip's lines as label and value; `expires_in` is the zone the expiry date is shown in
-/// (the browser's).
+/// (the browser's). `class` is the class of an invite sheet; the class and child lines are left
+/// out when there is nothing to say.
 pub fn slip_lines<Tz: TimeZone>(
     locale: Locale,
     slip: &Slip,
@@ -98,10 +134,26 @@ pub fn slip_lines<Tz: TimeZone>(
 where
     Tz::Offset: std::fmt::Display,
 {
+    sheet_slip_lines(locale, slip, None, origin, expires_in)
+}
+
+/// [`slip_lines`] for a slip of a class's invite sheet.
+pub fn sheet_slip_lines<Tz: TimeZone>(
+    locale: Locale,
+    slip: &Slip,
+    class: Option<&str>,
+    origin: &str,
+    expires_in: &Tz,
+) -> Vec<(SlipField, String)>
+where
+    Tz::Offset: std::fmt::Display,
+{
     SlipField::ALL
         .into_iter()
-        .map(|field| {
+        .filter_map(|field| {
             let value = match field {
+                SlipField::Class => class?.to_string(),
+                SlipField::Child => slip.student_name.clone()?,
                 SlipField::School => slip.school_name.clone(),
                 SlipField::Person => slip.person_name.clone(),
                 SlipField::Role => role_text(locale, slip.role).to_string(),
@@ -111,7 +163,7 @@ where
                 }
                 SlipField::Url => registration_url(origin, &slip.code),
             };
-            (field, value)
+            Some((field, value))
         })
         .collect()
 }
@@ -185,6 +237,39 @@ mod tests {
                 "https://o.example/register?code=K7QF-M3XP-2WHN",
             ]
         );
+    }
+
+    #[test]
+    fn a_parents_sheet_slip_says_whose_parent_and_which_class() {
+        let sheet = InviteSheet {
+            school_name: "Демо-школа № 1".into(),
+            class_name: "1А".into(),
+            slips: vec![InviteSlip {
+                invite_id: Uuid::nil(),
+                person_id: Uuid::nil(),
+                person_name: "Михайлова Марьям Ахмедовна".into(),
+                role: Role::Parent,
+                student_name: Some("Михайлов Кирилл Русланович".into()),
+                code: "K7QF-M3XP-2WHN".into(),
+                expires_at: Utc.with_ymd_and_hms(2026, 12, 28, 9, 0, 0).unwrap(),
+            }],
+        };
+        let slips = Slip::sheet(&sheet);
+        let lines = sheet_slip_lines(
+            Locale::ru,
+            &slips[0],
+            Some("1А"),
+            "https://o.example",
+            &moscow(),
+        );
+        let fields: Vec<SlipField> = lines.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, SlipField::ALL);
+        assert_eq!(lines[1].1, "1А");
+        assert_eq!(lines[3].1, "Родитель");
+        assert_eq!(SlipField::Child.label(Locale::ru), "Родитель ученика");
+        assert_eq!(lines[4].1, "Михайлов Кирилл Русланович");
+        let plain = slip_lines(Locale::ru, &slips[0], "https://o.example", &moscow());
+        assert_eq!(plain.len(), 7, "no class line outside a sheet");
     }
 
     #[test]

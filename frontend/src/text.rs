@@ -3,7 +3,11 @@
 //! Views call these inside closures that read the locale signal, so they re-render when the
 //! language changes: `move || error_text(i18n.get_locale(), &err)`.
 
+use otmetka_domain::import::RowOutcome;
 use otmetka_domain::invite::InviteState;
+use otmetka_domain::person::{PersonKind, Sex, StaffPosition};
+use otmetka_domain::roster::{EndReason, StartReason};
+use otmetka_domain::structure::PeriodKind;
 use otmetka_domain::{ApiScope, ErrorCode, Role};
 
 use crate::api::ApiError;
@@ -94,6 +98,9 @@ pub fn field_problem_text(locale: Locale, problem: FieldProblem) -> String {
         }
         ChooseScope => td_string!(locale, field_errors.choose_scope).to_string(),
         NotChosen => td_string!(locale, field_errors.not_chosen).to_string(),
+        DateFormat => td_string!(locale, field_errors.date_format).to_string(),
+        DateOrder => td_string!(locale, field_errors.date_order).to_string(),
+        OutsideYear => td_string!(locale, field_errors.outside_year).to_string(),
         Invalid => td_string!(locale, field_errors.invalid).to_string(),
     }
 }
@@ -162,6 +169,13 @@ pub enum Counted {
     Accounts,
     AuditRecords,
     Days,
+    Classes,
+    Students,
+    Persons,
+    Rows,
+    Periods,
+    Slips,
+    Hours,
 }
 
 /// "3 токена", "21 школа", "5 записей".
@@ -173,6 +187,97 @@ pub fn count_text(locale: Locale, what: Counted, count: u64) -> String {
         Counted::Accounts => td_string!(locale, accounts.count, count = count),
         Counted::AuditRecords => td_string!(locale, audit.count, count = count),
         Counted::Days => td_string!(locale, days, count = count),
+        Counted::Classes => td_string!(locale, counts.classes, count = count),
+        Counted::Students => td_string!(locale, counts.students, count = count),
+        Counted::Persons => td_string!(locale, counts.persons, count = count),
+        Counted::Rows => td_string!(locale, counts.rows, count = count),
+        Counted::Periods => td_string!(locale, counts.periods, count = count),
+        Counted::Slips => td_string!(locale, counts.slips, count = count),
+        Counted::Hours => td_string!(locale, counts.hours, count = count),
+    }
+}
+
+/// A period kind: "Четверть", "Полугодие".
+pub fn period_kind_text(locale: Locale, kind: PeriodKind) -> &'static str {
+    match kind {
+        PeriodKind::Quarter => td_string!(locale, kinds.quarter),
+        PeriodKind::Trimester => td_string!(locale, kinds.trimester),
+        PeriodKind::HalfYear => td_string!(locale, kinds.half_year),
+        PeriodKind::Year => td_string!(locale, kinds.year),
+    }
+}
+
+/// What a person is to the school: "Ученик", "Сотрудник", "Родитель".
+pub fn person_kind_text(locale: Locale, kind: PersonKind) -> &'static str {
+    match kind {
+        PersonKind::Student => td_string!(locale, kinds.student),
+        PersonKind::Staff => td_string!(locale, kinds.staff),
+        PersonKind::Parent => td_string!(locale, kinds.parent),
+    }
+}
+
+/// The people filter's option; `None` is everyone.
+pub fn person_filter_text(locale: Locale, kind: Option<PersonKind>) -> &'static str {
+    match kind {
+        None => td_string!(locale, kinds.everyone),
+        Some(PersonKind::Student) => td_string!(locale, kinds.students),
+        Some(PersonKind::Staff) => td_string!(locale, kinds.staff_plural),
+        Some(PersonKind::Parent) => td_string!(locale, kinds.parents),
+    }
+}
+
+pub fn sex_text(locale: Locale, sex: Sex) -> &'static str {
+    match sex {
+        Sex::M => td_string!(locale, kinds.male),
+        Sex::F => td_string!(locale, kinds.female),
+    }
+}
+
+pub fn position_text(locale: Locale, position: StaffPosition) -> &'static str {
+    match position {
+        StaffPosition::Admin => td_string!(locale, role_admin),
+        StaffPosition::Principal => td_string!(locale, role_principal),
+        StaffPosition::Teacher => td_string!(locale, role_teacher),
+    }
+}
+
+/// Why an enrollment started: "Прибытие", "Перевод".
+pub fn start_reason_text(locale: Locale, reason: StartReason) -> &'static str {
+    match reason {
+        StartReason::Arrival => td_string!(locale, kinds.arrival),
+        StartReason::Transfer => td_string!(locale, kinds.transfer_in),
+    }
+}
+
+/// Why an enrollment ended: "Перевод", "Выбытие".
+pub fn end_reason_text(locale: Locale, reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Transfer => td_string!(locale, kinds.transfer_out),
+        EndReason::Withdrawal => td_string!(locale, kinds.withdrawal),
+    }
+}
+
+/// An import row's outcome: "Создана", "Ошибка".
+pub fn outcome_text(locale: Locale, outcome: RowOutcome) -> &'static str {
+    match outcome {
+        RowOutcome::Created => td_string!(locale, import.created),
+        RowOutcome::Updated => td_string!(locale, import.updated),
+        RowOutcome::Unchanged => td_string!(locale, import.unchanged),
+        RowOutcome::Error => td_string!(locale, import.error),
+    }
+}
+
+/// What an import kind holds: "Учебные периоды", "Ученики".
+pub fn import_kind_text(locale: Locale, kind: crate::import::ImportKind) -> &'static str {
+    use crate::import::ImportKind::*;
+    match kind {
+        Periods => td_string!(locale, import.kind_periods),
+        Subjects => td_string!(locale, import.kind_subjects),
+        Staff => td_string!(locale, import.kind_staff),
+        Classes => td_string!(locale, import.kind_classes),
+        Students => td_string!(locale, import.kind_students),
+        Parents => td_string!(locale, import.kind_parents),
+        Courses => td_string!(locale, import.kind_courses),
     }
 }
 
@@ -216,6 +321,21 @@ pub fn audit_action_text(locale: Locale, action: &str) -> Option<&'static str> {
         "api_token_revoked" => td_string!(locale, audit.actions.api_token_revoked),
         "school_created" => td_string!(locale, audit.actions.school_created),
         "superadmin_created" => td_string!(locale, audit.actions.superadmin_created),
+        "settings_changed" => td_string!(locale, audit.actions.settings_changed),
+        "student_arrived" => td_string!(locale, audit.actions.student_arrived),
+        "student_transferred" => td_string!(locale, audit.actions.student_transferred),
+        "student_withdrawn" => td_string!(locale, audit.actions.student_withdrawn),
+        "enrollment_corrected" => td_string!(locale, audit.actions.enrollment_corrected),
+        "guardian_linked" => td_string!(locale, audit.actions.guardian_linked),
+        "guardian_unlinked" => td_string!(locale, audit.actions.guardian_unlinked),
+        "invite_sheet_issued" => td_string!(locale, audit.actions.invite_sheet_issued),
+        "person_changed" => td_string!(locale, audit.actions.person_changed),
+        "import_committed" => td_string!(locale, audit.actions.import_committed),
+        "academic_year_created" => td_string!(locale, audit.actions.academic_year_created),
+        "academic_year_changed" => td_string!(locale, audit.actions.academic_year_changed),
+        "period_created" => td_string!(locale, audit.actions.period_created),
+        "period_changed" => td_string!(locale, audit.actions.period_changed),
+        "period_deleted" => td_string!(locale, audit.actions.period_deleted),
         _ => return None,
     })
 }
@@ -236,6 +356,10 @@ pub fn audit_object_text(locale: Locale, object_type: &str) -> Option<&'static s
         "school" => td_string!(locale, audit.objects.school),
         "session" => td_string!(locale, audit.objects.session),
         "api_token" => td_string!(locale, audit.objects.api_token),
+        "class" => td_string!(locale, audit.objects.class),
+        "enrollment" => td_string!(locale, audit.objects.enrollment),
+        "period" => td_string!(locale, audit.objects.period),
+        "academic_year" => td_string!(locale, audit.objects.academic_year),
         _ => return None,
     })
 }
@@ -249,6 +373,15 @@ pub fn account_update_error_text(locale: Locale, err: &ApiError, disabling: bool
         Some(ErrorCode::Forbidden) if disabling => {
             td_string!(locale, accounts.other_school).to_string()
         }
+        _ => error_text(locale, err),
+    }
+}
+
+/// The message for a refused save of a form: a 409 there means the data collides with what is
+/// stored (an overlapping year, a taken name), which the server's details under it explain.
+pub fn save_error_text(locale: Locale, err: &ApiError) -> String {
+    match err.code() {
+        Some(ErrorCode::Conflict) => td_string!(locale, errors.conflict_save).to_string(),
         _ => error_text(locale, err),
     }
 }
@@ -566,5 +699,13 @@ mod tests {
             "Недостаточно прав для этого действия."
         );
         assert!(invite_revoke_error_text(Locale::ru, &conflict).contains("уже зарегистрировались"));
+        assert_eq!(
+            save_error_text(Locale::ru, &conflict),
+            "Не сохранено: изменение противоречит уже сохранённым данным."
+        );
+        assert_eq!(
+            save_error_text(Locale::ru, &forbidden),
+            "Недостаточно прав для этого действия."
+        );
     }
 }

@@ -12,9 +12,11 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::format::format_instant;
 use crate::i18n::*;
+use crate::load::Res;
 use crate::pages::{Gate, LoadError, PageSchool, Pager, ReadOnlyNote};
+use crate::pages::{counted, dynv, lbl, ltext};
 use crate::paging::{ACCOUNTS_PER_PAGE, Paging};
-use crate::text::{Counted, account_update_error_text, count_text, role_text};
+use crate::text::{Counted, account_update_error_text, role_text};
 
 /// The request for an edit: only what changed (`None` when nothing did). Roles are sent in
 /// display order, compared as a set.
@@ -76,7 +78,7 @@ fn Accounts(school: SchoolOption, access: Access) -> impl IntoView {
     let auth = use_auth();
     let school_id = school.id;
     let manage = access == Access::Manage;
-    let accounts = LocalResource::new(move || api::accounts(auth, school_id));
+    let accounts = Res::new(move || api::accounts(auth, school_id));
 
     view! {
         <section class="page" data-testid="accounts-page" data-access=if manage { "manage" } else { "read" }>
@@ -84,7 +86,7 @@ fn Accounts(school: SchoolOption, access: Access) -> impl IntoView {
             <PageSchool school=Some(school) />
             <p class="muted">{tr!(accounts.intro)}</p>
             {(!manage).then(|| view! { <ReadOnlyNote /> })}
-            {move || match accounts.get() {
+            {dynv(move || (match accounts.get() {
                 None => view! { <p class="loading">{tr!(loading)}</p> }.into_any(),
                 Some(Ok(list)) => view! { <AccountList list=list school_id=school_id manage=manage /> }.into_any(),
                 Some(Err(err)) => view! {
@@ -96,7 +98,7 @@ fn Accounts(school: SchoolOption, access: Access) -> impl IntoView {
                     />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
         </section>
     }
 }
@@ -105,7 +107,6 @@ fn Accounts(school: SchoolOption, access: Access) -> impl IntoView {
 /// returns the whole list).
 #[component]
 fn AccountList(list: Vec<SchoolAccount>, school_id: Uuid, manage: bool) -> impl IntoView {
-    let i18n = use_i18n();
     let all = StoredValue::new(list);
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1u64);
@@ -129,12 +130,12 @@ fn AccountList(list: Vec<SchoolAccount>, school_id: Uuid, manage: bool) -> impl 
         let searching = !search.with(|q| q.trim().is_empty());
         view! {
             <p class="count" data-testid="accounts-count" data-count=total>
-                {move || count_text(i18n.get_locale(), Counted::Accounts, total)}
+                {counted(Counted::Accounts, total)}
             </p>
             {if total == 0 {
                 view! {
                     <p class="muted" data-testid="no-accounts">
-                        {move || if searching { t_string!(i18n, accounts.none_found) } else { t_string!(i18n, accounts.none) }}
+                        {ltext(move |l| if searching { td_string!(l, accounts.none_found) } else { td_string!(l, accounts.none) }.to_string())}
                     </p>
                 }
                 .into_any()
@@ -155,7 +156,7 @@ fn AccountList(list: Vec<SchoolAccount>, school_id: Uuid, manage: bool) -> impl 
                         data-testid="accounts-search"
                         type="search"
                         autocomplete="off"
-                        placeholder=move || t_string!(i18n, accounts.search_placeholder)
+                        placeholder=lbl(|l| td_string!(l, accounts.search_placeholder))
                         on:input=move |ev| {
                             search.set(event_target_value(&ev));
                             page.set(1);
@@ -222,27 +223,27 @@ fn AccountRow(account: SchoolAccount, school_id: Uuid, manage: bool) -> impl Int
             data-active=move || active().to_string()
         >
             <div class="row-head">
-                <strong class="mono" data-testid="account-login">{move || account.with(|a| a.login.clone())}</strong>
-                {move || if active() {
+                <strong class="mono" data-testid="account-login">{dynv(move || (account.with(|a| a.login.clone())).into_any())}</strong>
+                {dynv(move || (if active() {
                     view! { <span class="badge" data-testid="account-status" data-active="true">{tr!(accounts.active)}</span> }.into_any()
                 } else {
                     view! { <span class="badge badge-danger" data-testid="account-status" data-active="false">{tr!(accounts.disabled)}</span> }.into_any()
-                }}
+                }).into_any())}
                 {is_self.then(|| view! { <span class="badge badge-info" data-testid="account-self">{tr!(accounts.you)}</span> })}
             </div>
-            {move || account.with(|a| a.person_name.clone()).map(|name| view! {
+            {dynv(move || (account.with(|a| a.person_name.clone()).map(|name| view! {
                 <span class="muted" data-testid="account-person">{name}</span>
-            })}
+            })).into_any())}
             <dl class="facts">
                 <dt>{tr!(accounts.roles)}</dt>
                 <dd data-testid="account-roles" data-roles=role_codes>{roles_text}</dd>
                 <dt>{tr!(accounts.last_login)}</dt>
                 <dd>{last_login}</dd>
             </dl>
-            {move || saved.get().then(|| view! {
+            {dynv(move || (saved.get().then(|| view! {
                 <p class="success" role="status" data-testid="account-saved">{tr!(accounts.saved)}</p>
-            })}
-            {move || match (manage, editing.get()) {
+            })).into_any())}
+            {dynv(move || (match (manage, editing.get()) {
                 (false, _) => ().into_any(),
                 (true, false) => view! {
                     <button
@@ -270,7 +271,7 @@ fn AccountRow(account: SchoolAccount, school_id: Uuid, manage: bool) -> impl Int
                     />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
         </li>
     }
 }
@@ -348,7 +349,7 @@ fn AccountEditor(
             let code = err.code().map(|c| c.as_str());
             view! {
                 <p class="alert" role="alert" data-testid="account-error" data-code=code>
-                    {move || describe(i18n.get_locale(), &err)}
+                    {dynv(move || (describe(i18n.get_locale(), &err)).into_any())}
                 </p>
             }
         })
@@ -363,7 +364,7 @@ fn AccountEditor(
                     view! {
                         <label class="check">
                             <input type="checkbox" data-testid=role_testid(role) bind:checked=on />
-                            {move || role_text(i18n.get_locale(), role)}
+                            {ltext(move |l| role_text(l, role).to_string())}
                         </label>
                     }
                 })
@@ -394,7 +395,7 @@ fn AccountEditor(
                     disabled=move || busy.get()
                     on:click=on_save
                 >
-                    {move || if busy.get() { t_string!(i18n, accounts.saving) } else { t_string!(i18n, save) }}
+                    {ltext(move |l| if busy.get() { td_string!(l, accounts.saving) } else { td_string!(l, save) }.to_string())}
                 </button>
                 <button
                     type="button"

@@ -18,10 +18,12 @@ use crate::forms::{
     check_token_form,
 };
 use crate::i18n::*;
+use crate::load::Res;
 use crate::pages::{
     CopyButton, ErrorAlert, FieldMessage, Gate, LoadError, ValidityPreview, invalid_attr, reveal,
 };
-use crate::text::{Counted, count_text, scope_hint, scope_text};
+use crate::pages::{counted, dynv, ltext};
+use crate::text::{Counted, scope_hint, scope_text};
 
 /// Whether a token no longer works because its time is up.
 pub fn is_expired(token: &ApiTokenInfo, now: DateTime<Utc>) -> bool {
@@ -44,9 +46,8 @@ pub fn ApiTokensPage() -> impl IntoView {
 
 #[component]
 fn ApiTokens() -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
-    let tokens = LocalResource::new(move || api::api_tokens(auth));
+    let tokens = Res::new(move || api::api_tokens(auth));
     let created = RwSignal::new(None::<ApiTokenCreated>);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -84,7 +85,7 @@ fn ApiTokens() -> impl IntoView {
             .collect_view();
         view! {
             <p class="count" data-testid="tokens-count" data-count=count>
-                {move || count_text(i18n.get_locale(), Counted::Tokens, count)}
+                {counted(Counted::Tokens, count)}
             </p>
             <ul class="list" data-testid="tokens-list">{rows}</ul>
         }
@@ -95,7 +96,7 @@ fn ApiTokens() -> impl IntoView {
         <section class="page" data-testid="api-tokens-page">
             <h1>{tr!(tokens.title)}</h1>
             <p class="muted">{tr!(tokens.intro)}</p>
-            {move || match created.get() {
+            {dynv(move || (match created.get() {
                 Some(token) => view! { <CreatedToken token=token on_done=move || created.set(None) /> }.into_any(),
                 None => view! {
                     <NewTokenForm on_created=move |token| {
@@ -104,10 +105,10 @@ fn ApiTokens() -> impl IntoView {
                     } />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
             <h2>{tr!(tokens.list_title)}</h2>
             <ErrorAlert error=error testid="tokens-error" />
-            {move || match tokens.get() {
+            {dynv(move || (match tokens.get() {
                 None => view! { <p class="loading">{tr!(loading)}</p> }.into_any(),
                 Some(Ok(list)) => list_view(list),
                 Some(Err(err)) => view! {
@@ -119,7 +120,7 @@ fn ApiTokens() -> impl IntoView {
                     />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
         </section>
     }
 }
@@ -188,8 +189,8 @@ fn NewTokenForm(
                         <label class="check check-block">
                             <input type="checkbox" data-testid=scope_testid(scope) bind:checked=on />
                             <span>
-                                <strong>{move || scope_text(i18n.get_locale(), scope)}</strong>
-                                <span class="hint">{move || scope_hint(i18n.get_locale(), scope)}</span>
+                                <strong>{ltext(move |l| scope_text(l, scope).to_string())}</strong>
+                                <span class="hint">{dynv(move || (scope_hint(i18n.get_locale(), scope)).into_any())}</span>
                             </span>
                         </label>
                     }
@@ -246,7 +247,7 @@ fn NewTokenForm(
                 data-testid="token-create"
                 disabled=move || busy.get()
             >
-                {move || if busy.get() { t_string!(i18n, tokens.creating) } else { t_string!(i18n, tokens.create) }}
+                {ltext(move |l| if busy.get() { td_string!(l, tokens.creating) } else { td_string!(l, tokens.create) }.to_string())}
             </button>
         </form>
     }
@@ -349,18 +350,18 @@ fn TokenRow(
                 <dt>{tr!(tokens.scopes)}</dt>
                 <dd data-testid="token-scopes" data-scopes=scope_codes>{scope_list}</dd>
                 <dt>{tr!(tokens.created_at)}</dt>
-                <dd><time datetime=created_at.to_rfc3339()>{move || format_instant(&created, i18n.get_locale())}</time></dd>
+                <dd><time datetime=created_at.to_rfc3339()>{dynv(move || (format_instant(&created, i18n.get_locale())).into_any())}</time></dd>
                 <dt>{tr!(tokens.expires_at)}</dt>
-                <dd><time datetime=expires_at.to_rfc3339()>{move || format_instant(&expires, i18n.get_locale())}</time></dd>
+                <dd><time datetime=expires_at.to_rfc3339()>{dynv(move || (format_instant(&expires, i18n.get_locale())).into_any())}</time></dd>
                 <dt>{tr!(tokens.last_used)}</dt>
                 <dd>
-                    {move || match &last_used {
+                    {dynv(move || (match &last_used {
                         Some(at) => format_instant(at, i18n.get_locale()),
                         None => t_string!(i18n, tokens.never_used).to_string(),
-                    }}
+                    }).into_any())}
                 </dd>
             </dl>
-            {move || if confirming.get() {
+            {dynv(move || (if confirming.get() {
                 view! {
                     <div class="confirm" role="group">
                         <p>{move || td_string!(i18n.get_locale(), tokens.revoke_confirm, name = name.get_value())}</p>
@@ -398,7 +399,7 @@ fn TokenRow(
                     </button>
                 }
                 .into_any()
-            }}
+            }).into_any())}
         </li>
     }
 }

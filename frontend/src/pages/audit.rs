@@ -15,11 +15,12 @@ use crate::api;
 use crate::auth::use_auth;
 use crate::format::{compact_json, format_instant_seconds, short_id};
 use crate::i18n::*;
+use crate::load::Res;
 use crate::pages::{Gate, LoadError, PageSchool, Pager};
+use crate::pages::{counted, dynv};
 use crate::paging::{AUDIT_PER_PAGE, Paging, offset_of, page_from_query, page_param, query_string};
 use crate::text::{
     Counted, SCHOOL_AUDIT_ACTIONS, audit_action_label, audit_action_text, audit_object_text,
-    count_text,
 };
 
 /// Logins of the school's accounts by id, to name actors.
@@ -105,7 +106,7 @@ fn Audit(school: SchoolOption) -> impl IntoView {
         );
     });
 
-    let records = LocalResource::new(move || {
+    let records = Res::new(move || {
         let (action, page) = (action.get(), page.get());
         api::audit(
             auth,
@@ -116,7 +117,7 @@ fn Audit(school: SchoolOption) -> impl IntoView {
         )
     });
     // Logins to name the actors; the log still shows ids if this fails.
-    let logins = LocalResource::new(move || async move {
+    let logins = Res::new(move || async move {
         api::accounts(auth, school_id)
             .await
             .map(|list| {
@@ -124,7 +125,7 @@ fn Audit(school: SchoolOption) -> impl IntoView {
                     .map(|a| (a.account_id, a.login))
                     .collect::<Logins>()
             })
-            .unwrap_or_default()
+            .or_else(|_| Ok(Logins::default()))
     });
     Effect::new(move |_| {
         if let Some(Ok(list)) = records.get() {
@@ -195,7 +196,7 @@ fn Audit(school: SchoolOption) -> impl IntoView {
         };
         view! {
             <p class="count" data-testid="audit-count" data-count=total>
-                {move || count_text(i18n.get_locale(), Counted::AuditRecords, total)}
+                {counted(Counted::AuditRecords, total)}
             </p>
             {body}
             <Pager paging=paging on_page=move |p| go.with_value(|go| go(action.get_untracked(), p, false)) />
@@ -223,8 +224,8 @@ fn Audit(school: SchoolOption) -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {move || match (records.get(), logins.get()) {
-                (Some(Ok(list)), Some(logins)) => table(list, logins),
+            {dynv(move || (match (records.get(), logins.get()) {
+                (Some(Ok(list)), Some(logins)) => table(list, logins.unwrap_or_default()),
                 (Some(Err(err)), _) => view! {
                     <LoadError
                         error=err
@@ -235,7 +236,7 @@ fn Audit(school: SchoolOption) -> impl IntoView {
                 }
                 .into_any(),
                 _ => view! { <p class="loading">{tr!(loading)}</p> }.into_any(),
-            }}
+            }).into_any())}
         </section>
     }
 }
@@ -278,7 +279,7 @@ fn AuditRow(record: AuditRecord, logins: StoredValue<Logins>) -> impl IntoView {
         <tr data-testid="audit-row" data-record-id=id.to_string() data-action=action.clone()>
             <td data-label=label(|l| td_string!(l, audit.col_time))>
                 <time datetime=at_utc.to_rfc3339() data-testid="audit-time">
-                    {move || format_instant_seconds(&at, i18n.get_locale())}
+                    {dynv(move || (format_instant_seconds(&at, i18n.get_locale())).into_any())}
                 </time>
             </td>
             <td data-label=label(|l| td_string!(l, audit.col_action)) data-testid="audit-action">

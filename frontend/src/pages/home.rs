@@ -1,12 +1,23 @@
 //! `/`: greeting and the account's schools and roles.
 
 use leptos::prelude::*;
-use otmetka_domain::auth::{Me, Membership};
+use otmetka_domain::auth::{Child, Me, Membership};
 
 use crate::auth::use_auth;
 use crate::format::display_name;
 use crate::i18n::*;
 use crate::text::role_text;
+
+/// A parent's children in a school, each once (by person), in the server's order.
+pub fn children_once(children: &[Child]) -> Vec<Child> {
+    let mut out: Vec<Child> = Vec::new();
+    for c in children {
+        if !out.iter().any(|o| o.person_id == c.person_id) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -64,11 +75,56 @@ fn MembershipRow(membership: Membership) -> impl IntoView {
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
         .join(" ");
+    let children = children_once(&membership.children);
+    let children = (!children.is_empty()).then(|| {
+        view! {
+            <div class="children">
+                <h3 class="children-title">{tr!(home.children)}</h3>
+                <ul class="list" data-testid="children">
+                    {children.into_iter().map(|c| view! {
+                        <li class="child" data-testid="child" data-person-id=c.person_id.to_string()>
+                            <strong data-testid="child-name">{c.name}</strong>
+                            <span class="muted" data-testid="child-class">
+                                {match c.class_name {
+                                    Some(class) => view! { {tr!(home.class)} " " {class} }.into_any(),
+                                    None => tr!(home.no_class).into_any(),
+                                }}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    });
     view! {
         <li class="list-row" data-testid="membership" data-school-id=membership.school_id.to_string()>
             <strong class="school-name">{membership.school_name}</strong>
             <span class="roles" data-testid="membership-roles" data-roles=role_codes>{role_list}</span>
             {membership.person_name.map(|n| view! { <span class="muted">{n}</span> })}
+            {children}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn each_child_is_listed_once() {
+        let child = |id: u128, name: &str, class: Option<&str>| Child {
+            person_id: Uuid::from_u128(id),
+            name: name.into(),
+            class_name: class.map(str::to_string),
+        };
+        let got = children_once(&[
+            child(1, "Михайлов Кирилл", Some("1А")),
+            child(2, "Михайлов Алексей", Some("4Б")),
+            child(1, "Михайлов Кирилл", Some("1А")),
+        ]);
+        let names: Vec<&str> = got.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Михайлов Кирилл", "Михайлов Алексей"]);
+        assert!(children_once(&[]).is_empty());
     }
 }

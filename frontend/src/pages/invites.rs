@@ -19,16 +19,18 @@ use crate::forms::{
     check_invite_form,
 };
 use crate::i18n::*;
+use crate::load::Res;
 use crate::pages::{
     ErrorAlert, FieldMessage, Gate, LoadError, PageSchool, Pager, PersonInputs, PersonSignals,
     ReadOnlyNote, SlipCard, ValidityPreview, invalid_attr,
 };
+use crate::pages::{counted, dynv, ltext};
 use crate::paging::{
     INVITES_PER_PAGE, Paging, offset_of, page_from_query, page_param, query_string,
 };
 use crate::slip::Slip;
 use crate::text::{
-    Counted, count_text, invite_filter_text, invite_revoke_error_text, invite_state_text, role_text,
+    Counted, invite_filter_text, invite_revoke_error_text, invite_state_text, role_text,
 };
 
 /// The states the filter offers, after "all".
@@ -95,7 +97,7 @@ fn Invites(school: SchoolOption, access: Access) -> impl IntoView {
     };
     let go = StoredValue::new(go);
 
-    let invites = LocalResource::new(move || {
+    let invites = Res::new(move || {
         let (state, page) = (state.get(), page.get());
         api::invites(
             auth,
@@ -168,7 +170,7 @@ fn Invites(school: SchoolOption, access: Access) -> impl IntoView {
             let filtered = state.get_untracked().is_some();
             view! {
                 <p class="muted" data-testid="no-invites">
-                    {move || if filtered { t_string!(i18n, invites.none_filtered) } else { t_string!(i18n, invites.none) }}
+                    {ltext(move |l| if filtered { td_string!(l, invites.none_filtered) } else { td_string!(l, invites.none) }.to_string())}
                 </p>
             }
             .into_any()
@@ -182,7 +184,7 @@ fn Invites(school: SchoolOption, access: Access) -> impl IntoView {
         };
         view! {
             <p class="count" data-testid="invites-count" data-count=total>
-                {move || count_text(i18n.get_locale(), Counted::Invites, total)}
+                {counted(Counted::Invites, total)}
             </p>
             {body}
             <Pager paging=paging on_page=move |p| go.with_value(|go| go(state.get_untracked(), p, false)) />
@@ -196,7 +198,7 @@ fn Invites(school: SchoolOption, access: Access) -> impl IntoView {
             <PageSchool school=Some(school) />
             <p class="muted">{tr!(invites.intro)}</p>
             {(!manage).then(|| view! { <ReadOnlyNote /> })}
-            {move || manage.then(|| match slip.get() {
+            {dynv(move || (manage.then(|| match slip.get() {
                 Some(s) => view! { <SlipCard slip=s on_done=move || slip.set(None) /> }.into_any(),
                 None => view! {
                     <NewInviteForm
@@ -208,7 +210,7 @@ fn Invites(school: SchoolOption, access: Access) -> impl IntoView {
                     />
                 }
                 .into_any(),
-            })}
+            })).into_any())}
             <h2>{tr!(invites.list_title)}</h2>
             <div class="toolbar">
                 <label class="inline-field" for="invite-state-filter">
@@ -226,7 +228,7 @@ fn Invites(school: SchoolOption, access: Access) -> impl IntoView {
                 </label>
             </div>
             <ErrorAlert error=error testid="invites-error" describe=invite_revoke_error_text />
-            {move || match invites.get() {
+            {dynv(move || (match invites.get() {
                 None => view! { <p class="loading">{tr!(loading)}</p> }.into_any(),
                 Some(Ok(list)) => list_view(list),
                 Some(Err(err)) => view! {
@@ -238,7 +240,7 @@ fn Invites(school: SchoolOption, access: Access) -> impl IntoView {
                     />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
         </section>
     }
 }
@@ -291,27 +293,27 @@ fn InviteRow(
             <div class="row-head">
                 <strong data-testid="invite-person-name">{person.get_value()}</strong>
                 <span class=badge_class data-testid="invite-state">
-                    {move || invite_state_text(i18n.get_locale(), state)}
+                    {ltext(move |l| invite_state_text(l, state).to_string())}
                 </span>
             </div>
             <dl class="facts">
                 <dt>{tr!(invites.role)}</dt>
-                <dd data-testid="invite-row-role" data-role=role.as_str()>{move || role_text(i18n.get_locale(), role)}</dd>
+                <dd data-testid="invite-row-role" data-role=role.as_str()>{ltext(move |l| role_text(l, role).to_string())}</dd>
                 <dt>{tr!(invites.code)}</dt>
                 <dd class="mono" data-testid="invite-code-hint">"…" {hint.get_value()}</dd>
                 <dt>{tr!(invites.created_at)}</dt>
-                <dd><time datetime=created_at.to_rfc3339()>{move || format_instant(&created, i18n.get_locale())}</time></dd>
+                <dd><time datetime=created_at.to_rfc3339()>{dynv(move || (format_instant(&created, i18n.get_locale())).into_any())}</time></dd>
                 <dt>{tr!(invites.expires_at)}</dt>
-                <dd><time datetime=expires_at.to_rfc3339()>{move || format_date(&expires, i18n.get_locale())}</time></dd>
+                <dd><time datetime=expires_at.to_rfc3339()>{dynv(move || (format_date(&expires, i18n.get_locale())).into_any())}</time></dd>
                 {closed.map(|(revoked, at)| view! {
-                    <dt>{move || if revoked { t_string!(i18n, invites.revoked_at) } else { t_string!(i18n, invites.used_at) }}</dt>
-                    <dd>{move || format_instant(&at, i18n.get_locale())}</dd>
+                    <dt>{ltext(move |l| if revoked { td_string!(l, invites.revoked_at) } else { td_string!(l, invites.used_at) }.to_string())}</dt>
+                    <dd>{dynv(move || (format_instant(&at, i18n.get_locale())).into_any())}</dd>
                 })}
             </dl>
             {revocable.then_some(move || if confirming.get() {
                 view! {
                     <div class="confirm" role="group">
-                        <p>{move || td_string!(i18n.get_locale(), invites.revoke_confirm, hint = hint.get_value())}</p>
+                        <p>{dynv(move || (td_string!(i18n.get_locale(), invites.revoke_confirm, hint = hint.get_value())).into_any())}</p>
                         <div class="actions">
                             <button
                                 type="button"
@@ -470,7 +472,7 @@ fn NewInviteForm(
                 data-testid="invite-create"
                 disabled=move || busy.get()
             >
-                {move || if busy.get() { t_string!(i18n, invites.creating) } else { t_string!(i18n, invites.create) }}
+                {ltext(move |l| if busy.get() { td_string!(l, invites.creating) } else { td_string!(l, invites.create) }.to_string())}
             </button>
         </form>
     }

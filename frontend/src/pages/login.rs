@@ -12,11 +12,11 @@ use crate::auth::{Phase, use_auth};
 use crate::format::safe_next;
 use crate::forms::{Field, FieldErrors, check_login_form};
 use crate::i18n::*;
+use crate::pages::ltext;
 use crate::pages::{ErrorAlert, FieldMessage, invalid_attr};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
     let navigate = use_navigate();
     let query = use_query_map();
@@ -120,7 +120,7 @@ pub fn LoginPage() -> impl IntoView {
                     data-testid="login-submit"
                     disabled=move || busy.get()
                 >
-                    {move || if busy.get() { t_string!(i18n, login_busy) } else { t_string!(i18n, login_submit) }}
+                    {ltext(move |l| if busy.get() { td_string!(l, login_busy) } else { td_string!(l, login_submit) }.to_string())}
                 </button>
             </form>
             <p class="aside">

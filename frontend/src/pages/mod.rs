@@ -3,12 +3,17 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod classes;
 pub mod home;
+pub mod import;
 pub mod invites;
 pub mod login;
+pub mod persons;
 pub mod register;
 pub mod schools;
 pub mod sessions;
+pub mod settings;
+pub mod years;
 
 use leptos::prelude::*;
 
@@ -17,16 +22,57 @@ use crate::api::ApiError;
 use crate::auth::use_auth;
 use crate::forms::{Field, FieldErrors, FieldProblem, PersonFields, problem_for};
 use crate::i18n::*;
+use crate::load::Res;
 use crate::paging::Paging;
+use crate::roster::problem_details;
 use crate::school_ctx::{use_school_ctx, use_school_pick};
 use crate::slip::{Slip, SlipField, slip_lines, slip_text};
-use crate::text::{error_text, field_problem_text};
+use crate::text::{error_text, field_problem_text, save_error_text};
 
 /// A static text in the current language (see the `tr!` macro): one reactive closure type for
 /// every such text in the app.
 pub fn tr(key: fn(Locale) -> &'static str) -> impl IntoView + use<> {
+    lbl(key)
+}
+
+/// A static translated text for an attribute (`data-label`, `aria-label`, `placeholder`); the
+/// same closure type as [`tr`], compiled once.
+pub fn lbl(
+    key: fn(Locale) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || key(i18n.get_locale())
+}
+
+/// A text computed from the language (a count, a date, a message with a name). Every such text
+/// goes through one closure type, so that Leptos compiles its rendering once, not per call site.
+pub fn ltext(f: impl Fn(Locale) -> String + Send + Sync + 'static) -> impl IntoView {
+    ltext_arc(std::sync::Arc::new(f))
+}
+
+fn ltext_arc(f: std::sync::Arc<dyn Fn(Locale) -> String + Send + Sync>) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    move || f(i18n.get_locale())
+}
+
+/// A part of a view that changes with signals, through one closure type (see [`ltext`]).
+pub fn dynv(f: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+    dynv_arc(std::sync::Arc::new(f))
+}
+
+fn dynv_arc(f: std::sync::Arc<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView + use<> {
+    move || f()
+}
+
+/// A static translated text as a signal (a dialog's title, a busy line).
+pub fn stext(key: fn(Locale) -> &'static str) -> Signal<String> {
+    let text = lbl(key);
+    Signal::derive(move || text().to_string())
+}
+
+/// A count with its plural form: "23 ученика".
+pub fn counted(what: crate::text::Counted, n: u64) -> impl IntoView {
+    ltext(move |l| crate::text::count_text(l, what, n))
 }
 
 /// Turns an error into text for a page that knows better than the generic message.
@@ -49,7 +95,7 @@ pub fn ErrorAlert(
             let code = err.code().map(|c| c.as_str());
             view! {
                 <p class="alert" role="alert" data-testid=testid data-code=code>
-                    {move || describe(i18n.get_locale(), &err)}
+                    {dynv(move || (describe(i18n.get_locale(), &err)).into_any())}
                 </p>
             }
         })
@@ -70,7 +116,7 @@ pub fn FieldMessage(
         problem().map(|p: FieldProblem| {
             view! {
                 <p class="field-error" id=format!("{input_id}-error") data-testid=format!("{input_id}-error")>
-                    {move || field_problem_text(i18n.get_locale(), p)}
+                    {dynv(move || (field_problem_text(i18n.get_locale(), p)).into_any())}
                 </p>
             }
         })
@@ -99,6 +145,16 @@ where
     F: Fn(Option<SchoolOption>, Access) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    // The gate itself is compiled once; only this conversion is per page.
+    gate(
+        area,
+        std::sync::Arc::new(move |s, a| render(s, a).into_any()),
+    )
+}
+
+type RenderPage = std::sync::Arc<dyn Fn(Option<SchoolOption>, Access) -> AnyView + Send + Sync>;
+
+fn gate(area: Area, render: RenderPage) -> AnyView {
     let auth = use_auth();
     let ctx = use_school_ctx();
     let pick = use_school_pick(auth);
@@ -109,7 +165,7 @@ where
                 .map(|me| page_gate(me, area, pick.get(), &options))
         })
     });
-    move || match gate.get() {
+    dynv(move || match gate.get() {
         None | Some(PageGate::Loading) => {
             view! { <p class="loading">{tr!(loading)}</p> }.into_any()
         }
@@ -135,8 +191,9 @@ where
             </section>
         }
         .into_any(),
-        Some(PageGate::Open { school, access }) => render(school, access).into_any(),
-    }
+        Some(PageGate::Open { school, access }) => render(school, access),
+    })
+    .into_any()
 }
 
 /// "Школа: …" under a school page's heading.
@@ -163,7 +220,12 @@ pub fn Pager(
     paging: Paging,
     on_page: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    pager(paging, Callback::new(on_page))
+}
+
+fn pager(paging: Paging, on_page: Callback<u64>) -> AnyView {
     let i18n = use_i18n();
+    let on_page = move |p| on_page.run(p);
     (paging.pages() > 1).then(|| {
         let (first, last) = paging.shown();
         let total = paging.total;
@@ -185,7 +247,7 @@ pub fn Pager(
                     {tr!(pager.prev)}
                 </button>
                 <span class="pager-info" data-testid="pager-info">
-                    {move || td_string!(i18n.get_locale(), pager.range, first = first, last = last, total = total)}
+                    {dynv(move || (td_string!(i18n.get_locale(), pager.range, first = first, last = last, total = total)).into_any())}
                 </span>
                 <button
                     type="button"
@@ -199,6 +261,7 @@ pub fn Pager(
             </nav>
         }
     })
+    .into_any()
 }
 
 /// Copies text to the clipboard; `done(true)` once it is there. Tries the Clipboard API, then the
@@ -284,11 +347,11 @@ where
             role="status"
             data-testid=format!("{testid}-status")
         >
-            {move || match copied.get() {
+            {dynv(move || (match copied.get() {
                 Some(true) => t_string!(i18n, copied),
                 Some(false) => t_string!(i18n, copy_failed),
                 None => "",
-            }}
+            }).into_any())}
         </span>
     }
 }
@@ -324,6 +387,10 @@ pub fn SlipCard(
     /// The button that closes the slip ("Готово", "Выдать ещё").
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    slip_card(slip, Callback::new(move |_: ()| on_done()))
+}
+
+fn slip_card(slip: Slip, on_done: Callback<()>) -> AnyView {
     let i18n = use_i18n();
     let origin = window().location().origin().unwrap_or_default();
     let slip = StoredValue::new(slip);
@@ -375,12 +442,13 @@ pub fn SlipCard(
                     {tr!(print)}
                 </button>
                 <CopyButton text=text testid="slip-copy" />
-                <button type="button" class="button button-quiet" data-testid="slip-done" on:click=move |_| on_done()>
+                <button type="button" class="button button-quiet" data-testid="slip-done" on:click=move |_| on_done.run(())>
                     {tr!(done)}
                 </button>
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// The signals of a new person's name inputs.
@@ -477,13 +545,28 @@ pub fn LoadError(
     retry_testid: &'static str,
     on_retry: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    load_error_view(
+        error,
+        testid,
+        retry_testid,
+        Callback::new(move |_: ()| on_retry()),
+    )
+}
+
+fn load_error_view(
+    error: ApiError,
+    testid: &'static str,
+    retry_testid: &'static str,
+    on_retry: Callback<()>,
+) -> AnyView {
     let error = RwSignal::new(Some(error));
     view! {
         <ErrorAlert error=error testid=testid />
-        <button type="button" class="button" data-testid=retry_testid on:click=move |_| on_retry()>
+        <button type="button" class="button" data-testid=retry_testid on:click=move |_| on_retry.run(())>
             {tr!(retry)}
         </button>
     }
+    .into_any()
 }
 
 /// "90 дней, до 28.02.2027." under a days input, while the number is valid.
@@ -507,4 +590,268 @@ pub fn ValidityPreview(
         ))
     };
     view! { <p class="hint" id=testid data-testid=testid aria-live="polite">{text}</p> }
+}
+
+/// An API error as a translated alert with the server's explanation under it (`detail` and the
+/// field errors of a 409 or 422: which dates overlap, which name is taken), or nothing.
+#[component]
+pub fn ProblemAlert(
+    error: RwSignal<Option<ApiError>>,
+    /// `data-testid` of the alert; the explanation list has `{testid}-details`.
+    testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|err| {
+            let code = err.code().map(|c| c.as_str());
+            let details = problem_details(&err);
+            let details = (!details.is_empty()).then(|| {
+                view! {
+                    <ul class="problem-details" data-testid=format!("{testid}-details")>
+                        {details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                    </ul>
+                }
+            });
+            view! {
+                <div class="alert" role="alert" data-testid=testid data-code=code>
+                    <p>{dynv(move || (save_error_text(i18n.get_locale(), &err)).into_any())}</p>
+                    {details}
+                </div>
+            }
+        })
+    }
+}
+
+/// A translated static text: a non-capturing closure `|l| td_string!(l, key)`.
+pub type Text = fn(Locale) -> &'static str;
+
+/// A labelled one-line input (`id` is also its test id) with its problem message.
+#[component]
+pub fn TextInput(
+    id: &'static str,
+    label: Text,
+    value: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+    field: Field,
+    /// `text`, `date`, `email`, `tel`, `number`.
+    #[prop(default = "text")]
+    kind: &'static str,
+    #[prop(optional)] hint: Option<Text>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{dynv(move || (label(i18n.get_locale())).into_any())}</label>
+            <input
+                id=id
+                data-testid=id
+                type=kind
+                autocomplete="off"
+                aria-invalid=invalid_attr(errors, field)
+                aria-describedby=format!("{id}-error")
+                bind:value=value
+            />
+            {hint.map(|h| view! { <p class="hint">{dynv(move || (h(i18n.get_locale())).into_any())}</p> })}
+            <FieldMessage errors=errors field=field input_id=id />
+        </div>
+    }
+}
+
+/// A labelled select (`id` is also its test id) whose options are the children; the chosen value
+/// goes to `value`.
+#[component]
+pub fn SelectInput(
+    id: &'static str,
+    label: Text,
+    value: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+    field: Field,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{dynv(move || (label(i18n.get_locale())).into_any())}</label>
+            <select
+                id=id
+                data-testid=id
+                aria-invalid=invalid_attr(errors, field)
+                aria-describedby=format!("{id}-error")
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {children()}
+            </select>
+            <FieldMessage errors=errors field=field input_id=id />
+        </div>
+    }
+}
+
+/// A modal dialog: a panel over the page, focused when it opens, closed by Escape or its own
+/// buttons (never by a stray click, which would lose what was typed).
+#[component]
+pub fn Modal(
+    /// `data-testid` of the panel.
+    testid: &'static str,
+    title: Signal<String>,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+    children: Children,
+) -> impl IntoView {
+    modal(
+        testid,
+        title,
+        Callback::new(move |_: ()| on_close()),
+        children,
+    )
+}
+
+fn modal(
+    testid: &'static str,
+    title: Signal<String>,
+    on_close: Callback<()>,
+    children: Children,
+) -> AnyView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let _ = el.focus();
+        }
+    });
+    let heading = format!("{testid}-title");
+    let heading_id = heading.clone();
+    view! {
+        <div class="modal-backdrop">
+            <div
+                class="modal"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=heading.clone()
+                data-testid=testid
+                tabindex="-1"
+                node_ref=node
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        on_close.run(());
+                    }
+                }
+            >
+                <h2 id=heading_id class="form-title">{dynv(move || (title.get()).into_any())}</h2>
+                {children()}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// A busy line with a spinner (`role="status"`).
+#[component]
+pub fn Busy(text: Signal<String>, testid: &'static str) -> impl IntoView {
+    view! {
+        <p class="busy" role="status" data-testid=testid>
+            <span class="spinner" aria-hidden="true"></span>
+            {dynv(move || (text.get()).into_any())}
+        </p>
+    }
+}
+
+/// Submit and cancel buttons of a form or dialog.
+#[component]
+pub fn FormButtons(
+    /// `data-testid` of the submit button; the cancel button has `{testid}-cancel`.
+    testid: &'static str,
+    label: Text,
+    busy: RwSignal<bool>,
+    #[prop(optional)] on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button type="submit" class="button button-primary" data-testid=testid disabled=move || busy.get()>
+                {crate::pages::tr(label)}
+            </button>
+            {on_cancel.map(|cancel| view! {
+                <button
+                    type="button"
+                    class="button button-quiet"
+                    data-testid=format!("{testid}-cancel")
+                    on:click=move |_| cancel.run(())
+                >
+                    {tr!(cancel)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// A page's load error, or the page once the resource is there.
+pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
+    res: Res<T>,
+    testid: &'static str,
+    view: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    dynv(move || match res.get() {
+        None => loading(),
+        Some(Ok(value)) => view(value).into_any(),
+        Some(Err(err)) => load_error(err, testid, Callback::new(move |_| res.refetch())),
+    })
+}
+
+/// "Загрузка…".
+pub fn loading() -> AnyView {
+    view! { <p class="loading">{tr!(loading)}</p> }.into_any()
+}
+
+/// [`LoadError`] with the common retry button.
+fn load_error(error: ApiError, testid: &'static str, retry: Callback<()>) -> AnyView {
+    view! { <LoadError error=error testid=testid retry_testid="load-retry" on_retry=move || retry.run(()) /> }
+        .into_any()
+}
+
+/// "No access" inside a page whose data the server refused (403): a class list of another
+/// teacher's class.
+#[component]
+pub fn NoAccess() -> impl IntoView {
+    view! {
+        <div class="note" data-testid="no-access">
+            <strong>{tr!(no_access_title)}</strong>
+            <p>{tr!(no_access_school)}</p>
+        </div>
+    }
+}
+
+/// How a page builds a [`crate::table::Table`] for a language.
+pub type BuildTable = std::sync::Arc<dyn Fn(Locale) -> crate::table::Table + Send + Sync>;
+
+/// Wraps a table builder for [`DataTable`].
+pub fn build_table(
+    f: impl Fn(Locale) -> crate::table::Table + Send + Sync + 'static,
+) -> BuildTable {
+    std::sync::Arc::new(f)
+}
+
+/// A data table rendered from plain data (see [`crate::table`]); it follows the language and the
+/// signals its builder reads. A click on one of its buttons calls `on_action(action, index)`.
+#[component]
+pub fn DataTable(
+    table: BuildTable,
+    #[prop(optional)] on_action: Option<Callback<(String, usize)>>,
+) -> impl IntoView {
+    use leptos::wasm_bindgen::JsCast as _;
+    let i18n = use_i18n();
+    let html = move || crate::table::render(&table(i18n.get_locale()));
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(callback) = on_action else { return };
+        let button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-action]").ok().flatten());
+        if let Some(b) = button
+            && let Some(action) = crate::table::parse_action(
+                b.get_attribute("data-action"),
+                b.get_attribute("data-index"),
+            )
+        {
+            callback.run(action);
+        }
+    };
+    view! { <div class="table-wrap" inner_html=html on:click=on_click></div> }
 }

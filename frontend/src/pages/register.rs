@@ -20,6 +20,7 @@ use crate::forms::{
 };
 use crate::i18n::*;
 use crate::pages::{ErrorAlert, FieldMessage, invalid_attr};
+use crate::pages::{dynv, ltext};
 use crate::text::role_text;
 
 /// A checked invite: the normalized code and what it gives.
@@ -31,7 +32,6 @@ struct CheckedInvite {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
     let navigate = use_navigate();
     let query = use_query_map();
@@ -92,7 +92,7 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <section class="page page-narrow" data-testid="register-page">
             <h1>{tr!(register_title)}</h1>
-            {move || match invite.get() {
+            {dynv(move || (match invite.get() {
                 None => view! {
                     <p class="muted">{tr!(register_intro)}</p>
                     <form class="form" on:submit=on_check novalidate=true>
@@ -122,7 +122,7 @@ pub fn RegisterPage() -> impl IntoView {
                             data-testid="invite-check"
                             disabled=move || checking.get()
                         >
-                            {move || if checking.get() { t_string!(i18n, invite_checking) } else { t_string!(i18n, invite_check) }}
+                            {ltext(move |l| if checking.get() { td_string!(l, invite_checking) } else { td_string!(l, invite_check) }.to_string())}
                         </button>
                     </form>
                 }
@@ -132,7 +132,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <AccountForm code=checked.code on_invite_refused=move |err| back_to_code(Some(err)) />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
             <p class="aside">
                 {tr!(have_account)} " "
                 <A href="/login" attr:data-testid="login-link">{tr!(login_link)}</A>
@@ -160,13 +160,13 @@ fn InviteCard(preview: InvitePreview, on_other: impl Fn() + 'static) -> impl Int
                 <dd data-testid="invite-school">{school_name}</dd>
                 <dt>{tr!(invite.role)}</dt>
                 <dd data-testid="invite-role" data-role=role.as_str()>
-                    {move || role_text(i18n.get_locale(), role)}
+                    {ltext(move |l| role_text(l, role).to_string())}
                 </dd>
                 <dt>{tr!(invite.person)}</dt>
                 <dd data-testid="invite-person">{person_name_masked}</dd>
                 <dt>{tr!(invite.expires_at)}</dt>
                 <dd data-testid="invite-expires">
-                    {move || format_date(&expires_local, i18n.get_locale())}
+                    {dynv(move || (format_date(&expires_local, i18n.get_locale())).into_any())}
                 </dd>
             </dl>
             <button
@@ -187,7 +187,6 @@ fn AccountForm(
     code: String,
     on_invite_refused: impl Fn(ApiError) + Copy + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
 
     let login = RwSignal::new(String::new());
@@ -324,7 +323,7 @@ fn AccountForm(
                 data-testid="register-submit"
                 disabled=move || busy.get()
             >
-                {move || if busy.get() { t_string!(i18n, register_busy) } else { t_string!(i18n, register_submit) }}
+                {ltext(move |l| if busy.get() { td_string!(l, register_busy) } else { td_string!(l, register_submit) }.to_string())}
             </button>
         </form>
     }

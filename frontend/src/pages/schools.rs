@@ -11,12 +11,14 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::forms::{AdminForm, Field, FieldErrors, admin_field_problems, check_school_form};
 use crate::i18n::*;
+use crate::load::Res;
 use crate::pages::{
     ErrorAlert, FieldMessage, Gate, LoadError, PersonInputs, PersonSignals, SlipCard, invalid_attr,
 };
+use crate::pages::{counted, dynv, ltext};
 use crate::school_ctx::use_school_ctx;
 use crate::slip::Slip;
-use crate::text::{Counted, SCHOOL_TIME_ZONES, count_text, time_zone_text};
+use crate::text::{Counted, SCHOOL_TIME_ZONES, time_zone_text};
 
 /// The time zone a new school gets unless another is chosen (the API's default too).
 const DEFAULT_TIME_ZONE: &str = "Europe/Moscow";
@@ -31,7 +33,7 @@ fn Schools() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let ctx = use_school_ctx();
-    let schools = LocalResource::new(move || api::schools(auth));
+    let schools = Res::new(move || api::schools(auth));
     let created = RwSignal::new(None::<SchoolCreated>);
 
     let list_view = move |mut list: Vec<School>| {
@@ -47,7 +49,7 @@ fn Schools() -> impl IntoView {
             .collect_view();
         view! {
             <p class="count" data-testid="schools-count" data-count=count>
-                {move || count_text(i18n.get_locale(), Counted::Schools, count)}
+                {counted(Counted::Schools, count)}
             </p>
             <ul class="list" data-testid="schools-list">{rows}</ul>
         }
@@ -58,7 +60,7 @@ fn Schools() -> impl IntoView {
         <section class="page" data-testid="schools-page">
             <h1>{tr!(schools.title)}</h1>
             <p class="muted">{tr!(schools.intro)}</p>
-            {move || match created.get() {
+            {dynv(move || (match created.get() {
                 Some(done) => {
                     let slip = Slip::new(done.school.name.clone(), &done.admin_invite);
                     view! {
@@ -78,9 +80,9 @@ fn Schools() -> impl IntoView {
                     } />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
             <h2>{tr!(schools.list_title)}</h2>
-            {move || match schools.get() {
+            {dynv(move || (match schools.get() {
                 None => view! { <p class="loading">{tr!(loading)}</p> }.into_any(),
                 Some(Ok(list)) => list_view(list),
                 Some(Err(err)) => view! {
@@ -92,7 +94,7 @@ fn Schools() -> impl IntoView {
                     />
                 }
                 .into_any(),
-            }}
+            }).into_any())}
         </section>
     }
 }
@@ -115,7 +117,7 @@ fn SchoolRow(school: School) -> impl IntoView {
                 <dt>{tr!(schools.time_zone)}</dt>
                 <dd data-testid="school-time-zone" data-time-zone=school.time_zone.clone()>{zone_label}</dd>
                 <dt>{tr!(schools.created_at)}</dt>
-                <dd>{move || crate::format::format_date(&created, i18n.get_locale())}</dd>
+                <dd>{dynv(move || (crate::format::format_date(&created, i18n.get_locale())).into_any())}</dd>
             </dl>
             <div class="actions">
                 <a class="button button-quiet" data-testid="school-invites" href=NavItem::Invites.href(Some(id))>
@@ -241,7 +243,7 @@ fn NewSchoolForm(
                 data-testid="school-create"
                 disabled=move || busy.get()
             >
-                {move || if busy.get() { t_string!(i18n, schools.creating) } else { t_string!(i18n, schools.create) }}
+                {ltext(move |l| if busy.get() { td_string!(l, schools.creating) } else { td_string!(l, schools.create) }.to_string())}
             </button>
         </form>
     }

@@ -9,7 +9,9 @@ use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::format::{describe_user_agent, format_instant};
 use crate::i18n::*;
+use crate::load::Res;
 use crate::pages::ErrorAlert;
+use crate::pages::{dynv, ltext};
 use crate::text::sessions_count_text;
 
 /// The current session first, then the most recently used.
@@ -24,9 +26,8 @@ pub fn order_sessions(mut sessions: Vec<SessionInfo>) -> Vec<SessionInfo> {
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
-    let sessions = LocalResource::new(move || api::sessions(auth));
+    let sessions = Res::new(move || api::sessions(auth));
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
 
@@ -58,7 +59,7 @@ pub fn SessionsPage() -> impl IntoView {
             .collect_view();
         view! {
             <p class="count" data-testid="sessions-count" data-count=count>
-                {move || sessions_count_text(i18n.get_locale(), count)}
+                {ltext(move |l| sessions_count_text(l, count).to_string())}
             </p>
             <ul class="list" data-testid="sessions-list">{rows}</ul>
             {if has_others {
@@ -86,7 +87,7 @@ pub fn SessionsPage() -> impl IntoView {
             <h1>{tr!(sessions_title)}</h1>
             <p class="muted">{tr!(sessions_intro)}</p>
             <ErrorAlert error=error testid="sessions-error" />
-            {move || match sessions.get() {
+            {dynv(move || (match sessions.get() {
                 None => view! { <p class="loading">{tr!(loading)}</p> }.into_any(),
                 Some(Ok(list)) => list_view(list).into_any(),
                 Some(Err(err)) => {
@@ -104,7 +105,7 @@ pub fn SessionsPage() -> impl IntoView {
                     }
                     .into_any()
                 }
-            }}
+            }).into_any())}
         </section>
     }
 }
@@ -155,13 +156,13 @@ fn SessionRow(
                 <dt>{tr!(session_last_used_at)}</dt>
                 <dd>
                     <time datetime=last_used_at.to_rfc3339()>
-                        {move || format_instant(&last_used, i18n.get_locale())}
+                        {dynv(move || (format_instant(&last_used, i18n.get_locale())).into_any())}
                     </time>
                 </dd>
                 <dt>{tr!(session_created_at)}</dt>
                 <dd>
                     <time datetime=created_at.to_rfc3339()>
-                        {move || format_instant(&created, i18n.get_locale())}
+                        {dynv(move || (format_instant(&created, i18n.get_locale())).into_any())}
                     </time>
                 </dd>
                 {ip

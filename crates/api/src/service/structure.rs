@@ -49,6 +49,26 @@ async fn audit_saved(
     .await
 }
 
+/// After a delete of `rows` rows: 404 when nothing was deleted, else audits `{object}_deleted`.
+async fn audit_deleted(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    object: &str,
+    id: Uuid,
+    rows: u64,
+) -> AppResult<()> {
+    if rows == 0 {
+        return Err(AppError::not_found(object));
+    }
+    Audit::new(&format!("{object}_deleted"))
+        .school(school_id)
+        .by(actor)
+        .object(object, id)
+        .write(db)
+        .await
+}
+
 fn conflict(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::Conflict).detail(msg)
 }
@@ -436,15 +456,7 @@ pub async fn delete_period(
         .exec(db)
         .await?
         .rows_affected;
-    if n == 0 {
-        return Err(AppError::not_found("period"));
-    }
-    Audit::new("period_deleted")
-        .school(school_id)
-        .by(actor)
-        .object("period", id)
-        .write(db)
-        .await
+    audit_deleted(db, actor, school_id, "period", id, n).await
 }
 
 // ---------- subjects ----------
@@ -1183,15 +1195,7 @@ pub async fn delete_course(
         .exec(db)
         .await?
         .rows_affected;
-    if n == 0 {
-        return Err(AppError::not_found("course"));
-    }
-    Audit::new("course_deleted")
-        .school(school_id)
-        .by(actor)
-        .object("course", id)
-        .write(db)
-        .await
+    audit_deleted(db, actor, school_id, "course", id, n).await
 }
 
 /// How many rows a table holds for a school (tests and reports).

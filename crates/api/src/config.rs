@@ -57,6 +57,10 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// `tracing` filter, e.g. `info` or `otmetka_api=debug,info`. Default `info`.
     pub log: String,
+    /// Freeze the calendar clock at this instant (RFC 3339, e.g. `2026-11-30T01:00:00+10:00`):
+    /// "today", week bounds and deadlines are computed as if it were then. For demos of a given
+    /// day and for tests; token and session expiry keep the real clock. Default: unset (real time).
+    pub fixed_clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for Settings {
@@ -82,6 +86,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             trust_forwarded_for: false,
             log: "info".into(),
+            fixed_clock: None,
         }
     }
 }

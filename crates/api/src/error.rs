@@ -23,6 +23,8 @@ pub struct ErrorBody {
     pub current: Option<serde_json::Value>,
     /// For `import_rejected`: the import report.
     pub report: Option<serde_json::Value>,
+    /// For `timetable_conflict`: the collisions.
+    pub conflicts: Option<serde_json::Value>,
     /// Seconds for `Retry-After` (429).
     pub retry_after: Option<u64>,
     /// Methods for `Allow` (405).
@@ -55,6 +57,7 @@ impl AppError {
             errors: Vec::new(),
             current: None,
             report: None,
+            conflicts: None,
             retry_after: None,
             allow: None,
         }))
@@ -131,6 +134,7 @@ impl AppError {
             errors: self.errors.clone(),
             current: self.current.clone(),
             report: self.report.clone(),
+            conflicts: self.conflicts.clone(),
         }
     }
 }
@@ -267,7 +271,7 @@ fn describe_rule(
 pub fn status_of(code: ErrorCode) -> StatusCode {
     use ErrorCode::*;
     match code {
-        ValidationFailed | PasswordLength | PasswordTooCommon | ImportRejected => {
+        ValidationFailed | PasswordLength | PasswordTooCommon | ImportRejected | NotASchoolDay => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         BadRequest
@@ -289,7 +293,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         AccountDisabled | Forbidden | InsufficientScope | SessionRequired
         | CurrentPasswordWrong => StatusCode::FORBIDDEN,
         TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-        LoginTaken | PersonHasAccount | Conflict => StatusCode::CONFLICT,
+        LoginTaken | PersonHasAccount | Conflict | TimetableConflict | LessonCancelled
+        | LessonHasData => StatusCode::CONFLICT,
         InviteUsed | InviteExpired | InviteRevoked => StatusCode::GONE,
         VersionMismatch => StatusCode::PRECONDITION_FAILED,
         DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -335,6 +340,10 @@ pub fn title_of(code: ErrorCode) -> &'static str {
         Conflict => "Conflict",
         ImportRejected => "Import rejected",
         VersionMismatch => "Version mismatch",
+        TimetableConflict => "Timetable conflict",
+        NotASchoolDay => "Not a school day",
+        LessonCancelled => "Lesson cancelled",
+        LessonHasData => "Lesson has journal data",
         DatabaseUnavailable => "Database unavailable",
         Internal => "Internal server error",
     }

@@ -16,3 +16,10 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub throttles: Arc<Throttles>,
 }
+
+impl AppState {
+    /// The instant the calendar takes as now: `fixed_clock` when set, else the real time.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.settings.fixed_clock.unwrap_or_else(chrono::Utc::now)
+    }
+}

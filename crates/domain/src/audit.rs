@@ -13,7 +13,8 @@ pub struct AuditRecord {
     pub school_id: Option<Uuid>,
     /// The account that acted (`None` for anonymous attempts such as a failed login).
     pub actor_account_id: Option<Uuid>,
-    /// The teacher on whose behalf a substitute acted.
+    /// The teacher (person id) on whose behalf a substitute acted: the course's teacher when a
+    /// substitute writes a lesson's journal.
     pub on_behalf_of: Option<Uuid>,
     /// What happened: `login_succeeded`, `login_failed`, `registered`, `invite_created`,
     /// `invite_used`, `invite_revoked`, `roles_changed`, `account_disabled`, `session_revoked`, …

@@ -77,6 +77,15 @@ pub enum ErrorCode {
     ImportRejected,
     /// The object changed since the caller read it (`version` / `If-Match`). HTTP 412.
     VersionMismatch,
+    /// A timetable entry, lesson move, extra lesson or substitution would put a teacher, class,
+    /// subgroup or room in two places at once; `conflicts` lists what collides. HTTP 409.
+    TimetableConflict,
+    /// The day is outside every period or a holiday, so no lesson can be there. HTTP 422.
+    NotASchoolDay,
+    /// The lesson is cancelled; its journal cannot be written. HTTP 409.
+    LessonCancelled,
+    /// The lesson has a topic, homework, marks or attendance and cannot be deleted. HTTP 409.
+    LessonHasData,
     /// The database is unreachable. HTTP 503.
     DatabaseUnavailable,
     /// Anything unexpected; details are in the server log under the `instance` id. HTTP 500.
@@ -122,6 +131,10 @@ impl ErrorCode {
             Conflict => "conflict",
             ImportRejected => "import_rejected",
             VersionMismatch => "version_mismatch",
+            TimetableConflict => "timetable_conflict",
+            NotASchoolDay => "not_a_school_day",
+            LessonCancelled => "lesson_cancelled",
+            LessonHasData => "lesson_has_data",
             DatabaseUnavailable => "database_unavailable",
             Internal => "internal",
         }
@@ -172,6 +185,9 @@ pub struct Problem {
     /// For `import_rejected`: the full import report (every row's outcome).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<serde_json::Value>,
+    /// For `timetable_conflict`: the collisions (`TimetableConflict` objects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<serde_json::Value>,
 }
 
 impl Problem {

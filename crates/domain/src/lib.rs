@@ -19,6 +19,7 @@ pub mod roster;
 pub mod rules;
 pub mod school;
 pub mod structure;
+pub mod timetable;
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use role::{ApiScope, Role};

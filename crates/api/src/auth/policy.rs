@@ -40,6 +40,17 @@ pub enum Action {
     ReadRoster,
     /// Change enrollments and guardian links, issue invite sheets: admin.
     ManageRoster,
+    /// Bell schedules, the calendar, the timetable, lesson changes, substitutes and teachers'
+    /// absences (regulation §2: the responsible administrator publishes the timetable): admin.
+    ManageTimetable,
+    /// Staff schedules (a teacher's, a class's, a room's week), lesson details: admin, principal,
+    /// teacher.
+    ReadStaffSchedules,
+    /// Lists of lessons and teachers' absences: admin, principal.
+    ReadLessons,
+    /// Write the journal of a lesson: teachers; services check that the actor teaches the course
+    /// or substitutes the lesson (DESIGN §3).
+    WriteJournal,
 }
 
 impl Action {
@@ -54,12 +65,13 @@ impl Action {
                 Role::Student,
                 Role::Parent,
             ],
-            ReadInvites | ReadPersons | ReadAccounts | ReadAudit | ReadRoster => {
+            ReadInvites | ReadPersons | ReadAccounts | ReadAudit | ReadRoster | ReadLessons => {
                 &[Role::Admin, Role::Principal]
             }
-            ManageInvites | ManagePersons | ManageAccounts | ManageStructure | ManageRoster => {
-                &[Role::Admin]
-            }
+            ManageInvites | ManagePersons | ManageAccounts | ManageStructure | ManageRoster
+            | ManageTimetable => &[Role::Admin],
+            ReadStaffSchedules => &[Role::Admin, Role::Principal, Role::Teacher],
+            WriteJournal => &[Role::Teacher],
         }
     }
 }

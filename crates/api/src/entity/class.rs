@@ -14,6 +14,8 @@ pub struct Model {
     pub name: String,
     pub class_teacher_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// A bell schedule other than the school's default (second shift).
+    pub bell_schedule_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! The import kinds: how each file's rows become subjects, staff, classes, students (with their
-//! enrollment and subgroup), parents (with guardian links), courses and periods.
+//! enrollment and subgroup), parents (with guardian links), courses, periods, bell schedules,
+//! holidays and the weekly timetable.
 //!
 //! All or nothing (DESIGN §4 imports): the whole file is applied inside one transaction, row by
 //! row, each row checked first; every row gets an outcome (created, updated, unchanged, error).
@@ -19,13 +20,16 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Q
 use uuid::Uuid;
 
 use crate::entity::{
-    academic_year, class, course, course_teacher, enrollment, group, group_member, guardian_link,
-    period, person, subject,
+    academic_year, bell_schedule, class, course, course_teacher, enrollment, group, group_member,
+    guardian_link, holiday, period, person, subject, timetable_entry,
 };
 use crate::error::{AppError, AppResult};
 use crate::import::reader::{ColumnSpec, Row, RowError, Table};
 use crate::service::audit::Audit;
-use crate::service::{persons, roster, structure};
+use crate::service::{persons, roster, structure, timetable};
+use otmetka_domain::timetable::{
+    BellScheduleInput, ConflictKind, HolidayInput, HolidayKind, LessonSlot, check_slots,
+};
 
 /// What can be imported.
 #[derive(
@@ -40,6 +44,9 @@ pub enum Kind {
     Parents,
     Courses,
     Periods,
+    BellSchedule,
+    Holidays,
+    Timetable,
 }
 
 impl Kind {
@@ -53,6 +60,9 @@ impl Kind {
             Kind::Parents => "parents",
             Kind::Courses => "courses",
             Kind::Periods => "periods",
+            Kind::BellSchedule => "bell_schedule",
+            Kind::Holidays => "holidays",
+            Kind::Timetable => "timetable",
         }
     }
 
@@ -66,6 +76,9 @@ impl Kind {
             Kind::Parents,
             Kind::Courses,
             Kind::Periods,
+            Kind::BellSchedule,
+            Kind::Holidays,
+            Kind::Timetable,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -82,6 +95,9 @@ impl Kind {
             Kind::Parents => PARENTS_COLUMNS,
             Kind::Courses => COURSES_COLUMNS,
             Kind::Periods => PERIODS_COLUMNS,
+            Kind::BellSchedule => BELL_SCHEDULE_COLUMNS,
+            Kind::Holidays => HOLIDAYS_COLUMNS,
+            Kind::Timetable => TIMETABLE_COLUMNS,
         }
     }
 }
@@ -252,6 +268,9 @@ pub async fn apply(
         Kind::Parents => parents(txn, school_id, table, &mut report).await?,
         Kind::Courses => courses(txn, school_id, table, &mut report).await?,
         Kind::Periods => periods(txn, school_id, table, &mut report).await?,
+        Kind::BellSchedule => bell_schedules(txn, school_id, table, &mut report).await?,
+        Kind::Holidays => holidays(txn, school_id, table, &mut report, dry_run).await?,
+        Kind::Timetable => timetable_rows(txn, school_id, table, &mut report, dry_run).await?,
     }
     Audit::write_all(std::mem::take(&mut report.audits), txn).await?;
     Ok(report.finish(kind, dry_run))
@@ -1241,6 +1260,532 @@ async fn periods(
             continue;
         }
         report.push(row.line, key, outcome);
+    }
+    Ok(())
+}
+
+// ---------- bell schedules, holidays, timetable ----------
+
+const BELL_SCHEDULE_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("number"),
+    ColumnSpec::required("starts_at"),
+    ColumnSpec::required("ends_at"),
+    ColumnSpec::optional("name"),
+];
+const HOLIDAYS_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("name"),
+    ColumnSpec::optional("kind"),
+    ColumnSpec::required("starts_on"),
+    ColumnSpec::optional("ends_on"),
+];
+const TIMETABLE_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec::required("class"),
+    ColumnSpec::required("weekday"),
+    ColumnSpec::required("lesson_number"),
+    ColumnSpec::required("subject"),
+    ColumnSpec::optional("teacher_external_id"),
+    ColumnSpec::optional("group"),
+    ColumnSpec::optional("room"),
+    ColumnSpec::optional("valid_from"),
+    ColumnSpec::optional("valid_to"),
+];
+
+/// The name of the bell schedule rows without a `name`.
+pub const DEFAULT_BELL_SCHEDULE: &str = "Основное расписание";
+
+/// Bell schedule rows, grouped by `name` (default [`DEFAULT_BELL_SCHEDULE`]): each group
+/// replaces that schedule's slots; the classes on it stay. The first schedule is the default.
+async fn bell_schedules(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let mut groups: Vec<(String, Vec<(usize, LessonSlot)>)> = Vec::new();
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let number: i32 = take(&mut errs, row.int("number", 0..=12));
+        let a = take(&mut errs, row.opt_time("starts_at"));
+        let b = take(&mut errs, row.opt_time("ends_at"));
+        if a.is_none()
+            && !errs
+                .iter()
+                .any(|e| e.column.as_deref() == Some("starts_at"))
+        {
+            errs.push(row.error("starts_at", "a value is required"));
+        }
+        if b.is_none() && !errs.iter().any(|e| e.column.as_deref() == Some("ends_at")) {
+            errs.push(row.error("ends_at", "a value is required"));
+        }
+        let name = take(&mut errs, row.opt_text("name"))
+            .map(structure::clean)
+            .unwrap_or_else(|| DEFAULT_BELL_SCHEDULE.to_string());
+        let key = format!("{name} {number}");
+        if let Some(e) = duplicate(&mut seen, &key, row, "number") {
+            errs.push(e);
+        }
+        if let (Some(a), Some(b)) = (a, b)
+            && b <= a
+        {
+            errs.push(row.error("ends_at", "a lesson must end after it starts"));
+        }
+        if !errs.is_empty() {
+            report.errors(row.line, key, errs);
+            continue;
+        }
+        let slot = LessonSlot {
+            number,
+            starts_at: a.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+            ends_at: b.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+        };
+        match groups.iter_mut().find(|g| g.0 == name) {
+            Some(g) => g.1.push((row.line, slot)),
+            None => groups.push((name, vec![(row.line, slot)])),
+        }
+    }
+    let existing = bell_schedule::Entity::find()
+        .filter(bell_schedule::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?;
+    let classes = class::Entity::find()
+        .filter(class::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?;
+    for (name, rows) in groups {
+        let mut slots: Vec<LessonSlot> = rows.iter().map(|r| r.1.clone()).collect();
+        slots.sort_by_key(|s| s.number);
+        if let Err((_, msg)) = check_slots(&slots) {
+            for (line, s) in &rows {
+                report.errors(
+                    *line,
+                    format!("{name} {}", s.number),
+                    vec![RowError::new(*line, Some("starts_at"), msg)],
+                );
+            }
+            continue;
+        }
+        let old = existing.iter().find(|s| s.name == name);
+        let outcome = match old {
+            Some(o)
+                if serde_json::from_str::<Vec<LessonSlot>>(&o.slots).ok()
+                    == Some(slots.clone()) =>
+            {
+                RowOutcome::Unchanged
+            }
+            _ => {
+                let input = BellScheduleInput {
+                    name: name.clone(),
+                    is_default: old.is_some_and(|o| o.is_default),
+                    slots: slots.clone(),
+                    class_ids: old
+                        .map(|o| {
+                            classes
+                                .iter()
+                                .filter(|c| c.bell_schedule_id == Some(o.id))
+                                .map(|c| c.id)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                };
+                timetable::save_bell_schedule(txn, school_id, old.map(|o| o.id), &input).await?;
+                if old.is_some() {
+                    RowOutcome::Updated
+                } else {
+                    RowOutcome::Created
+                }
+            }
+        };
+        for (line, s) in rows {
+            report.push(line, format!("{name} {}", s.number), outcome);
+        }
+    }
+    Ok(())
+}
+
+/// Holiday rows, keyed by name and first day; the lessons of the current year are regenerated
+/// after a real run.
+async fn holidays(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+    dry_run: bool,
+) -> AppResult<()> {
+    let existing = holiday::Entity::find()
+        .filter(holiday::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?;
+    let mut seen = HashMap::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let name = structure::clean(take(&mut errs, row.text("name")));
+        let kind_text = take(&mut errs, row.opt_text("kind"));
+        let kind = match kind_text {
+            None => Some(HolidayKind::Holiday),
+            Some(k) => HolidayKind::parse(k),
+        };
+        if kind.is_none() {
+            errs.push(row.error("kind", "holiday (праздник) or vacation (каникулы)"));
+        }
+        let starts_on = take(&mut errs, row.date("starts_on"));
+        let ends_on = take(&mut errs, row.opt_date("ends_on")).unwrap_or(starts_on);
+        let key = format!("{name} {starts_on}");
+        if let Some(e) = duplicate(&mut seen, &key, row, "starts_on") {
+            errs.push(e);
+        }
+        if !errs.is_empty() {
+            report.errors(row.line, key, errs);
+            continue;
+        }
+        let input = HolidayInput {
+            name: name.clone(),
+            kind: kind.unwrap_or(HolidayKind::Holiday),
+            starts_on,
+            ends_on: Some(ends_on),
+        };
+        let old = existing
+            .iter()
+            .find(|h| h.name == name && h.starts_on == starts_on);
+        let outcome = match old {
+            Some(o) if o.ends_on == ends_on && o.kind == input.kind.as_str() => {
+                RowOutcome::Unchanged
+            }
+            _ => match timetable::save_holiday(txn, school_id, old.map(|o| o.id), &input).await {
+                Ok(_) => {
+                    if old.is_some() {
+                        RowOutcome::Updated
+                    } else {
+                        RowOutcome::Created
+                    }
+                }
+                Err(e) => {
+                    report.errors(row.line, key, vec![app_error(row, "ends_on", e)]);
+                    continue;
+                }
+            },
+        };
+        report.push(row.line, key, outcome);
+    }
+    if !dry_run
+        && !report.rows.iter().any(|r| r.outcome == RowOutcome::Error)
+        && let Some(year) = year_of(txn, school_id).await?
+    {
+        timetable::regenerate(txn, school_id, year.starts_on, year.ends_on, None).await?;
+    }
+    Ok(())
+}
+
+/// Timetable rows: a course (class + subject + subgroup) meets on a weekday in a slot. A row
+/// with the same course, weekday and slot as an entry whose validity overlaps is that entry
+/// (room and validity updated); others are created. Rows of a course's second teacher share the
+/// row's outcome. Every row is checked for conflicts against the school's timetable as it will
+/// be (teacher, class, subgroup, room at once); a conflict is a row error naming the other row or
+/// entry. After a real run, the lessons of the imported courses are regenerated.
+async fn timetable_rows(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+    dry_run: bool,
+) -> AppResult<()> {
+    let Some(year) = year_of(txn, school_id).await? else {
+        report.errors(
+            1,
+            String::new(),
+            vec![RowError::new(
+                1,
+                None,
+                "the school has no current academic year: import periods first",
+            )],
+        );
+        return Ok(());
+    };
+    let cat = timetable::Catalog::load(txn, school_id).await?;
+    let classes = classes_of_year(txn, year.id).await?;
+    let subjects: HashMap<String, Uuid> = subject::Entity::find()
+        .filter(subject::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.name, s.id))
+        .collect();
+    let staff = people_by_external_id(txn, school_id).await?;
+    struct Planned {
+        line: usize,
+        key: String,
+        course_id: Uuid,
+        weekday: i32,
+        number: i32,
+        room: Option<String>,
+        from: NaiveDate,
+        to: NaiveDate,
+        extra_lines: Vec<usize>,
+    }
+    let mut planned: Vec<Planned> = Vec::new();
+    for row in &table.rows {
+        let mut errs = Vec::new();
+        let class_name = take(&mut errs, row.text("class")).to_uppercase();
+        let weekday: i32 = take(&mut errs, row.int("weekday", 1..=7));
+        let number: i32 = take(&mut errs, row.int("lesson_number", 0..=12));
+        let subject_name = structure::clean(take(&mut errs, row.text("subject")));
+        let teacher_ext = take(&mut errs, row.opt_text("teacher_external_id")).map(str::to_owned);
+        let group_no: Option<i32> = take(&mut errs, row.opt_int("group", 1..=9));
+        let room = take(&mut errs, row.opt_text("room"))
+            .map(structure::clean)
+            .filter(|r| !r.is_empty());
+        if room.as_ref().is_some_and(|r| r.chars().count() > 50) {
+            errs.push(row.error("room", "at most 50 characters"));
+        }
+        let from = take(&mut errs, row.opt_date("valid_from")).unwrap_or(year.starts_on);
+        let to = take(&mut errs, row.opt_date("valid_to")).unwrap_or(year.ends_on);
+        let key = match group_no {
+            Some(g) => format!("{class_name} {weekday}/{number} {subject_name} гр. {g}"),
+            None => format!("{class_name} {weekday}/{number} {subject_name}"),
+        };
+        if to < from {
+            errs.push(row.error("valid_to", "the entry ends before it starts"));
+        } else if from < year.starts_on || to > year.ends_on {
+            errs.push(row.error(
+                "valid_from",
+                format!(
+                    "outside the academic year {} ({} – {})",
+                    year.name, year.starts_on, year.ends_on
+                ),
+            ));
+        }
+        let cl = classes.get(&class_name);
+        if cl.is_none() && !class_name.is_empty() {
+            errs.push(row.error(
+                "class",
+                format!("no class {class_name}: import classes first"),
+            ));
+        }
+        let subj = subjects.get(&subject_name);
+        if subj.is_none() && !subject_name.is_empty() {
+            errs.push(row.error(
+                "subject",
+                format!("no subject {subject_name}: import subjects first"),
+            ));
+        }
+        let course = match (cl, subj) {
+            (Some(cl), Some(subj)) => {
+                let c = cat.courses.values().find(|c| {
+                    c.academic_year_id == year.id
+                        && c.class_id == cl.id
+                        && c.subject_id == *subj
+                        && c.group_number == group_no
+                });
+                if c.is_none() {
+                    errs.push(
+                        row.error(
+                            "subject",
+                            format!(
+                                "{class_name} has no course {subject_name}{}: import courses first",
+                                group_no
+                                    .map(|g| format!(" (group {g})"))
+                                    .unwrap_or_default()
+                            ),
+                        ),
+                    );
+                }
+                c
+            }
+            _ => None,
+        };
+        if let (Some(c), Some(t)) = (course, &teacher_ext) {
+            match staff.get(t).filter(|p| p.kind == "staff") {
+                None => errs.push(row.error(
+                    "teacher_external_id",
+                    format!("no staff member {t}: import staff first"),
+                )),
+                Some(p) if !c.teacher_ids.contains(&p.id) => errs.push(row.error(
+                    "teacher_external_id",
+                    format!(
+                        "{t} does not teach {class_name} {subject_name}: fix the courses first"
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
+        let Some(course) = course else {
+            report.errors(row.line, key, errs);
+            continue;
+        };
+        if !errs.is_empty() {
+            report.errors(row.line, key, errs);
+            continue;
+        }
+        match planned.iter_mut().find(|p| {
+            p.course_id == course.id
+                && p.weekday == weekday
+                && p.number == number
+                && p.from <= to
+                && from <= p.to
+        }) {
+            Some(p) if p.room != room || p.from != from || p.to != to => report.errors(
+                row.line,
+                key,
+                vec![row.error(
+                    "room",
+                    format!("line {} gives this lesson another room or dates", p.line),
+                )],
+            ),
+            Some(p) => p.extra_lines.push(row.line),
+            None => planned.push(Planned {
+                line: row.line,
+                key,
+                course_id: course.id,
+                weekday,
+                number,
+                room,
+                from,
+                to,
+                extra_lines: Vec::new(),
+            }),
+        }
+    }
+    let existing = timetable_entry::Entity::find()
+        .filter(timetable_entry::Column::SchoolId.eq(school_id))
+        .all(txn)
+        .await?;
+    // Match rows to existing entries.
+    let mut matched: HashMap<Uuid, usize> = HashMap::new();
+    let matches: Vec<Option<&timetable_entry::Model>> = planned
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let m = existing.iter().find(|e| {
+                e.course_id == p.course_id
+                    && e.weekday == p.weekday
+                    && e.lesson_number == p.number
+                    && e.valid_from <= p.to
+                    && p.from <= e.valid_to
+                    && !matched.contains_key(&e.id)
+            });
+            if let Some(e) = m {
+                matched.insert(e.id, i);
+            }
+            m
+        })
+        .collect();
+    // The timetable as it will be: existing entries not matched, and the planned rows.
+    let mut occupants: Vec<timetable::Occupant> = existing
+        .iter()
+        .filter(|e| !matched.contains_key(&e.id))
+        .filter_map(|e| timetable::Occupant::entry(&cat, e))
+        .collect();
+    let first_planned = occupants.len();
+    for p in &planned {
+        let c = cat.course(p.course_id)?;
+        occupants.push(timetable::Occupant {
+            course: c,
+            weekday: p.weekday,
+            lesson_number: p.number,
+            from: p.from,
+            to: p.to,
+            room: p.room.clone(),
+            teachers: c.teacher_ids.clone(),
+            entry_id: None,
+            lesson_id: None,
+            line: Some(p.line),
+        });
+    }
+    let mut failed = vec![false; planned.len()];
+    for (i, p) in planned.iter().enumerate() {
+        let me = &occupants[first_planned + i];
+        let clashes: Vec<String> = occupants
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != first_planned + i)
+            .flat_map(|(_, o)| timetable::collisions(&cat, me, o))
+            .map(|c| {
+                let at = match c.line {
+                    Some(l) => format!("line {l}"),
+                    None => "an existing entry".to_string(),
+                };
+                format!(
+                    "{} {} also has {} {} at this time ({at})",
+                    match c.kind {
+                        ConflictKind::Teacher => "teacher",
+                        ConflictKind::Class => "class",
+                        ConflictKind::Group => "group",
+                        ConflictKind::Room => "room",
+                    },
+                    c.shared,
+                    c.class_name,
+                    c.subject_name
+                )
+            })
+            .collect();
+        if !clashes.is_empty() {
+            failed[i] = true;
+            let mut errs = vec![RowError::new(
+                p.line,
+                Some("lesson_number"),
+                clashes.join("; "),
+            )];
+            errs.truncate(1);
+            report.errors(p.line, p.key.clone(), errs);
+            for l in &p.extra_lines {
+                report.errors(
+                    *l,
+                    p.key.clone(),
+                    vec![RowError::new(
+                        *l,
+                        Some("lesson_number"),
+                        "see the course's first row",
+                    )],
+                );
+            }
+        }
+    }
+    let mut courses = HashSet::new();
+    for (i, p) in planned.iter().enumerate() {
+        if failed[i] {
+            continue;
+        }
+        let outcome = match matches[i] {
+            Some(e) if e.room == p.room && e.valid_from == p.from && e.valid_to == p.to => {
+                RowOutcome::Unchanged
+            }
+            Some(e) => {
+                let mut am: timetable_entry::ActiveModel = e.clone().into();
+                am.room = Set(p.room.clone());
+                am.valid_from = Set(p.from);
+                am.valid_to = Set(p.to);
+                am.update(txn).await?;
+                courses.insert(p.course_id);
+                RowOutcome::Updated
+            }
+            None => {
+                timetable_entry::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    school_id: Set(school_id),
+                    course_id: Set(p.course_id),
+                    weekday: Set(p.weekday),
+                    lesson_number: Set(p.number),
+                    room: Set(p.room.clone()),
+                    valid_from: Set(p.from),
+                    valid_to: Set(p.to),
+                    created_at: Set(Utc::now()),
+                }
+                .insert(txn)
+                .await?;
+                courses.insert(p.course_id);
+                RowOutcome::Created
+            }
+        };
+        for l in &p.extra_lines {
+            report.push(*l, p.key.clone(), outcome);
+        }
+        report.push(p.line, p.key.clone(), outcome);
+    }
+    if !dry_run
+        && !courses.is_empty()
+        && !report.rows.iter().any(|r| r.outcome == RowOutcome::Error)
+    {
+        timetable::regenerate(txn, school_id, year.starts_on, year.ends_on, Some(&courses)).await?;
     }
     Ok(())
 }

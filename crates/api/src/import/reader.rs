@@ -113,6 +113,8 @@ const LESSON_NUMBER: &[&str] = &["Номер урока", "№ урока", "У�
 const ROOM: &[&str] = &["Кабинет", "Каб.", "Аудитория"];
 const STARTS_AT: &[&str] = &["Начало", "Время начала"];
 const ENDS_AT: &[&str] = &["Окончание", "Время окончания"];
+const VALID_FROM: &[&str] = &["Действует с"];
+const VALID_TO: &[&str] = &["Действует по"];
 
 /// Canonical name → header aliases; the one place that knows them.
 const ALIASES: &[(&str, &[&str])] = &[
@@ -147,6 +149,8 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("room", ROOM),
     ("starts_at", STARTS_AT),
     ("ends_at", ENDS_AT),
+    ("valid_from", VALID_FROM),
+    ("valid_to", VALID_TO),
 ];
 
 /// The header aliases accepted for a canonical column name, the usual Russian one first

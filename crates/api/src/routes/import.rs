@@ -23,8 +23,9 @@ pub struct ImportQuery {
     pub dry_run: bool,
 }
 
-/// Import a file of `kind` = `subjects`, `staff`, `classes`, `students`, `parents`, `courses` or
-/// `periods` (admin; an API token needs the `import` scope).
+/// Import a file of `kind` = `subjects`, `staff`, `classes`, `students`, `parents`, `courses`,
+/// `periods`, `bell_schedule`, `holidays` or `timetable` (admin; an API token needs the `import`
+/// scope). A real `timetable` or `holidays` import regenerates the lessons of the current year.
 ///
 /// The body is CSV (UTF-8 with or without BOM, or Windows-1251; `,` or `;`; CRLF or LF; dates
 /// `YYYY-MM-DD` or `DD.MM.YYYY`; headers as in the sample files or their Russian equivalents such
@@ -37,7 +38,7 @@ pub struct ImportQuery {
 #[utoipa::path(tag = "import", security(("bearer" = [])),
     params(
         ("school_id" = Uuid, Path, description = "School id"),
-        ("kind" = String, Path, description = "subjects, staff, classes, students, parents, courses, periods"),
+        ("kind" = String, Path, description = "subjects, staff, classes, students, parents, courses, periods, bell_schedule, holidays, timetable"),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first answer"),
         ImportQuery
     ),

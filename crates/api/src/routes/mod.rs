@@ -12,6 +12,7 @@ pub mod persons;
 pub mod roster;
 pub mod schools;
 pub mod structure;
+pub mod timetable;
 
 use actix_web::HttpResponse;
 use serde::Serialize;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     structure::configure(cfg);
     roster::configure(cfg);
     import::configure(cfg);
+    timetable::configure(cfg);
 }
 
 /// A JSON list with `X-Total-Count`.

@@ -52,6 +52,11 @@ impl Audit {
         self.actor = id;
         self
     }
+    /// The teacher (person id) on whose behalf a substitute acted.
+    pub fn on_behalf_of(mut self, person_id: Option<Uuid>) -> Self {
+        self.on_behalf_of = person_id;
+        self
+    }
     /// The client IP.
     pub fn ip(mut self, ip: Option<String>) -> Self {
         self.ip = ip;

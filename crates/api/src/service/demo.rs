@@ -105,6 +105,18 @@ pub const FIXTURES: &[(Kind, &[u8])] = &[
         Kind::Courses,
         include_bytes!("../../tests/fixtures/school/courses.csv"),
     ),
+    (
+        Kind::BellSchedule,
+        include_bytes!("../../tests/fixtures/school/bell_schedule.csv"),
+    ),
+    (
+        Kind::Holidays,
+        include_bytes!("../../tests/fixtures/school/holidays.csv"),
+    ),
+    (
+        Kind::Timetable,
+        include_bytes!("../../tests/fixtures/school/timetable.csv"),
+    ),
 ];
 
 /// The second child of the demo parent (a brother of S00001 in 4Б), so the parent's pages show

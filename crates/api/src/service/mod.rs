@@ -7,12 +7,14 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod invites;
+pub mod lessons;
 pub mod me;
 pub mod persons;
 pub mod roster;
 pub mod schools;
 pub mod structure;
 pub mod superadmin;
+pub mod timetable;
 
 use serde::Deserialize;
 

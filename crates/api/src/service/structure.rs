@@ -75,8 +75,14 @@ fn conflict(msg: impl Into<String>) -> AppError {
 
 /// "Today" in the school's time zone (DESIGN §2: days are computed in the school's zone).
 pub fn school_today(time_zone: &str) -> NaiveDate {
+    school_today_at(time_zone, Utc::now())
+}
+
+/// The day it is at instant `now` in the school's time zone (an unknown zone counts as
+/// Europe/Moscow). At 2026-11-29T15:00Z it is already 2026-11-30 in Asia/Vladivostok (UTC+10).
+pub fn school_today_at(time_zone: &str, now: chrono::DateTime<Utc>) -> NaiveDate {
     let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Moscow);
-    Utc::now().with_timezone(&tz).date_naive()
+    now.with_timezone(&tz).date_naive()
 }
 
 /// The school row, or 404.
@@ -102,6 +108,14 @@ pub async fn get_settings(
     school_id: Uuid,
 ) -> AppResult<SchoolSettings> {
     policy::authorize(actor, school_id, Action::ReadStructure)?;
+    get_settings_row(db, school_id).await
+}
+
+/// The school's settings (no permission check). Errors: 404.
+pub async fn get_settings_row(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+) -> AppResult<SchoolSettings> {
     let s = school_row(db, school_id).await?;
     let stored: StoredSettings = serde_json::from_str(&s.settings).unwrap_or_default();
     Ok(SchoolSettings {
@@ -775,6 +789,7 @@ pub async fn save_class(
                 name: Set(name),
                 class_teacher_id: Set(input.class_teacher_id),
                 created_at: Set(Utc::now()),
+                bell_schedule_id: Set(None),
             }
             .insert(db)
             .await?

@@ -1,0 +1,1023 @@
+//! Dated lessons: single changes (cancel, move, extra lesson), substitutes and teachers'
+//! absences (regulation §7: the substitute fills the journal of the lessons they hold), a lesson's
+//! topic and homework, and the schedule views (a teacher's, a class's, a student's, a room's day
+//! or week, computed in the school's time zone).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use otmetka_domain::timetable::{
+    CancelLessonInput, ExtraLessonInput, Lesson, LessonContentInput, LessonOrigin, LessonStatus,
+    MoveLessonInput, Schedule, ScheduleDay, SubstituteInput, TeacherAbsence, TeacherAbsenceInput,
+    TimetableConflict, iso_week_bounds, week_monday,
+};
+use otmetka_domain::{ErrorCode, Role};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::Actor;
+use crate::auth::policy::{self, Action};
+use crate::entity::{enrollment, group_member, lesson, person, role_assignment, teacher_absence};
+use crate::error::{AppError, AppResult};
+use crate::service::audit::Audit;
+use crate::service::structure::{school_row, school_today_at};
+use crate::service::timetable::{
+    Calendar, Catalog, Occupant, collisions, lesson_has_content, lessons_with_data,
+    refuse_conflicts,
+};
+
+/// The lesson row of the school, or 404.
+pub async fn lesson_row(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<lesson::Model> {
+    lesson::Entity::find_by_id(id)
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("lesson"))
+}
+
+async fn dto(db: &impl ConnectionTrait, cat: &Catalog, l: &lesson::Model) -> AppResult<Lesson> {
+    let data = lessons_with_data(db, std::slice::from_ref(l)).await?;
+    Ok(cat.lesson_dto(l, data.contains(&l.id)))
+}
+
+async fn dtos(
+    db: &impl ConnectionTrait,
+    cat: &Catalog,
+    rows: &[lesson::Model],
+) -> AppResult<Vec<Lesson>> {
+    let data = lessons_with_data(db, rows).await?;
+    Ok(rows
+        .iter()
+        .map(|l| cat.lesson_dto(l, data.contains(&l.id)))
+        .collect())
+}
+
+/// Collisions of `new` with the other scheduled lessons of its day.
+async fn lesson_conflicts(
+    db: &impl ConnectionTrait,
+    cat: &Catalog,
+    school_id: Uuid,
+    new: &Occupant<'_>,
+) -> AppResult<Vec<TimetableConflict>> {
+    let others = lesson::Entity::find()
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::Date.eq(new.from))
+        .filter(lesson::Column::Status.eq(LessonStatus::Scheduled.as_str()))
+        .all(db)
+        .await?;
+    Ok(others
+        .iter()
+        .filter(|o| Some(o.id) != new.lesson_id)
+        .filter_map(|o| Occupant::lesson(cat, o))
+        .flat_map(|o| collisions(cat, new, &o))
+        .collect())
+}
+
+fn clean_room(r: &Option<String>) -> Option<String> {
+    r.as_deref()
+        .map(crate::service::structure::clean)
+        .filter(|s| !s.is_empty())
+}
+
+/// One lesson. Staff of the school (admin, principal, teacher).
+pub async fn get_lesson(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ReadStaffSchedules)?;
+    let l = lesson_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    dto(db, &cat, &l).await
+}
+
+/// Filters for listing lessons.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LessonFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub course_id: Option<Uuid>,
+    pub teacher_id: Option<Uuid>,
+    pub needs_review: Option<bool>,
+}
+
+/// Lessons by date and number, a page at a time, with the total. Admin, principal.
+pub async fn list_lessons(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    filter: LessonFilter,
+    limit: u64,
+    offset: u64,
+) -> AppResult<(Vec<Lesson>, u64)> {
+    policy::authorize(actor, school_id, Action::ReadLessons)?;
+    school_row(db, school_id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let mut q = lesson::Entity::find().filter(lesson::Column::SchoolId.eq(school_id));
+    if let Some(f) = filter.from {
+        q = q.filter(lesson::Column::Date.gte(f));
+    }
+    if let Some(t) = filter.to {
+        q = q.filter(lesson::Column::Date.lte(t));
+    }
+    if let Some(c) = filter.course_id {
+        q = q.filter(lesson::Column::CourseId.eq(c));
+    }
+    if let Some(t) = filter.teacher_id {
+        let courses: Vec<Uuid> = cat
+            .courses
+            .values()
+            .filter(|c| c.teacher_ids.contains(&t))
+            .map(|c| c.id)
+            .collect();
+        q = q.filter(
+            Condition::any()
+                .add(lesson::Column::CourseId.is_in(courses))
+                .add(lesson::Column::SubstituteId.eq(t)),
+        );
+    }
+    if let Some(r) = filter.needs_review {
+        q = q.filter(lesson::Column::NeedsReview.eq(r));
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_asc(lesson::Column::Date)
+        .order_by_asc(lesson::Column::LessonNumber)
+        .order_by_asc(lesson::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((dtos(db, &cat, &rows).await?, total))
+}
+
+async fn audit_lesson(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    action: &str,
+    old: Option<&Lesson>,
+    new: &Lesson,
+) -> AppResult<()> {
+    let mut a = Audit::new(action)
+        .school(school_id)
+        .by(actor)
+        .object("lesson", new.id)
+        .new_value(serde_json::to_value(new).unwrap_or_default());
+    if let Some(o) = old {
+        a = a.old(serde_json::to_value(o).unwrap_or_default());
+    }
+    a.write(db).await
+}
+
+/// Adds an extra lesson outside the timetable. Admin. Audited. Errors: 422 (course, not a school
+/// day), 409 `timetable_conflict`.
+pub async fn create_extra(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    input: ExtraLessonInput,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    input.validate()?;
+    school_row(db, school_id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let course = cat.courses.get(&input.course_id).ok_or_else(|| {
+        AppError::field(
+            "course_id",
+            "unknown",
+            "no course of this school has this id",
+        )
+    })?;
+    Calendar::load(db, school_id)
+        .await?
+        .require_school_day(input.date)?;
+    let now = Utc::now();
+    let row = lesson::Model {
+        id: Uuid::now_v7(),
+        school_id,
+        course_id: course.id,
+        date: input.date,
+        lesson_number: input.lesson_number,
+        room: clean_room(&input.room),
+        status: LessonStatus::Scheduled.as_str().into(),
+        cancel_reason: None,
+        origin: LessonOrigin::Extra.as_str().into(),
+        timetable_entry_id: None,
+        slot_date: None,
+        slot_number: None,
+        substitute_id: None,
+        needs_review: false,
+        review_reason: None,
+        topic: None,
+        homework: None,
+        homework_due_on: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let occ = Occupant::lesson(&cat, &row).ok_or_else(|| AppError::not_found("course"))?;
+    refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
+    let txn = db.begin().await?;
+    let am: lesson::ActiveModel = row.into();
+    let row = am.insert(&txn).await?;
+    let new = cat.lesson_dto(&row, false);
+    audit_lesson(&txn, actor, school_id, "lesson_added", None, &new).await?;
+    txn.commit().await?;
+    Ok(new)
+}
+
+/// Applies `change` to a lesson in a transaction with an audit record of old and new value.
+async fn change_lesson(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    cat: &Catalog,
+    old: lesson::Model,
+    action: &str,
+    change: impl FnOnce(&mut lesson::ActiveModel),
+) -> AppResult<Lesson> {
+    let before = dto(db, cat, &old).await?;
+    let txn = db.begin().await?;
+    let mut am: lesson::ActiveModel = old.into();
+    change(&mut am);
+    am.updated_at = Set(Utc::now());
+    let row = am.update(&txn).await?;
+    let after = cat.lesson_dto(&row, before.has_data);
+    audit_lesson(&txn, actor, school_id, action, Some(&before), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Cancels a lesson with a reason; it stays in the journal, marked cancelled, and no marks or
+/// attendance can be written for it. Admin. Audited. Errors: 404, 422.
+pub async fn cancel(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+    input: CancelLessonInput,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    input.validate()?;
+    let reason = crate::service::structure::clean(&input.reason);
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "length", "give a reason"));
+    }
+    let old = lesson_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    change_lesson(db, actor, school_id, &cat, old, "lesson_cancelled", |am| {
+        am.status = Set(LessonStatus::Cancelled.as_str().into());
+        am.cancel_reason = Set(Some(reason));
+        am.needs_review = Set(false);
+        am.review_reason = Set(None);
+    })
+    .await
+}
+
+/// Undoes a cancellation. Admin. Audited. Errors: 404, 409 `timetable_conflict` (the slot was
+/// taken meanwhile).
+pub async fn restore(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let old = lesson_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let occ = Occupant::lesson(&cat, &old).ok_or_else(|| AppError::not_found("course"))?;
+    refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
+    change_lesson(db, actor, school_id, &cat, old, "lesson_restored", |am| {
+        am.status = Set(LessonStatus::Scheduled.as_str().into());
+        am.cancel_reason = Set(None);
+    })
+    .await
+}
+
+/// Moves a lesson to another school day and slot, with its journal data; a timetable lesson
+/// keeps its original slot, so regeneration does not create it again. Admin. Audited. Errors:
+/// 404, 422 `not_a_school_day`, 409 `timetable_conflict`.
+pub async fn move_lesson(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+    input: MoveLessonInput,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    input.validate()?;
+    let old = lesson_row(db, school_id, id).await?;
+    Calendar::load(db, school_id)
+        .await?
+        .require_school_day(input.date)?;
+    let cat = Catalog::load(db, school_id).await?;
+    let mut moved = old.clone();
+    moved.date = input.date;
+    moved.lesson_number = input.lesson_number;
+    if input.room.is_some() {
+        moved.room = clean_room(&input.room);
+    }
+    let occ = Occupant::lesson(&cat, &moved).ok_or_else(|| AppError::not_found("course"))?;
+    if moved.status == LessonStatus::Scheduled.as_str() {
+        refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
+    }
+    change_lesson(db, actor, school_id, &cat, old, "lesson_moved", |am| {
+        am.date = Set(moved.date);
+        am.lesson_number = Set(moved.lesson_number);
+        am.room = Set(moved.room.clone());
+        am.needs_review = Set(false);
+        am.review_reason = Set(None);
+    })
+    .await
+}
+
+/// Clears a lesson's review flag: the admin keeps it as it is. Admin. Audited. Errors: 404.
+pub async fn acknowledge(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let old = lesson_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    change_lesson(
+        db,
+        actor,
+        school_id,
+        &cat,
+        old,
+        "lesson_acknowledged",
+        |am| {
+            am.needs_review = Set(false);
+            am.review_reason = Set(None);
+        },
+    )
+    .await
+}
+
+/// Deletes an extra lesson without journal data. Admin. Audited. Errors: 404; 409
+/// `lesson_has_data`; 409 `conflict` for a timetable lesson (cancel it or change the timetable).
+pub async fn delete_lesson(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<()> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let old = lesson_row(db, school_id, id).await?;
+    if lessons_with_data(db, std::slice::from_ref(&old))
+        .await?
+        .contains(&id)
+    {
+        return Err(AppError::new(ErrorCode::LessonHasData)
+            .detail("the lesson has journal data; cancel or move it instead"));
+    }
+    if old.origin != LessonOrigin::Extra.as_str() {
+        return Err(AppError::new(ErrorCode::Conflict)
+            .detail("a timetable lesson cannot be deleted: cancel it, or change the timetable"));
+    }
+    let cat = Catalog::load(db, school_id).await?;
+    let before = cat.lesson_dto(&old, false);
+    let txn = db.begin().await?;
+    lesson::Entity::delete_by_id(id).exec(&txn).await?;
+    Audit::new("lesson_deleted")
+        .school(school_id)
+        .by(actor)
+        .object("lesson", id)
+        .old(serde_json::to_value(before).unwrap_or_default())
+        .write(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Whether the staff person holds the teacher role in the school (through their account).
+async fn is_teacher(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    p: &person::Model,
+) -> AppResult<bool> {
+    let Some(acc) = p.account_id else {
+        // No account yet: a teacher-to-be still counts (the role comes with the invite).
+        return Ok(p.position.as_deref().is_none_or(|x| x == "teacher"));
+    };
+    Ok(role_assignment::Entity::find()
+        .filter(role_assignment::Column::SchoolId.eq(school_id))
+        .filter(role_assignment::Column::AccountId.eq(acc))
+        .filter(role_assignment::Column::Role.eq(Role::Teacher.as_str()))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Assigns a substitute teacher to a lesson (замена): they see it on their "Today" and may write
+/// its journal. Admin. Audited. Errors: 404; 422 (not a teacher of the school, one of the
+/// course's own teachers, cancelled lesson); 409 `timetable_conflict` (busy at that time).
+pub async fn set_substitute(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+    input: SubstituteInput,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let old = lesson_row(db, school_id, id).await?;
+    let teacher =
+        crate::service::structure::staff_person(db, school_id, input.teacher_id, "teacher_id")
+            .await?;
+    if !is_teacher(db, school_id, &teacher).await? {
+        return Err(AppError::field(
+            "teacher_id",
+            "role",
+            "the substitute must be a teacher of the school",
+        ));
+    }
+    if old.status == LessonStatus::Cancelled.as_str() {
+        return Err(AppError::new(ErrorCode::LessonCancelled)
+            .detail("the lesson is cancelled; restore it first"));
+    }
+    let cat = Catalog::load(db, school_id).await?;
+    let course = cat.course(old.course_id)?;
+    if course.teacher_ids.contains(&teacher.id) {
+        return Err(AppError::field(
+            "teacher_id",
+            "own_course",
+            "this teacher already teaches the course",
+        ));
+    }
+    let mut with = old.clone();
+    with.substitute_id = Some(teacher.id);
+    let occ = Occupant::lesson(&cat, &with).ok_or_else(|| AppError::not_found("course"))?;
+    // Only the substitute's own clashes matter here (the class and room are unchanged).
+    let clashes: Vec<TimetableConflict> = lesson_conflicts(db, &cat, school_id, &occ)
+        .await?
+        .into_iter()
+        .filter(|c| c.kind == otmetka_domain::timetable::ConflictKind::Teacher)
+        .collect();
+    refuse_conflicts(clashes)?;
+    change_lesson(
+        db,
+        actor,
+        school_id,
+        &cat,
+        old,
+        "substitute_assigned",
+        |am| {
+            am.substitute_id = Set(Some(teacher.id));
+        },
+    )
+    .await
+}
+
+/// Removes the substitute of a lesson. Admin. Audited. Errors: 404.
+pub async fn clear_substitute(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let old = lesson_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    change_lesson(
+        db,
+        actor,
+        school_id,
+        &cat,
+        old,
+        "substitute_removed",
+        |am| {
+            am.substitute_id = Set(None);
+        },
+    )
+    .await
+}
+
+/// The actor's staff person in the school.
+pub async fn actor_staff_person(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+) -> AppResult<Option<person::Model>> {
+    Ok(person::Entity::find()
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::AccountId.eq(actor.account_id))
+        .filter(person::Column::Kind.eq("staff"))
+        .one(db)
+        .await?)
+}
+
+/// Who writes a lesson's journal (DESIGN §3): the course's teachers, or the lesson's substitute.
+/// Returns the teacher on whose behalf the actor writes (`Some` for a substitute). Errors: 403
+/// for anyone else; 404 for strangers; 409 `lesson_cancelled`.
+pub async fn authorize_journal_write(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    cat: &Catalog,
+    l: &lesson::Model,
+) -> AppResult<Option<Uuid>> {
+    policy::authorize(actor, school_id, Action::WriteJournal)?;
+    let me = actor_staff_person(db, actor, school_id).await?;
+    let course = cat.course(l.course_id)?;
+    let Some(me) = me else {
+        return Err(AppError::forbidden());
+    };
+    let on_behalf = if course.teacher_ids.contains(&me.id) {
+        None
+    } else if l.substitute_id == Some(me.id) {
+        course.teacher_ids.first().copied()
+    } else {
+        tracing::warn!(actor = %actor.account_id, lesson = %l.id, "journal write denied: not the course's teacher or the lesson's substitute");
+        return Err(AppError::forbidden()
+            .detail("only the course's teachers and the lesson's substitute write its journal"));
+    };
+    if l.status == LessonStatus::Cancelled.as_str() {
+        return Err(AppError::new(ErrorCode::LessonCancelled).detail("the lesson is cancelled"));
+    }
+    Ok(on_behalf)
+}
+
+fn clean_text(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Sets a lesson's topic and homework. The course's teachers or the lesson's substitute (audited
+/// "on behalf of" the course's teacher). Errors: 403, 404, 409 `lesson_cancelled`, 412
+/// `version_mismatch` with the current lesson in `current`, 422.
+pub async fn set_content(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+    input: LessonContentInput,
+) -> AppResult<Lesson> {
+    input.validate()?;
+    let old = lesson_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let on_behalf = authorize_journal_write(db, actor, school_id, &cat, &old).await?;
+    let homework = clean_text(&input.homework);
+    if input.homework_due_on.is_some_and(|d| d < old.date) {
+        return Err(AppError::field(
+            "homework_due_on",
+            "range",
+            "homework cannot be due before the lesson",
+        ));
+    }
+    let before = dto(db, &cat, &old).await?;
+    if input.version != old.version {
+        let mut e = AppError::new(ErrorCode::VersionMismatch)
+            .detail("the lesson was changed meanwhile; see `current`");
+        e.current = Some(serde_json::to_value(&before).unwrap_or_default());
+        return Err(e);
+    }
+    let txn = db.begin().await?;
+    let res = lesson::Entity::update_many()
+        .col_expr(lesson::Column::Topic, Expr::value(clean_text(&input.topic)))
+        .col_expr(lesson::Column::Homework, Expr::value(homework.clone()))
+        .col_expr(
+            lesson::Column::HomeworkDueOn,
+            Expr::value(if homework.is_some() {
+                input.homework_due_on
+            } else {
+                None
+            }),
+        )
+        .col_expr(lesson::Column::Version, Expr::value(old.version + 1))
+        .col_expr(lesson::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(lesson::Column::Id.eq(id))
+        .filter(lesson::Column::Version.eq(old.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        txn.rollback().await?;
+        let now = lesson_row(db, school_id, id).await?;
+        let mut e = AppError::new(ErrorCode::VersionMismatch)
+            .detail("the lesson was changed meanwhile; see `current`");
+        e.current = Some(serde_json::to_value(dto(db, &cat, &now).await?).unwrap_or_default());
+        return Err(e);
+    }
+    let row = lesson_row(&txn, school_id, id).await?;
+    let after = cat.lesson_dto(&row, lesson_has_content(&row) || before.has_data);
+    Audit::new("lesson_content_changed")
+        .school(school_id)
+        .by(actor)
+        .on_behalf_of(on_behalf)
+        .object("lesson", id)
+        .old(serde_json::json!({"topic": before.topic, "homework": before.homework, "homework_due_on": before.homework_due_on}))
+        .new_value(serde_json::json!({"topic": after.topic, "homework": after.homework, "homework_due_on": after.homework_due_on}))
+        .write(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+// ---------- teachers' absences ----------
+
+async fn absence_dtos(
+    db: &impl ConnectionTrait,
+    cat: &Catalog,
+    school_id: Uuid,
+    rows: Vec<teacher_absence::Model>,
+) -> AppResult<Vec<TeacherAbsence>> {
+    let Some(from) = rows.iter().map(|a| a.starts_on).min() else {
+        return Ok(Vec::new());
+    };
+    let to = rows.iter().map(|a| a.ends_on).max().unwrap_or(from);
+    let lessons = lesson::Entity::find()
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::Date.gte(from))
+        .filter(lesson::Column::Date.lte(to))
+        .filter(lesson::Column::Status.eq(LessonStatus::Scheduled.as_str()))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let mine: Vec<&lesson::Model> = lessons
+                .iter()
+                .filter(|l| l.date >= a.starts_on && l.date <= a.ends_on)
+                .filter(|l| {
+                    cat.courses
+                        .get(&l.course_id)
+                        .is_some_and(|c| c.teacher_ids.contains(&a.teacher_id))
+                })
+                .collect();
+            TeacherAbsence {
+                id: a.id,
+                teacher_id: a.teacher_id,
+                teacher_name: cat
+                    .staff_names
+                    .get(&a.teacher_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                starts_on: a.starts_on,
+                ends_on: a.ends_on,
+                reason: a.reason,
+                lessons_total: mine.len() as u32,
+                lessons_covered: mine.iter().filter(|l| l.substitute_id.is_some()).count() as u32,
+            }
+        })
+        .collect())
+}
+
+/// Absences overlapping `from..=to` (both optional), by first day. Admin, principal.
+pub async fn list_absences(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> AppResult<Vec<TeacherAbsence>> {
+    policy::authorize(actor, school_id, Action::ReadLessons)?;
+    school_row(db, school_id).await?;
+    let mut q =
+        teacher_absence::Entity::find().filter(teacher_absence::Column::SchoolId.eq(school_id));
+    if let Some(f) = from {
+        q = q.filter(teacher_absence::Column::EndsOn.gte(f));
+    }
+    if let Some(t) = to {
+        q = q.filter(teacher_absence::Column::StartsOn.lte(t));
+    }
+    let rows = q
+        .order_by_asc(teacher_absence::Column::StartsOn)
+        .all(db)
+        .await?;
+    let cat = Catalog::load(db, school_id).await?;
+    absence_dtos(db, &cat, school_id, rows).await
+}
+
+/// Records a teacher's absence; its lessons are then listed to cover. Admin. Audited. Errors:
+/// 422 (not a staff person, range).
+pub async fn create_absence(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    input: TeacherAbsenceInput,
+) -> AppResult<TeacherAbsence> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    input.validate()?;
+    crate::service::structure::staff_person(db, school_id, input.teacher_id, "teacher_id").await?;
+    let ends_on = input.ends_on.unwrap_or(input.starts_on);
+    if ends_on < input.starts_on || ends_on - input.starts_on > Duration::days(366) {
+        return Err(AppError::field(
+            "ends_on",
+            "range",
+            "the absence must end on or after its first day, within 366 days",
+        ));
+    }
+    let txn = db.begin().await?;
+    let row = teacher_absence::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        school_id: Set(school_id),
+        teacher_id: Set(input.teacher_id),
+        starts_on: Set(input.starts_on),
+        ends_on: Set(ends_on),
+        reason: Set(clean_text(&input.reason)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    Audit::new("teacher_absence_created")
+        .school(school_id)
+        .by(actor)
+        .object("teacher_absence", row.id)
+        .new_value(serde_json::to_value(&input).unwrap_or_default())
+        .write(&txn)
+        .await?;
+    txn.commit().await?;
+    let cat = Catalog::load(db, school_id).await?;
+    Ok(absence_dtos(db, &cat, school_id, vec![row])
+        .await?
+        .remove(0))
+}
+
+async fn absence_row(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<teacher_absence::Model> {
+    teacher_absence::Entity::find_by_id(id)
+        .filter(teacher_absence::Column::SchoolId.eq(school_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("teacher absence"))
+}
+
+/// Deletes an absence record (substitutes already assigned stay). Admin. Audited. Errors: 404.
+pub async fn delete_absence(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<()> {
+    policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    absence_row(db, school_id, id).await?;
+    let txn = db.begin().await?;
+    teacher_absence::Entity::delete_by_id(id).exec(&txn).await?;
+    Audit::new("teacher_absence_deleted")
+        .school(school_id)
+        .by(actor)
+        .object("teacher_absence", id)
+        .write(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The absent teacher's scheduled lessons in the absence's range, by date and number, with
+/// their substitutes: the list to cover. Admin, principal. Errors: 404.
+pub async fn absence_lessons(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<Vec<Lesson>> {
+    policy::authorize(actor, school_id, Action::ReadLessons)?;
+    let a = absence_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let courses: Vec<Uuid> = cat
+        .courses
+        .values()
+        .filter(|c| c.teacher_ids.contains(&a.teacher_id))
+        .map(|c| c.id)
+        .collect();
+    let rows = lesson::Entity::find()
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::CourseId.is_in(courses))
+        .filter(lesson::Column::Date.gte(a.starts_on))
+        .filter(lesson::Column::Date.lte(a.ends_on))
+        .filter(lesson::Column::Status.eq(LessonStatus::Scheduled.as_str()))
+        .order_by_asc(lesson::Column::Date)
+        .order_by_asc(lesson::Column::LessonNumber)
+        .all(db)
+        .await?;
+    dtos(db, &cat, &rows).await
+}
+
+// ---------- schedule views ----------
+
+/// Whose schedule: exactly one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Teacher(Uuid),
+    Class(Uuid),
+    Student(Uuid),
+    Room(String),
+}
+
+/// Which days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Span {
+    /// `YYYY-Www`.
+    Week(String),
+    Day(NaiveDate),
+    Today,
+    /// The week of today.
+    CurrentWeek,
+}
+
+/// A day or week of lessons for a teacher (own courses and substitutions), a class, a student
+/// (their class, and of its subgroups only theirs, following enrollments day by day) or a room.
+/// "Today" and the current week are taken in the school's time zone at `now`.
+///
+/// Access: teacher, class and room views for admin, principal and teachers; a student's view also
+/// for the student and their linked parents. Errors: 400 `invalid_query_parameter` (week), 403,
+/// 404 (strangers, unknown ids).
+pub async fn schedule(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    subject: Subject,
+    span: Span,
+    now: DateTime<Utc>,
+) -> AppResult<Schedule> {
+    match &subject {
+        Subject::Student(p) => {
+            if policy::authorize(actor, school_id, Action::ReadStaffSchedules).is_err() {
+                crate::service::roster::authorize_person_read(db, actor, school_id, *p).await?;
+            }
+            person::Entity::find_by_id(*p)
+                .filter(person::Column::SchoolId.eq(school_id))
+                .filter(person::Column::Kind.eq("student"))
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::not_found("student"))?;
+        }
+        _ => policy::authorize(actor, school_id, Action::ReadStaffSchedules)?,
+    }
+    let school = school_row(db, school_id).await?;
+    let today = school_today_at(&school.time_zone, now);
+    let (from, to) = match &span {
+        Span::Week(w) => iso_week_bounds(w).ok_or_else(|| {
+            AppError::new(ErrorCode::InvalidQueryParameter)
+                .detail("week must be an ISO week like 2026-W48")
+        })?,
+        Span::Day(d) => (*d, *d),
+        Span::Today => (today, today),
+        Span::CurrentWeek => {
+            let m = week_monday(today);
+            (m, m + Duration::days(6))
+        }
+    };
+    let cat = Catalog::load(db, school_id).await?;
+    let single = from == to;
+    // Course filter (and for students, the class per day).
+    let (courses, class_on, student_groups): (Vec<Uuid>, Vec<enrollment::Model>, HashSet<Uuid>) =
+        match &subject {
+            Subject::Teacher(t) => {
+                if !cat.staff_names.contains_key(t) {
+                    return Err(AppError::not_found("teacher"));
+                }
+                (
+                    cat.courses
+                        .values()
+                        .filter(|c| c.teacher_ids.contains(t))
+                        .map(|c| c.id)
+                        .collect(),
+                    Vec::new(),
+                    HashSet::new(),
+                )
+            }
+            Subject::Class(k) => {
+                let courses: Vec<Uuid> = cat
+                    .courses
+                    .values()
+                    .filter(|c| c.class_id == *k)
+                    .map(|c| c.id)
+                    .collect();
+                crate::service::structure::class_row(db, school_id, *k).await?;
+                (courses, Vec::new(), HashSet::new())
+            }
+            Subject::Student(p) => {
+                let horizon = if single { to + Duration::days(28) } else { to };
+                let enr = enrollment::Entity::find()
+                    .filter(enrollment::Column::SchoolId.eq(school_id))
+                    .filter(enrollment::Column::StudentId.eq(*p))
+                    .filter(enrollment::Column::StartsOn.lte(horizon))
+                    .filter(
+                        Condition::any()
+                            .add(enrollment::Column::EndsOn.is_null())
+                            .add(enrollment::Column::EndsOn.gte(from)),
+                    )
+                    .all(db)
+                    .await?;
+                let groups: HashSet<Uuid> = group_member::Entity::find()
+                    .filter(group_member::Column::SchoolId.eq(school_id))
+                    .filter(group_member::Column::StudentId.eq(*p))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|g| g.group_id)
+                    .collect();
+                let classes: HashSet<Uuid> = enr.iter().map(|e| e.class_id).collect();
+                let courses = cat
+                    .courses
+                    .values()
+                    .filter(|c| classes.contains(&c.class_id))
+                    .filter(|c| c.group_id.is_none_or(|g| groups.contains(&g)))
+                    .map(|c| c.id)
+                    .collect();
+                (courses, enr, groups)
+            }
+            Subject::Room(_) => (Vec::new(), Vec::new(), HashSet::new()),
+        };
+    let _ = student_groups;
+    let filter = |q: sea_orm::Select<lesson::Entity>| match &subject {
+        Subject::Teacher(t) => q.filter(
+            Condition::any()
+                .add(lesson::Column::CourseId.is_in(courses.clone()))
+                .add(lesson::Column::SubstituteId.eq(*t)),
+        ),
+        Subject::Room(r) => q.filter(lesson::Column::Room.eq(r.trim())),
+        _ => q.filter(lesson::Column::CourseId.is_in(courses.clone())),
+    };
+    // A student sees a class's lesson only on days they are enrolled in that class.
+    let enrolled = |l: &lesson::Model| match &subject {
+        Subject::Student(_) => {
+            let class = cat.courses.get(&l.course_id).map(|c| c.class_id);
+            class_on.iter().any(|e| {
+                Some(e.class_id) == class
+                    && e.starts_on <= l.date
+                    && e.ends_on.is_none_or(|x| x >= l.date)
+            })
+        }
+        _ => true,
+    };
+    let rows: Vec<lesson::Model> = filter(lesson::Entity::find())
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::Date.gte(from))
+        .filter(lesson::Column::Date.lte(to))
+        .order_by_asc(lesson::Column::Date)
+        .order_by_asc(lesson::Column::LessonNumber)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|l| enrolled(l))
+        .collect();
+    let cal = Calendar::load(db, school_id).await?;
+    let lessons = dtos(db, &cat, &rows).await?;
+    let mut by_day: HashMap<NaiveDate, Vec<Lesson>> = HashMap::new();
+    for l in lessons {
+        by_day.entry(l.date).or_default().push(l);
+    }
+    let mut days = Vec::new();
+    let mut d = from;
+    while d <= to {
+        let mut lessons = by_day.remove(&d).unwrap_or_default();
+        lessons.sort_by(|a, b| {
+            (a.lesson_number, &a.class_name, a.group_number).cmp(&(
+                b.lesson_number,
+                &b.class_name,
+                b.group_number,
+            ))
+        });
+        days.push(ScheduleDay {
+            date: d,
+            weekday: d.weekday().number_from_monday() as i32,
+            is_school_day: cal.is_school_day(d),
+            holiday: cal.holiday(d).map(str::to_owned),
+            lessons,
+        });
+        d += Duration::days(1);
+    }
+    let next_lesson_date = if single {
+        filter(lesson::Entity::find())
+            .filter(lesson::Column::SchoolId.eq(school_id))
+            .filter(lesson::Column::Date.gt(to))
+            .filter(lesson::Column::Date.lte(to + Duration::days(28)))
+            .filter(lesson::Column::Status.eq(LessonStatus::Scheduled.as_str()))
+            .order_by_asc(lesson::Column::Date)
+            .limit(50)
+            .all(db)
+            .await?
+            .into_iter()
+            .find(|l| enrolled(l))
+            .map(|l| l.date)
+    } else {
+        None
+    };
+    Ok(Schedule {
+        today,
+        time_zone: school.time_zone,
+        from,
+        to,
+        days,
+        next_lesson_date,
+    })
+}

@@ -21,8 +21,8 @@ use otmetka_domain::timetable::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -311,17 +311,20 @@ pub async fn lessons_with_data(
 
 // ---------- calendar: which days are school days ----------
 
-/// The school's periods and holidays: a day is a school day when it lies inside a period of
-/// the school's final-mark kind (quarters by default; falling back to any period, then to the
-/// academic years) and in no holiday or vacation.
+/// The school's periods and holidays: a day is a term day when it lies inside a period of the
+/// school's final-mark kind (quarters by default; falling back to any period, then to the
+/// academic years) and in no holiday or vacation; a school day when it is also a weekday the
+/// timetable uses (a five- or six-day week).
 #[derive(Debug, Default, Clone)]
 pub struct Calendar {
     terms: Vec<(NaiveDate, NaiveDate)>,
     holidays: Vec<(NaiveDate, NaiveDate, String)>,
+    /// ISO weekdays the timetable uses (Monday–Friday when it is empty).
+    week_days: HashSet<u32>,
 }
 
 impl Calendar {
-    /// Loads the calendar: 4 queries.
+    /// Loads the calendar: 5 queries.
     pub async fn load(db: &impl ConnectionTrait, school_id: Uuid) -> AppResult<Calendar> {
         let kind = get_settings_row(db, school_id).await?.final_period_kind;
         let periods = period::Entity::find()
@@ -361,7 +364,27 @@ impl Calendar {
             .into_iter()
             .map(|h| (h.starts_on, h.ends_on, h.name))
             .collect();
-        Ok(Calendar { terms, holidays })
+        let week_days = timetable_entry::Entity::find()
+            .select_only()
+            .column(timetable_entry::Column::Weekday)
+            .distinct()
+            .filter(timetable_entry::Column::SchoolId.eq(school_id))
+            .into_tuple::<i32>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|w| w as u32)
+            .collect::<HashSet<u32>>();
+        let week_days = if week_days.is_empty() {
+            (1..=5).collect()
+        } else {
+            week_days
+        };
+        Ok(Calendar {
+            terms,
+            holidays,
+            week_days,
+        })
     }
 
     /// The holiday or vacation the day falls in.
@@ -372,14 +395,19 @@ impl Calendar {
             .map(|h| h.2.as_str())
     }
 
-    /// Inside a term and not a holiday.
-    pub fn is_school_day(&self, d: NaiveDate) -> bool {
+    /// Inside a term and not a holiday: lessons may be held (a Saturday make-up lesson too).
+    pub fn is_term_day(&self, d: NaiveDate) -> bool {
         self.terms.iter().any(|t| t.0 <= d && d <= t.1) && self.holiday(d).is_none()
     }
 
-    /// 422 `not_a_school_day` unless it is one.
+    /// A term day on a weekday of the school's week.
+    pub fn is_school_day(&self, d: NaiveDate) -> bool {
+        self.is_term_day(d) && self.week_days.contains(&d.weekday().number_from_monday())
+    }
+
+    /// 422 `not_a_school_day` unless it is a term day.
     pub fn require_school_day(&self, d: NaiveDate) -> AppResult<()> {
-        if self.is_school_day(d) {
+        if self.is_term_day(d) {
             return Ok(());
         }
         let why = match self.holiday(d) {
@@ -1406,7 +1434,7 @@ pub async fn regenerate(
     let mut desired: HashMap<(Uuid, NaiveDate, i32), (Uuid, Option<String>)> = HashMap::new();
     let mut day = from;
     while day <= to {
-        if cal.is_school_day(day) {
+        if cal.is_term_day(day) {
             let wd = day.weekday().number_from_monday() as i32;
             for e in by_weekday.get(&wd).into_iter().flatten() {
                 if e.valid_from <= day && day <= e.valid_to {

@@ -267,7 +267,7 @@ pub async fn apply(
         Kind::Students => students(txn, school_id, table, &mut report).await?,
         Kind::Parents => parents(txn, school_id, table, &mut report).await?,
         Kind::Courses => courses(txn, school_id, table, &mut report).await?,
-        Kind::Periods => periods(txn, school_id, table, &mut report).await?,
+        Kind::Periods => periods(txn, school_id, table, &mut report, dry_run).await?,
         Kind::BellSchedule => bell_schedules(txn, school_id, table, &mut report).await?,
         Kind::Holidays => holidays(txn, school_id, table, &mut report, dry_run).await?,
         Kind::Timetable => timetable_rows(txn, school_id, table, &mut report, dry_run).await?,
@@ -1173,7 +1173,9 @@ async fn periods(
     school_id: Uuid,
     table: &Table,
     report: &mut Report,
+    dry_run: bool,
 ) -> AppResult<()> {
+    let mut changed: Option<(NaiveDate, NaiveDate)> = None;
     let mut years: HashMap<String, academic_year::Model> = academic_year::Entity::find()
         .filter(academic_year::Column::SchoolId.eq(school_id))
         .all(txn)
@@ -1259,7 +1261,24 @@ async fn periods(
             report.errors(row.line, key, vec![app_error(row, "starts_on", e)]);
             continue;
         }
+        if outcome != RowOutcome::Unchanged {
+            let (a, b) = match &current {
+                Some(p) => (p.starts_on.min(starts_on), p.ends_on.max(ends_on)),
+                None => (starts_on, ends_on),
+            };
+            changed = Some(match changed {
+                Some((x, y)) => (a.min(x), b.max(y)),
+                None => (a, b),
+            });
+        }
         report.push(row.line, key, outcome);
+    }
+    // School days follow the periods: regenerate the lessons of the days gained or lost.
+    if let Some((a, b)) = changed
+        && !dry_run
+        && !report.rows.iter().any(|r| r.outcome == RowOutcome::Error)
+    {
+        timetable::regenerate(txn, school_id, a, b, None).await?;
     }
     Ok(())
 }
@@ -1577,17 +1596,15 @@ async fn timetable_rows(
                         && c.group_number == group_no
                 });
                 if c.is_none() {
-                    errs.push(
-                        row.error(
-                            "subject",
-                            format!(
+                    errs.push(row.error(
+                        "subject",
+                        format!(
                                 "{class_name} has no course {subject_name}{}: import courses first",
                                 group_no
                                     .map(|g| format!(" (group {g})"))
                                     .unwrap_or_default()
                             ),
-                        ),
-                    );
+                    ));
                 }
                 c
             }

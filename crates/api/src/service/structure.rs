@@ -449,28 +449,55 @@ pub async fn write_period(
     input: PeriodInput,
 ) -> AppResult<Period> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
+    let old = match id {
+        Some(id) => {
+            period::Entity::find_by_id(id)
+                .filter(period::Column::SchoolId.eq(school_id))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
     let txn = db.begin().await?;
     let p = save_period(&txn, school_id, id, &input).await?;
+    // School days follow the periods: lessons of the days gained or lost are regenerated.
+    let (from, to) = match &old {
+        Some(o) => (o.starts_on.min(p.starts_on), o.ends_on.max(p.ends_on)),
+        None => (p.starts_on, p.ends_on),
+    };
+    crate::service::timetable::regenerate(&txn, school_id, from, to, None).await?;
     audit_saved(&txn, actor, school_id, "period", p.id, id.is_none(), &input).await?;
     txn.commit().await?;
     Ok(period_dto(p))
 }
 
-/// Deletes a period. Admin.
+/// Deletes a period; lessons of its days are regenerated (those with journal data stay, flagged
+/// for review). Admin. Errors: 404.
 pub async fn delete_period(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     id: Uuid,
 ) -> AppResult<()> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
+    let old = period::Entity::find_by_id(id)
+        .filter(period::Column::SchoolId.eq(school_id))
+        .one(db)
+        .await?;
+    let txn = db.begin().await?;
     let n = period::Entity::delete_many()
         .filter(period::Column::Id.eq(id))
         .filter(period::Column::SchoolId.eq(school_id))
-        .exec(db)
+        .exec(&txn)
         .await?
         .rows_affected;
-    audit_deleted(db, actor, school_id, "period", id, n).await
+    if let Some(o) = old {
+        crate::service::timetable::regenerate(&txn, school_id, o.starts_on, o.ends_on, None)
+            .await?;
+    }
+    audit_deleted(&txn, actor, school_id, "period", id, n).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 // ---------- subjects ----------
@@ -1196,7 +1223,8 @@ pub async fn write_course(
     Ok(courses_dto(db, school_id, vec![c]).await?.remove(0))
 }
 
-/// Deletes a course. Admin.
+/// Deletes a course with its timetable entries and lessons. Admin. Errors: 404; 409
+/// `lesson_has_data` when any of its lessons has journal data.
 pub async fn delete_course(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -1204,6 +1232,18 @@ pub async fn delete_course(
     id: Uuid,
 ) -> AppResult<()> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
+    let lessons = crate::entity::lesson::Entity::find()
+        .filter(crate::entity::lesson::Column::CourseId.eq(id))
+        .filter(crate::entity::lesson::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await?;
+    if !crate::service::timetable::lessons_with_data(db, &lessons)
+        .await?
+        .is_empty()
+    {
+        return Err(AppError::new(ErrorCode::LessonHasData)
+            .detail("the course's journal has data; it cannot be deleted"));
+    }
     let n = course::Entity::delete_many()
         .filter(course::Column::Id.eq(id))
         .filter(course::Column::SchoolId.eq(school_id))

@@ -27,8 +27,8 @@ use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::service::structure::{school_row, school_today_at};
 use crate::service::timetable::{
-    Calendar, Catalog, Occupant, collisions, lesson_has_content, lessons_with_data,
-    refuse_conflicts,
+    Calendar, Catalog, Occupant, REVIEW_RESOLVED, collisions, lesson_has_content,
+    lessons_with_data, refuse_conflicts,
 };
 
 /// The lesson row of the school, or 404.
@@ -279,8 +279,7 @@ pub async fn cancel(
     change_lesson(db, actor, school_id, &cat, old, "lesson_cancelled", |am| {
         am.status = Set(LessonStatus::Cancelled.as_str().into());
         am.cancel_reason = Set(Some(reason));
-        am.needs_review = Set(false);
-        am.review_reason = Set(None);
+        resolve_review(am);
     })
     .await
 }
@@ -336,8 +335,7 @@ pub async fn move_lesson(
         am.date = Set(moved.date);
         am.lesson_number = Set(moved.lesson_number);
         am.room = Set(moved.room.clone());
-        am.needs_review = Set(false);
-        am.review_reason = Set(None);
+        resolve_review(am);
     })
     .await
 }
@@ -359,12 +357,17 @@ pub async fn acknowledge(
         &cat,
         old,
         "lesson_acknowledged",
-        |am| {
-            am.needs_review = Set(false);
-            am.review_reason = Set(None);
-        },
+        resolve_review,
     )
     .await
+}
+
+/// Clears a review flag for good: the admin decided, so regeneration does not flag it again.
+fn resolve_review(am: &mut lesson::ActiveModel) {
+    if am.needs_review.as_ref() == &true {
+        am.needs_review = Set(false);
+        am.review_reason = Set(Some(REVIEW_RESOLVED.into()));
+    }
 }
 
 /// Deletes an extra lesson without journal data. Admin. Audited. Errors: 404; 409
@@ -567,6 +570,7 @@ pub async fn set_content(
     id: Uuid,
     input: LessonContentInput,
 ) -> AppResult<Lesson> {
+    policy::authorize(actor, school_id, Action::WriteJournal)?;
     input.validate()?;
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
@@ -812,6 +816,49 @@ pub async fn absence_lessons(
 
 // ---------- schedule views ----------
 
+/// A student's schedule (it tells their subgroups): admin and principal, the student, their
+/// linked parents, and the class teacher of a class the student is in today. Errors: 403; 404
+/// for strangers and for ids that are not students of the school.
+async fn authorize_student_schedule(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    student_id: Uuid,
+) -> AppResult<()> {
+    let roster =
+        crate::service::roster::authorize_person_read(db, actor, school_id, student_id).await;
+    let student = person::Entity::find_by_id(student_id)
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::Kind.eq("student"))
+        .one(db)
+        .await?;
+    match roster {
+        Ok(()) => student
+            .map(|_| ())
+            .ok_or_else(|| AppError::not_found("student")),
+        Err(e) if e.code != ErrorCode::Forbidden => Err(e),
+        Err(e) => {
+            let Some(student) = student else {
+                return Err(e);
+            };
+            let school = school_row(db, school_id).await?;
+            let today = crate::service::structure::school_today(&school.time_zone);
+            let current = enrollment::Entity::find()
+                .filter(enrollment::Column::StudentId.eq(student.id))
+                .filter(crate::service::structure::on_date(today))
+                .all(db)
+                .await?;
+            for en in current {
+                let c = crate::service::structure::class_row(db, school_id, en.class_id).await?;
+                if crate::service::roster::is_class_teacher(db, actor, &c).await? {
+                    return Ok(());
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
 /// Whose schedule: exactly one of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
@@ -836,8 +883,8 @@ pub enum Span {
 /// (their class, and of its subgroups only theirs, following enrollments day by day) or a room.
 /// "Today" and the current week are taken in the school's time zone at `now`.
 ///
-/// Access: teacher, class and room views for admin, principal and teachers; a student's view also
-/// for the student and their linked parents. Errors: 400 `invalid_query_parameter` (week), 403,
+/// Access: teacher, class and room views for admin, principal and teachers; a student's view for
+/// admin, principal, the student, their linked parents and their class teacher. Errors: 400 `invalid_query_parameter` (week), 403,
 /// 404 (strangers, unknown ids).
 pub async fn schedule(
     db: &impl ConnectionTrait,
@@ -848,17 +895,7 @@ pub async fn schedule(
     now: DateTime<Utc>,
 ) -> AppResult<Schedule> {
     match &subject {
-        Subject::Student(p) => {
-            if policy::authorize(actor, school_id, Action::ReadStaffSchedules).is_err() {
-                crate::service::roster::authorize_person_read(db, actor, school_id, *p).await?;
-            }
-            person::Entity::find_by_id(*p)
-                .filter(person::Column::SchoolId.eq(school_id))
-                .filter(person::Column::Kind.eq("student"))
-                .one(db)
-                .await?
-                .ok_or_else(|| AppError::not_found("student"))?;
-        }
+        Subject::Student(p) => authorize_student_schedule(db, actor, school_id, *p).await?,
         _ => policy::authorize(actor, school_id, Action::ReadStaffSchedules)?,
     }
     let school = school_row(db, school_id).await?;

@@ -279,7 +279,7 @@ impl Catalog {
                 .substitute_id
                 .and_then(|s| self.staff_names.get(&s).cloned()),
             needs_review: l.needs_review,
-            review_reason: l.review_reason.clone(),
+            review_reason: l.review_reason.clone().filter(|_| l.needs_review),
             topic: l.topic.clone(),
             homework: l.homework.clone(),
             homework_due_on: l.homework_due_on,
@@ -1456,6 +1456,25 @@ pub async fn regenerate(
     }
     let existing = q.all(db).await?;
     let with_data = lessons_with_data(db, &existing).await?;
+    // A lesson's room follows its entry unless it was changed for that lesson alone.
+    let mut entry_rooms: HashMap<Uuid, Option<String>> =
+        entries.iter().map(|e| (e.id, e.room.clone())).collect();
+    let missing: Vec<Uuid> = existing
+        .iter()
+        .filter_map(|l| l.timetable_entry_id)
+        .filter(|i| !entry_rooms.contains_key(i))
+        .collect::<HashSet<Uuid>>()
+        .into_iter()
+        .collect();
+    for chunk in missing.chunks(500) {
+        for e in timetable_entry::Entity::find()
+            .filter(timetable_entry::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            entry_rooms.insert(e.id, e.room);
+        }
+    }
     let mut to_delete = Vec::new();
     let now = Utc::now();
     for l in existing {
@@ -1465,8 +1484,13 @@ pub async fn regenerate(
         match desired.remove(&(l.course_id, sd, sn)) {
             Some((entry, room)) => {
                 let moved = l.date != sd || l.lesson_number != sn;
-                let room_changed = !moved && l.room != room;
-                let review = l.needs_review && l.review_reason.as_deref() == Some(LEFT_TIMETABLE);
+                let follows_entry = l
+                    .timetable_entry_id
+                    .and_then(|e| entry_rooms.get(&e))
+                    .is_none_or(|r| *r == l.room);
+                let room_changed = !moved && follows_entry && l.room != room;
+                let review = (l.needs_review && l.review_reason.as_deref() == Some(LEFT_TIMETABLE))
+                    || l.review_reason.as_deref() == Some(REVIEW_RESOLVED);
                 if l.timetable_entry_id != Some(entry) || room_changed || review {
                     let mut am: lesson::ActiveModel = l.into();
                     am.timetable_entry_id = Set(Some(entry));
@@ -1484,8 +1508,10 @@ pub async fn regenerate(
                     report.unchanged += 1;
                 }
             }
+            // A lesson the admin moved stays where they put it.
+            None if l.date != sd || l.lesson_number != sn => report.unchanged += 1,
             None if with_data.contains(&l.id) => {
-                if l.needs_review {
+                if l.needs_review || l.review_reason.as_deref() == Some(REVIEW_RESOLVED) {
                     report.unchanged += 1;
                 } else {
                     let mut am: lesson::ActiveModel = l.into();
@@ -1546,6 +1572,10 @@ pub async fn regenerate(
 
 /// The review reason of a lesson that left the timetable but has journal data.
 pub const LEFT_TIMETABLE: &str = "not in the timetable any more";
+
+/// Kept in `review_reason` (with `needs_review` false) once the admin acknowledged, moved or
+/// cancelled a flagged lesson, so that regeneration does not flag it again; not shown in the DTO.
+pub const REVIEW_RESOLVED: &str = "resolved";
 
 /// Regenerates lessons over a range (default: the current academic year). Admin. Audited.
 /// Errors: 422 (no current year, `to` before `from`, more than 400 days).

@@ -912,13 +912,7 @@ async fn only_admins_of_the_school_import_known_kinds(app: TestApp) {
         .member(&admin, school, Role::Principal, "principal.a")
         .await;
     let subjects = fixture("subjects.csv");
-    for kind in [
-        "grades",
-        "timetable",
-        "bell_schedule",
-        "Subjects",
-        "subjects.csv",
-    ] {
+    for kind in ["grades", "marks", "lessons", "Subjects", "subjects.csv"] {
         let res = app
             .import(&admin, school, kind, subjects.clone(), "text/csv", "")
             .await;

@@ -13,3 +13,4 @@ mod matrix;
 mod openapi;
 mod roster;
 mod structure;
+mod timetable;

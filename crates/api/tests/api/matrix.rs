@@ -46,6 +46,7 @@ const ACTORS: [&str; 11] = [
 const ANONYMOUS: usize = 0;
 const OTHER_SCHOOL_ADMIN: usize = 3;
 const TEACHER: usize = 5;
+const OTHER_TEACHER: usize = 6;
 const STUDENT: usize = 7;
 const OTHER_STUDENT: usize = 8;
 const PARENT: usize = 9;
@@ -118,6 +119,35 @@ const CORRECT: &str = r#"{"starts_on":"2026-09-01"}"#;
 const IMPORT: &str = r#"[{"name":"Импорт {n}","short_name":"И{n}"}]"#;
 const NEW_STUDENT: &str = r#"{"last_name":"Новенький","first_name":"Ученик {n}","kind":"student"}"#;
 const NEW_PARENT: &str = r#"{"last_name":"Новенькая","first_name":"Мама {n}","kind":"parent"}"#;
+// Issue 4: timetable. School A's bells, a holiday, the course's Monday lesson 1 in quarter 1
+// (`{entry}`), its lesson of 7 September (`{lesson}`) and the teacher's absence that week.
+const BELL_A: &str = r#"{"name":"Основное","is_default":true,"slots":[{"number":1,"starts_at":"08:30","ends_at":"09:15"},{"number":2,"starts_at":"09:25","ends_at":"10:10"},{"number":3,"starts_at":"10:30","ends_at":"11:15"}]}"#;
+const NEW_BELL: &str =
+    r#"{"name":"Смена {n}","slots":[{"number":1,"starts_at":"14:00","ends_at":"14:45"}]}"#;
+/// A holiday far from every lesson.
+const HOLIDAY_A: &str =
+    r#"{"name":"Новый год","kind":"holiday","starts_on":"2026-12-30","ends_on":"2026-12-31"}"#;
+const NEW_HOLIDAY: &str = r#"{"name":"Праздник {n}","kind":"holiday","starts_on":"2026-12-29"}"#;
+const ENTRY_A: &str = r#"{"course_id":"{course}","weekday":1,"lesson_number":1,"room":"101","valid_from":"2026-09-01","valid_to":"2026-10-24"}"#;
+const ENTRY_B: &str = r#"{"course_id":"{b_course}","weekday":1,"lesson_number":1,"valid_from":"2026-09-01","valid_to":"2026-10-24"}"#;
+/// An entry of its own slot in the summer (no school days, so no lessons; `{slot_*}` per request).
+const NEW_ENTRY: &str = r#"{"course_id":"{course}","weekday":{slot_weekday},"lesson_number":{slot_number},"valid_from":"2027-06-01","valid_to":"2027-08-31"}"#;
+const CHECK_ENTRY: &str = r#"{"course_id":"{course}","weekday":2,"lesson_number":1,"valid_from":"2026-09-01","valid_to":"2026-10-24"}"#;
+const GENERATE: &str = r#"{"from":"2026-09-01","to":"2026-10-24"}"#;
+/// An extra lesson in a free slot of its own (`{fresh_date}`, `{fresh_number}` per request).
+const NEW_EXTRA: &str =
+    r#"{"course_id":"{course}","date":"{fresh_date}","lesson_number":{fresh_number}}"#;
+const EXTRA_A: &str = r#"{"course_id":"{course}","date":"2026-09-08","lesson_number":3}"#;
+const CANCEL: &str = r#"{"reason":"карантин"}"#;
+/// The lesson stays in its slot and changes room.
+const MOVE: &str = r#"{"date":"{fresh_date}","lesson_number":{fresh_number},"room":"202"}"#;
+const MOVE_A: &str = r#"{"date":"2026-09-08","lesson_number":3}"#;
+const SUBSTITUTE: &str = r#"{"teacher_id":"{other_teacher_person}"}"#;
+const SUBSTITUTE_B: &str = r#"{"teacher_id":"{b_teacher}"}"#;
+/// A fresh lesson's first write (version 1).
+const CONTENT: &str = r#"{"topic":"Тема {n}","version":1}"#;
+const ABSENCE: &str =
+    r#"{"teacher_id":"{teacher_person}","starts_on":"2026-09-14","reason":"курсы"}"#;
 
 /// What a row needs prepared for each actor before its request, so that writes never break
 /// later rows (nobody revokes, disables or signs out an object another row relies on).
@@ -155,6 +185,23 @@ enum Fix {
     FreshEnrolled,
     /// `{fresh_student}` and `{fresh_parent}`: a new student and parent, linked.
     FreshLink,
+    /// `{fresh_bell}`: a new bell schedule of school A (not the default).
+    FreshBell,
+    /// `{fresh_holiday}`: a new holiday of school A.
+    FreshHoliday,
+    /// `{slot_weekday}`, `{slot_number}`: a summer timetable slot nobody uses.
+    FreshEntrySlot,
+    /// `{fresh_entry}`: a new summer timetable entry of `{course}`.
+    FreshEntry,
+    /// `{fresh_date}`, `{fresh_number}`: a free lesson slot of `{class}` in quarter 1.
+    FreshSlot,
+    /// `{fresh_lesson}`: a new extra lesson of `{course}` in a free slot (`{fresh_date}`,
+    /// `{fresh_number}`).
+    FreshLesson,
+    /// `{fresh_lesson}`: a new extra lesson of `{course}` held by the other teacher as substitute.
+    FreshSubstituted,
+    /// `{fresh_absence}`: a new absence of the teacher.
+    FreshAbsence,
 }
 
 /// One endpoint: method, path template under `/api/v1`, JSON body template (`""`: none), the
@@ -257,6 +304,46 @@ fn table() -> Vec<Row> {
         row(M::POST,   "/schools/{A}/students/{fresh_student}/withdraw",     WITHDRAW,    FreshEnrolled, [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::PATCH,  "/schools/{A}/enrollments/{enrollment}",              CORRECT,     Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::POST,   "/schools/{A}/import/{kind}",                         IMPORT,      Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        // Issue 4: timetable, lessons, substitutions, schedules. Bells, the calendar and the
+        // timetable are read by every member and written by admins; lesson lists and absences are
+        // read by admins and principals; one lesson and the staff views by the staff; a lesson's
+        // journal is written by the course's teacher or the lesson's substitute; a student's
+        // week by the staff who may, the student and their parents.
+        //  method     path                                                  body         fixture           anon root adm  oadm prn  tch  otch stu  ostu par  opar
+        row(M::GET,    "/schools/{A}/bell-schedules",                        "",          Plain,            [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/bell-schedules",                        NEW_BELL,    Plain,            [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/bell-schedules/{bell}",                 BELL_A,      Plain,            [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/bell-schedules/{fresh_bell}",           "",          FreshBell,        [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/holidays",                              "",          Plain,            [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/holidays",                              NEW_HOLIDAY, Plain,            [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/holidays/{holiday}",                    HOLIDAY_A,   Plain,            [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/holidays/{fresh_holiday}",              "",          FreshHoliday,     [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/timetable",                             "",          Plain,            [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/timetable",                             NEW_ENTRY,   FreshEntrySlot,   [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/timetable/{entry}",                     ENTRY_A,     Plain,            [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/timetable/{fresh_entry}?from=2027-01-01", "",        FreshEntry,       [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/timetable/check",                       CHECK_ENTRY, Plain,            [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/generate",                      GENERATE,    Plain,            [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/lessons",                               "",          Plain,            [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons",                               NEW_EXTRA,   FreshSlot,        [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/lessons/{lesson}",                      "",          Plain,            [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/lessons/{fresh_lesson}",                "",          FreshLesson,      [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/{fresh_lesson}/cancel",         CANCEL,      FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/{fresh_lesson}/restore",        "",          FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/{fresh_lesson}/move",           MOVE,        FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/{lesson}/acknowledge",          "",          Plain,            [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/substitute",     SUBSTITUTE,  FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/lessons/{fresh_lesson}/substitute",     "",          FreshSubstituted, [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/content",        CONTENT,     FreshLesson,      [401, 403, 403, 404, 403, 200, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/content",        CONTENT,     FreshSubstituted, [401, 403, 403, 404, 403, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/teacher-absences",                      "",          Plain,            [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/teacher-absences",                      ABSENCE,     Plain,            [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/teacher-absences/{fresh_absence}",      "",          FreshAbsence,     [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/teacher-absences/{absence}/lessons",    "",          Plain,            [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/schedule?teacher_id={teacher_person}&week=2026-W37", "", Plain,        [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/schedule?class_id={class}&date=2026-09-07", "",      Plain,            [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/schedule?room=101&today=true",          "",          Plain,            [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/schedule?student_id={own_person}&week=2026-W37", "", Plain,            [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
     ]
 }
 
@@ -312,7 +399,20 @@ struct World {
     b_class: Uuid,
     b_subject: Uuid,
     b_teacher: Uuid,
+    b_course: Uuid,
+    /// The other teacher's person (a substitute in the lesson rows).
+    other_teacher_person: Uuid,
+    /// School A's timetable (see [`World::build_timetable`]).
+    bell: Uuid,
+    holiday: Uuid,
+    entry: Uuid,
+    lesson: Uuid,
+    absence: Uuid,
     counter: AtomicUsize,
+    /// Hands out free lesson slots of `{class}` in quarter 1 (extra lessons).
+    lesson_slots: AtomicUsize,
+    /// Hands out free summer timetable slots of `{course}`.
+    entry_slots: AtomicUsize,
 }
 
 impl World {
@@ -362,7 +462,16 @@ impl World {
             b_class: Uuid::nil(),
             b_subject: Uuid::nil(),
             b_teacher: Uuid::nil(),
+            b_course: Uuid::nil(),
+            other_teacher_person: Uuid::nil(),
+            bell: Uuid::nil(),
+            holiday: Uuid::nil(),
+            entry: Uuid::nil(),
+            lesson: Uuid::nil(),
+            absence: Uuid::nil(),
             counter: AtomicUsize::new(0),
+            lesson_slots: AtomicUsize::new(0),
+            entry_slots: AtomicUsize::new(0),
         };
         let created = w
             .send(
@@ -384,6 +493,7 @@ impl World {
             }
         };
         let teacher = me(TEACHER).await;
+        let other_teacher = me(OTHER_TEACHER).await;
         let student = me(STUDENT).await;
         let parent = me(PARENT).await;
         let other_student = me(OTHER_STUDENT).await;
@@ -402,9 +512,11 @@ impl World {
                 .unwrap()
         };
         w.teacher_person = person_of(&teacher);
+        w.other_teacher_person = person_of(&other_teacher);
         w.parent_person = person_of(&parent);
         w.build_structure(person_of(&other_student), person_of(&other_parent))
             .await;
+        w.build_timetable().await;
         w
     }
 
@@ -452,6 +564,60 @@ impl World {
         );
         let teacher = r#"{"last_name":"Учителева","first_name":"Бэ","kind":"staff"}"#;
         self.b_teacher = id_in(&self.post(b, "/schools/{B}/persons", teacher).await, "id");
+        // B's own course (of a subject of its own: the rows' B bodies stay free of conflicts).
+        let body = r#"{"name":"Химия","short_name":"Хим"}"#;
+        let chemistry = id_in(&self.post(b, "/schools/{B}/subjects", body).await, "id");
+        let course = format!(
+            r#"{{"class_id":"{}","subject_id":"{chemistry}","teacher_ids":["{}"],"hours_per_week":2}}"#,
+            self.b_class, self.b_teacher
+        );
+        self.b_course = id_in(&self.post(b, "/schools/{B}/courses", &course).await, "id");
+    }
+
+    /// School A's bell schedule and a holiday; the course on Monday lesson 1 in quarter 1 (room
+    /// 101), so its lessons exist; the lesson of Monday 7 September; the teacher absent that
+    /// week.
+    async fn build_timetable(&mut self) {
+        self.bell = id_in(
+            &self.post(2, "/schools/{A}/bell-schedules", BELL_A).await,
+            "id",
+        );
+        self.holiday = id_in(
+            &self.post(2, "/schools/{A}/holidays", HOLIDAY_A).await,
+            "id",
+        );
+        self.entry = id_in(&self.post(2, "/schools/{A}/timetable", ENTRY_A).await, "id");
+        let path = format!(
+            "/schools/{}/lessons?course_id={}&from=2026-09-07&to=2026-09-07",
+            self.school_a, self.course
+        );
+        let res = self.send(M::GET, &path, self.admin(), None, None).await;
+        let list: Vec<Value> = serde_json::from_str(&res.body).unwrap();
+        assert_eq!(list.len(), 1, "{}", res.body);
+        self.lesson = list[0]["id"].as_str().unwrap().parse().unwrap();
+        let absence =
+            r#"{"teacher_id":"{teacher_person}","starts_on":"2026-09-07","ends_on":"2026-09-11"}"#;
+        self.absence = id_in(
+            &self.post(2, "/schools/{A}/teacher-absences", absence).await,
+            "id",
+        );
+    }
+
+    /// A free slot of `{class}` in quarter 1 for an extra lesson: (date, lesson number). Lessons
+    /// 2–12, eleven a day from 1 September (the timetable has only Monday lesson 1).
+    fn lesson_slot(&self) -> (String, String) {
+        let k = self.lesson_slots.fetch_add(1, Ordering::Relaxed);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()
+            + chrono::Duration::days((k / 11) as i64);
+        assert!(day <= chrono::NaiveDate::from_ymd_opt(2026, 10, 24).unwrap());
+        (day.to_string(), (2 + k % 11).to_string())
+    }
+
+    /// A summer timetable slot of `{course}` nobody else uses: (weekday, lesson number).
+    fn entry_slot(&self) -> (String, String) {
+        let k = self.entry_slots.fetch_add(1, Ordering::Relaxed);
+        assert!(k < 7 * 13);
+        ((1 + k % 7).to_string(), (k / 7).to_string())
     }
 
     /// A POST by an actor that must succeed, path and body filled with the world's ids: the
@@ -519,6 +685,16 @@ impl World {
             ("b_class", self.b_class.to_string()),
             ("b_subject", self.b_subject.to_string()),
             ("b_teacher", self.b_teacher.to_string()),
+            ("b_course", self.b_course.to_string()),
+            (
+                "other_teacher_person",
+                self.other_teacher_person.to_string(),
+            ),
+            ("bell", self.bell.to_string()),
+            ("holiday", self.holiday.to_string()),
+            ("entry", self.entry.to_string()),
+            ("lesson", self.lesson.to_string()),
+            ("absence", self.absence.to_string()),
             ("kind", "subjects".to_string()),
             ("yr", (3000 + n).to_string()),
             ("yr1", (3001 + n).to_string()),
@@ -719,6 +895,58 @@ impl World {
                 }
                 subs.push(("fresh_student", student.to_string()));
             }
+            Fix::FreshBell => {
+                let path = format!("/schools/{}/bell-schedules", self.school_a);
+                let body = fill(
+                    r#"{"name":"Удаляемая {n}","slots":[{"number":1,"starts_at":"15:00","ends_at":"15:45"}]}"#,
+                    &subs,
+                );
+                let bell = self.admin_ok(M::POST, &path, &body).await;
+                subs.push(("fresh_bell", id_in(&bell, "id").to_string()));
+            }
+            Fix::FreshHoliday => {
+                let path = format!("/schools/{}/holidays", self.school_a);
+                let holiday = self
+                    .admin_ok(M::POST, &path, &fill(NEW_HOLIDAY, &subs))
+                    .await;
+                subs.push(("fresh_holiday", id_in(&holiday, "id").to_string()));
+            }
+            Fix::FreshEntrySlot | Fix::FreshEntry => {
+                let (weekday, number) = self.entry_slot();
+                subs.push(("slot_weekday", weekday));
+                subs.push(("slot_number", number));
+                if r.fix == Fix::FreshEntry {
+                    let path = format!("/schools/{}/timetable", self.school_a);
+                    let entry = self.admin_ok(M::POST, &path, &fill(NEW_ENTRY, &subs)).await;
+                    subs.push(("fresh_entry", id_in(&entry, "id").to_string()));
+                }
+            }
+            Fix::FreshSlot | Fix::FreshLesson | Fix::FreshSubstituted => {
+                let (date, number) = self.lesson_slot();
+                subs.push(("fresh_date", date));
+                subs.push(("fresh_number", number));
+                if r.fix != Fix::FreshSlot {
+                    let a = self.school_a;
+                    let lesson = self
+                        .admin_ok(
+                            M::POST,
+                            &format!("/schools/{a}/lessons"),
+                            &fill(NEW_EXTRA, &subs),
+                        )
+                        .await;
+                    let lesson = id_in(&lesson, "id");
+                    if r.fix == Fix::FreshSubstituted {
+                        let path = format!("/schools/{a}/lessons/{lesson}/substitute");
+                        self.admin_ok(M::PUT, &path, &fill(SUBSTITUTE, &subs)).await;
+                    }
+                    subs.push(("fresh_lesson", lesson.to_string()));
+                }
+            }
+            Fix::FreshAbsence => {
+                let path = format!("/schools/{}/teacher-absences", self.school_a);
+                let absence = self.admin_ok(M::POST, &path, &fill(ABSENCE, &subs)).await;
+                subs.push(("fresh_absence", id_in(&absence, "id").to_string()));
+            }
         }
         let path = fill(r.path, &subs);
         let body = (!r.body.is_empty()).then(|| fill(r.body, &subs));
@@ -789,10 +1017,21 @@ fn fill(template: &str, subs: &[(&str, String)]) -> String {
 
 /// A path with every `{parameter}` segment as `{}`: `/schools/{}/persons/{}`.
 fn shape(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
     path.split('/')
         .map(|s| if s.starts_with('{') { "{}" } else { s })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The shape of a path whose last segment is taken for a parameter: `/schools/{}/lessons/{}`
+/// for `/schools/{A}/lessons/generate`.
+fn last_as_parameter(path: &str) -> String {
+    let shaped = shape(path);
+    match shaped.rsplit_once('/') {
+        Some((head, _)) => format!("{head}/{{}}"),
+        None => shaped,
+    }
 }
 
 /// Every operation of an OpenAPI document as `METHOD /shape` (paths without `/api/v1`).
@@ -901,7 +1140,7 @@ fn the_coverage_check_names_endpoints_missing_from_the_table() {
 /// Every path that names an object of school A, with the body a write to it carries. The last
 /// ones put A's ids under school B, where the stranger *is* an admin: still 404 (their bodies
 /// name B's own objects, so only the id in the path is foreign).
-const IDS_OF_A: [(&str, &str); 47] = [
+const IDS_OF_A: [(&str, &str); 82] = [
     ("/schools/{A}", ""),
     ("/schools/{A}/invites", INVITE),
     ("/schools/{A}/invites/{invite}", ""),
@@ -936,6 +1175,26 @@ const IDS_OF_A: [(&str, &str); 47] = [
     ("/schools/{A}/students/{own_person}/withdraw", WITHDRAW),
     ("/schools/{A}/enrollments/{enrollment}", CORRECT),
     ("/schools/{A}/import/{kind}", IMPORT),
+    ("/schools/{A}/bell-schedules", NEW_BELL),
+    ("/schools/{A}/bell-schedules/{bell}", BELL_A),
+    ("/schools/{A}/holidays", HOLIDAY_A),
+    ("/schools/{A}/holidays/{holiday}", HOLIDAY_A),
+    ("/schools/{A}/timetable", ENTRY_A),
+    ("/schools/{A}/timetable/{entry}", ENTRY_A),
+    ("/schools/{A}/timetable/check", CHECK_ENTRY),
+    ("/schools/{A}/lessons", EXTRA_A),
+    ("/schools/{A}/lessons/generate", GENERATE),
+    ("/schools/{A}/lessons/{lesson}", ""),
+    ("/schools/{A}/lessons/{lesson}/cancel", CANCEL),
+    ("/schools/{A}/lessons/{lesson}/restore", ""),
+    ("/schools/{A}/lessons/{lesson}/move", MOVE_A),
+    ("/schools/{A}/lessons/{lesson}/acknowledge", ""),
+    ("/schools/{A}/lessons/{lesson}/substitute", SUBSTITUTE),
+    ("/schools/{A}/lessons/{lesson}/content", CONTENT),
+    ("/schools/{A}/teacher-absences", ABSENCE),
+    ("/schools/{A}/teacher-absences/{absence}", ""),
+    ("/schools/{A}/teacher-absences/{absence}/lessons", ""),
+    ("/schools/{A}/schedule?teacher_id={teacher_person}", ""),
     ("/schools/{B}/invites/{invite}", ""),
     ("/schools/{B}/persons/{person}", PERSON),
     ("/schools/{B}/persons/{own_person}", PERSON),
@@ -955,6 +1214,21 @@ const IDS_OF_A: [(&str, &str); 47] = [
         "",
     ),
     ("/schools/{B}/enrollments/{enrollment}", CORRECT),
+    ("/schools/{B}/bell-schedules/{bell}", BELL_A),
+    ("/schools/{B}/holidays/{holiday}", HOLIDAY_A),
+    ("/schools/{B}/timetable/{entry}", ENTRY_B),
+    ("/schools/{B}/lessons/{lesson}", ""),
+    ("/schools/{B}/lessons/{lesson}/cancel", CANCEL),
+    ("/schools/{B}/lessons/{lesson}/restore", ""),
+    ("/schools/{B}/lessons/{lesson}/move", MOVE_A),
+    ("/schools/{B}/lessons/{lesson}/acknowledge", ""),
+    ("/schools/{B}/lessons/{lesson}/substitute", SUBSTITUTE_B),
+    ("/schools/{B}/lessons/{lesson}/content", CONTENT),
+    ("/schools/{B}/teacher-absences/{absence}", ""),
+    ("/schools/{B}/teacher-absences/{absence}/lessons", ""),
+    ("/schools/{B}/schedule?teacher_id={teacher_person}", ""),
+    ("/schools/{B}/schedule?class_id={class}", ""),
+    ("/schools/{B}/schedule?student_id={own_person}", ""),
 ];
 
 /// The students' roster moves under school B (A's student, B's class in the body).
@@ -980,9 +1254,27 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
     let random: Vec<(&str, String)> = real
         .iter()
         .map(|(k, v)| match *k {
-            "A" | "person" | "own_person" | "invite" | "account" | "year" | "period"
-            | "subject" | "class" | "class2" | "group" | "course" | "enrollment"
-            | "teacher_person" | "parent_person" => (*k, Uuid::now_v7().to_string()),
+            "A"
+            | "person"
+            | "own_person"
+            | "invite"
+            | "account"
+            | "year"
+            | "period"
+            | "subject"
+            | "class"
+            | "class2"
+            | "group"
+            | "course"
+            | "enrollment"
+            | "teacher_person"
+            | "parent_person"
+            | "other_teacher_person"
+            | "bell"
+            | "holiday"
+            | "entry"
+            | "lesson"
+            | "absence" => (*k, Uuid::now_v7().to_string()),
             _ => (*k, v.clone()),
         })
         .collect();
@@ -990,11 +1282,19 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
     for (path, body) in IDS_OF_A.into_iter().chain(ROSTER_MOVES_UNDER_B) {
         for method in [M::GET, M::POST, M::PUT, M::PATCH, M::DELETE] {
             let endpoint = format!("{method} {}", shape(path));
-            let (want, want_code) = if routed.contains(&endpoint) {
-                (404, "not_found")
-            } else {
-                (405, "method_not_allowed")
-            };
+            let (want, want_code) =
+                if path == "/schools/{B}/lessons/{lesson}/content" && method == M::PUT {
+                    // B's admin is no teacher in B: refused by role before any id is looked at
+                    // (the same answer for A's ids and unknown ones, checked below).
+                    (403, "forbidden")
+                } else if routed.contains(&endpoint) {
+                    (404, "not_found")
+                } else if routed.contains(&format!("{method} {}", last_as_parameter(path))) {
+                    // `PUT …/timetable/check` reaches `PUT …/timetable/{entry_id}`: not an id.
+                    (400, "invalid_path_parameter")
+                } else {
+                    (405, "method_not_allowed")
+                };
             let body = (!body.is_empty()).then(|| fill(body, &real));
             let got = w
                 .send(
@@ -1133,6 +1433,60 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
         .await;
     let subjects: Value = serde_json::from_str(&subjects.body).unwrap();
     assert_eq!(subjects.as_array().unwrap().len(), 1, "{subjects}");
+    // A's timetable is as it was: the entry, the lesson (scheduled, no substitute, no topic),
+    // the absence, the bells and the holiday.
+    let entries = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/timetable"),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let entries: Value = serde_json::from_str(&entries.body).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 1, "{entries}");
+    assert_eq!(entries[0]["id"], w.entry.to_string());
+    assert_eq!(entries[0]["valid_to"], "2026-10-24");
+    let lesson = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/lessons/{}", w.lesson),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let lesson: Value = serde_json::from_str(&lesson.body).unwrap();
+    assert_eq!(lesson["status"], "scheduled", "{lesson}");
+    assert_eq!(lesson["substitute_id"], Value::Null);
+    assert_eq!(lesson["topic"], Value::Null);
+    assert_eq!(lesson["date"], "2026-09-07");
+    let absences = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/teacher-absences"),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let absences: Value = serde_json::from_str(&absences.body).unwrap();
+    assert_eq!(absences.as_array().unwrap().len(), 1, "{absences}");
+    for (path, id) in [("bell-schedules", w.bell), ("holidays", w.holiday)] {
+        let list = w
+            .send(
+                M::GET,
+                &format!("/schools/{a}/{path}"),
+                w.admin(),
+                None,
+                None,
+            )
+            .await;
+        let list: Value = serde_json::from_str(&list.body).unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+        assert_eq!(list[0]["id"], id.to_string());
+    }
     // And B gained no persons or invites of A's.
     let b_invites = w
         .send(

@@ -35,6 +35,13 @@ pub enum Area {
     Persons,
     /// Importing the school's data from files.
     Import,
+    /// A teacher's lessons today (own and substituted).
+    Today,
+    /// Week schedules: a teacher's, a class's, a room's (staff); a student's own or a child's.
+    Schedule,
+    /// Timetable administration: bell schedules, the weekly timetable of a class or a teacher,
+    /// the calendar, substitutions and lesson changes (admin; the principal reads).
+    Timetable,
 }
 
 impl Area {
@@ -83,6 +90,11 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
                 Area::Audit if admin || principal => Access::Read,
                 // Only the admin imports (the principal has nothing to see there).
                 Area::Import if admin => Access::Manage,
+                // Schedule views are read-only; "Today" lists a teacher's own lessons, the week
+                // views serve every member (the server checks whose week each may see).
+                Area::Today if teacher => Access::Read,
+                Area::Schedule if admin || !roles.is_empty() => Access::Read,
+                Area::Today | Area::Schedule => Access::None,
                 Area::Import | Area::Audit => Access::None,
                 _ if admin => Access::Manage,
                 _ if principal => Access::Read,
@@ -99,6 +111,9 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavItem {
     Home,
+    Today,
+    Schedule,
+    Timetable,
     Schools,
     Classes,
     Persons,
@@ -117,6 +132,9 @@ impl NavItem {
     pub fn path(self) -> &'static str {
         match self {
             NavItem::Home => "/",
+            NavItem::Today => "/today",
+            NavItem::Schedule => "/schedule",
+            NavItem::Timetable => "/timetable",
             NavItem::Schools => "/schools",
             NavItem::Classes => "/classes",
             NavItem::Persons => "/persons",
@@ -135,6 +153,9 @@ impl NavItem {
     pub fn testid(self) -> &'static str {
         match self {
             NavItem::Home => "nav-home",
+            NavItem::Today => "nav-today",
+            NavItem::Schedule => "nav-schedule",
+            NavItem::Timetable => "nav-timetable",
             NavItem::Schools => "nav-schools",
             NavItem::Classes => "nav-classes",
             NavItem::Persons => "nav-persons",
@@ -154,6 +175,9 @@ impl NavItem {
         match self {
             NavItem::Home | NavItem::Sessions => None,
             NavItem::Schools => Some(Area::Schools),
+            NavItem::Today => Some(Area::Today),
+            NavItem::Schedule => Some(Area::Schedule),
+            NavItem::Timetable => Some(Area::Timetable),
             NavItem::Classes => Some(Area::Classes),
             NavItem::Persons => Some(Area::Persons),
             NavItem::Years => Some(Area::Years),
@@ -183,7 +207,7 @@ impl NavItem {
         let path = pathname.trim_end_matches('/');
         match self {
             NavItem::Home => path.is_empty(),
-            NavItem::Classes | NavItem::Persons => path
+            NavItem::Classes | NavItem::Persons | NavItem::Timetable => path
                 .strip_prefix(self.path())
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
             _ => path == self.path(),
@@ -191,8 +215,11 @@ impl NavItem {
     }
 
     /// Every link, in menu order.
-    pub const ALL: [NavItem; 12] = [
+    pub const ALL: [NavItem; 15] = [
         NavItem::Home,
+        NavItem::Today,
+        NavItem::Schedule,
+        NavItem::Timetable,
         NavItem::Schools,
         NavItem::Classes,
         NavItem::Persons,
@@ -422,13 +449,13 @@ mod tests {
     fn students_teachers_and_parents_see_only_their_own_pages() {
         assert_eq!(
             nav_items(&me(false, &[(A, &[Role::Teacher])]), Some(A)),
-            [Home, Classes, ApiTokens, Sessions],
+            [Home, Today, Schedule, Classes, ApiTokens, Sessions],
             "a teacher sees the classes (a class teacher reads their own class's list)"
         );
         for role in [Role::Student, Role::Parent] {
             assert_eq!(
                 nav_items(&me(false, &[(A, &[role])]), Some(A)),
-                [Home, ApiTokens, Sessions],
+                [Home, Schedule, ApiTokens, Sessions],
                 "{role}"
             );
         }
@@ -444,8 +471,8 @@ mod tests {
         assert_eq!(
             nav_items(&admin, Some(A)),
             [
-                Home, Classes, Persons, Years, Settings, Import, Invites, Accounts, Audit,
-                ApiTokens, Sessions
+                Home, Schedule, Timetable, Classes, Persons, Years, Settings, Import, Invites,
+                Accounts, Audit, ApiTokens, Sessions
             ]
         );
         for area in [
@@ -465,8 +492,8 @@ mod tests {
         assert_eq!(
             nav_items(&principal, Some(A)),
             [
-                Home, Classes, Persons, Years, Settings, Invites, Accounts, Audit, ApiTokens,
-                Sessions
+                Home, Today, Schedule, Timetable, Classes, Persons, Years, Settings, Invites,
+                Accounts, Audit, ApiTokens, Sessions
             ],
             "the principal reads everything but has nothing to import"
         );
@@ -481,13 +508,41 @@ mod tests {
     }
 
     #[test]
+    fn timetable_administration_is_the_admins_and_read_by_the_principal() {
+        let admin = me(false, &[(A, &[Role::Admin])]);
+        assert_eq!(access(&admin, Some(A), Area::Timetable), Access::Manage);
+        let principal = me(false, &[(A, &[Role::Principal])]);
+        assert_eq!(access(&principal, Some(A), Area::Timetable), Access::Read);
+        for role in [Role::Teacher, Role::Student, Role::Parent] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(
+                access(&user, Some(A), Area::Timetable),
+                Access::None,
+                "{role}"
+            );
+        }
+        assert_eq!(Timetable.href(Some(A)), format!("/timetable?school={A}"));
+        assert!(Timetable.is_current("/timetable"));
+        assert!(Timetable.is_current("/timetable/substitutions"));
+        assert!(!Timetable.is_current("/timetables"));
+        assert!(is_school_page("/timetable/bells"));
+        assert_eq!(
+            switch_target("/timetable/calendar", B),
+            format!("/timetable?school={B}")
+        );
+    }
+
+    #[test]
     fn roles_count_only_in_the_selected_school() {
         let user = me(false, &[(A, &[Role::Admin]), (B, &[Role::Parent])]);
         assert_eq!(access(&user, Some(A), Area::Invites), Access::Manage);
         assert_eq!(access(&user, Some(B), Area::Invites), Access::None);
         assert_eq!(access(&user, Some(C), Area::Audit), Access::None);
         assert_eq!(access(&user, None, Area::Audit), Access::None);
-        assert_eq!(nav_items(&user, Some(B)), [Home, ApiTokens, Sessions]);
+        assert_eq!(
+            nav_items(&user, Some(B)),
+            [Home, Schedule, ApiTokens, Sessions]
+        );
     }
 
     #[test]
@@ -497,8 +552,8 @@ mod tests {
         assert_eq!(
             nav_items(&root, Some(C)),
             [
-                Home, Schools, Classes, Persons, Years, Settings, Import, Invites, Accounts, Audit,
-                ApiTokens, Sessions
+                Home, Schedule, Timetable, Schools, Classes, Persons, Years, Settings, Import,
+                Invites, Accounts, Audit, ApiTokens, Sessions
             ]
         );
         assert_eq!(access(&root, Some(C), Area::Accounts), Access::Manage);

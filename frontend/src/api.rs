@@ -85,6 +85,7 @@ impl ApiError {
                 errors: Vec::new(),
                 current: None,
                 report: None,
+                conflicts: None,
             }),
             retry_after: None,
         }
@@ -564,7 +565,7 @@ fn school_path(school_id: Uuid, rest: &str) -> String {
 }
 
 /// `GET` a JSON body from a school path.
-async fn get_json<T: DeserializeOwned>(
+pub(crate) async fn get_json<T: DeserializeOwned>(
     auth: Auth,
     school_id: Uuid,
     rest: &str,
@@ -574,7 +575,7 @@ async fn get_json<T: DeserializeOwned>(
 }
 
 /// Sends a JSON body to a school path and reads the JSON answer.
-async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+pub(crate) async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
     auth: Auth,
     method: Method,
     school_id: Uuid,
@@ -586,9 +587,40 @@ async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
 }
 
 /// `DELETE` a school path → 204.
-async fn delete(auth: Auth, school_id: Uuid, rest: &str) -> Result<(), ApiError> {
+pub(crate) async fn delete(auth: Auth, school_id: Uuid, rest: &str) -> Result<(), ApiError> {
     let call = Call::new(Method::DELETE, school_path(school_id, rest));
     no_body(authed(auth, &call).await?).await
+}
+
+/// `GET` a page of a list from a school path, with the total from `X-Total-Count`.
+pub(crate) async fn get_list<T: DeserializeOwned>(
+    auth: Auth,
+    school_id: Uuid,
+    rest: &str,
+    offset: u64,
+) -> Result<ListPage<T>, ApiError> {
+    let call = Call::new(Method::GET, school_path(school_id, rest));
+    parse_list(authed_answer(auth, call).await?, offset)
+}
+
+/// `POST` to a school path without a body and read the JSON answer (an action on an object).
+pub(crate) async fn post_empty<T: DeserializeOwned>(
+    auth: Auth,
+    school_id: Uuid,
+    rest: &str,
+) -> Result<T, ApiError> {
+    let call = Call::new(Method::POST, school_path(school_id, rest));
+    parse(authed_answer(auth, call).await?)
+}
+
+/// `DELETE` a school path and read the JSON answer (an undo that returns the object).
+pub(crate) async fn delete_json<T: DeserializeOwned>(
+    auth: Auth,
+    school_id: Uuid,
+    rest: &str,
+) -> Result<T, ApiError> {
+    let call = Call::new(Method::DELETE, school_path(school_id, rest));
+    parse(authed_answer(auth, call).await?)
 }
 
 /// `GET …/settings`.

@@ -23,9 +23,14 @@ use crate::pages::invites::InvitesPage;
 use crate::pages::login::LoginPage;
 use crate::pages::persons::{PersonPage, PersonsPage};
 use crate::pages::register::RegisterPage;
+use crate::pages::schedule::{SchedulePage, TodayPage};
 use crate::pages::schools::SchoolsPage;
 use crate::pages::sessions::SessionsPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::tt_admin::bells::BellsPage;
+use crate::pages::tt_admin::calendar::CalendarPage;
+use crate::pages::tt_admin::grid::TimetablePage;
+use crate::pages::tt_admin::subs::SubstitutionsPage;
 use crate::pages::years::YearsPage;
 use crate::pages::{dynv, lbl};
 use crate::school_ctx::{provide_school_ctx, use_school_ctx, use_school_pick};
@@ -75,6 +80,30 @@ fn Shell() -> impl IntoView {
                         <Route
                             path=path!("/")
                             view=|| view! { <RequireAuth><HomePage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/today")
+                            view=|| view! { <RequireAuth><TodayPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/schedule")
+                            view=|| view! { <RequireAuth><SchedulePage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/timetable")
+                            view=|| view! { <RequireAuth><TimetablePage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/timetable/bells")
+                            view=|| view! { <RequireAuth><BellsPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/timetable/calendar")
+                            view=|| view! { <RequireAuth><CalendarPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/timetable/substitutions")
+                            view=|| view! { <RequireAuth><SubstitutionsPage /></RequireAuth> }
                         />
                         <Route
                             path=path!("/sessions")
@@ -222,6 +251,9 @@ fn Header() -> impl IntoView {
 fn nav_label(locale: Locale, item: NavItem) -> &'static str {
     match item {
         NavItem::Home => td_string!(locale, nav.home),
+        NavItem::Today => td_string!(locale, schedule_view.nav_today),
+        NavItem::Schedule => td_string!(locale, schedule_view.nav_schedule),
+        NavItem::Timetable => td_string!(locale, nav.timetable),
         NavItem::Schools => td_string!(locale, nav.schools),
         NavItem::Classes => td_string!(locale, nav.classes),
         NavItem::Persons => td_string!(locale, nav.persons),

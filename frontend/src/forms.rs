@@ -69,6 +69,25 @@ pub enum Field {
     Sex,
     /// A staff member's position.
     Position,
+    // Timetable administration forms (bells, timetable entries, calendar, lessons).
+    /// A bell schedule's or calendar entry's name.
+    TtName,
+    /// The lesson slots of a bell schedule (as a whole: none, too many).
+    TtSlots,
+    /// A holiday or a vacation.
+    TtHolidayKind,
+    /// The course of a timetable entry or an extra lesson.
+    TtCourse,
+    /// 1 = Monday … 7 = Sunday.
+    TtWeekday,
+    /// A lesson number 0–12.
+    TtLessonNumber,
+    /// A room (кабинет).
+    TtRoom,
+    /// The day a timetable change takes effect.
+    TtValidFrom,
+    /// The teacher of an absence or a substitution.
+    TtTeacher,
 }
 
 /// What is wrong with one input; each has a translated text (`field_errors.*`).

@@ -17,10 +17,13 @@ pub enum ImportKind {
     Students,
     Parents,
     Courses,
+    BellSchedule,
+    Holidays,
+    Timetable,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 7] = [
+    pub const ALL: [ImportKind; 10] = [
         ImportKind::Periods,
         ImportKind::Subjects,
         ImportKind::Staff,
@@ -28,6 +31,9 @@ impl ImportKind {
         ImportKind::Students,
         ImportKind::Parents,
         ImportKind::Courses,
+        ImportKind::BellSchedule,
+        ImportKind::Holidays,
+        ImportKind::Timetable,
     ];
 
     /// The path segment (`/import/{kind}`).
@@ -40,6 +46,9 @@ impl ImportKind {
             ImportKind::Students => "students",
             ImportKind::Parents => "parents",
             ImportKind::Courses => "courses",
+            ImportKind::BellSchedule => "bell_schedule",
+            ImportKind::Holidays => "holidays",
+            ImportKind::Timetable => "timetable",
         }
     }
 
@@ -63,6 +72,11 @@ impl ImportKind {
                 "external_id, last_name, first_name, middle_name*, student_external_id, relation*, phone*"
             }
             ImportKind::Courses => "class, subject, teacher_external_id, hours_per_week, group*",
+            ImportKind::BellSchedule => "number, starts_at, ends_at, name*",
+            ImportKind::Holidays => "name, kind*, starts_on, ends_on*",
+            ImportKind::Timetable => {
+                "class, weekday, lesson_number, subject, teacher_external_id*, group*, room*, valid_from*, valid_to*"
+            }
         }
     }
 
@@ -75,6 +89,9 @@ impl ImportKind {
             Students => &[Classes],
             Parents => &[Students],
             Courses => &[Classes, Subjects, Staff],
+            BellSchedule => &[],
+            Holidays => &[Periods],
+            Timetable => &[Courses, BellSchedule],
         }
     }
 }
@@ -248,7 +265,16 @@ mod tests {
         assert_eq!(
             names,
             [
-                "periods", "subjects", "staff", "classes", "students", "parents", "courses"
+                "periods",
+                "subjects",
+                "staff",
+                "classes",
+                "students",
+                "parents",
+                "courses",
+                "bell_schedule",
+                "holidays",
+                "timetable"
             ]
         );
         for (i, kind) in ImportKind::ALL.into_iter().enumerate() {

@@ -31,10 +31,14 @@ mod load;
 mod pages;
 mod paging;
 mod roster;
+mod schedule;
+mod schedule_api;
 mod school_ctx;
 mod slip;
 mod table;
 mod text;
+mod tt_admin;
+mod tt_admin_api;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

@@ -71,6 +71,10 @@ pub fn code_text(locale: Locale, code: ErrorCode) -> &'static str {
         Conflict => td_string!(locale, errors.conflict),
         ImportRejected => td_string!(locale, errors.import_rejected),
         VersionMismatch => td_string!(locale, errors.version_mismatch),
+        TimetableConflict => td_string!(locale, errors.timetable_conflict),
+        NotASchoolDay => td_string!(locale, errors.not_a_school_day),
+        LessonCancelled => td_string!(locale, errors.lesson_cancelled),
+        LessonHasData => td_string!(locale, errors.lesson_has_data),
         DatabaseUnavailable => td_string!(locale, errors.database_unavailable),
         Internal => td_string!(locale, errors.internal),
     }
@@ -278,6 +282,9 @@ pub fn import_kind_text(locale: Locale, kind: crate::import::ImportKind) -> &'st
         Students => td_string!(locale, import.kind_students),
         Parents => td_string!(locale, import.kind_parents),
         Courses => td_string!(locale, import.kind_courses),
+        BellSchedule => td_string!(locale, import.kind_bell_schedule),
+        Holidays => td_string!(locale, import.kind_holidays),
+        Timetable => td_string!(locale, import.kind_timetable),
     }
 }
 
@@ -538,6 +545,10 @@ mod tests {
             Conflict,
             ImportRejected,
             VersionMismatch,
+            TimetableConflict,
+            NotASchoolDay,
+            LessonCancelled,
+            LessonHasData,
             DatabaseUnavailable,
             Internal,
         ];

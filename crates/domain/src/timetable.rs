@@ -211,7 +211,8 @@ pub struct TimetableEntryInput {
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 50)))]
     pub room: Option<String>,
-    /// Default: the start of the course's academic year (create) or today (change).
+    /// Default: today in the school's time zone (or the first day of the course's academic year
+    /// when that is later); for a change, the day the change takes effect.
     #[serde(default)]
     pub valid_from: Option<NaiveDate>,
     /// Default: the end of the course's academic year.
@@ -365,6 +366,8 @@ pub struct Lesson {
     /// Set when the timetable or calendar changed under a lesson that has journal data: the
     /// lesson was kept and the admin should move, cancel or acknowledge it.
     pub needs_review: bool,
+    /// Why, as a stable code: `left_timetable` (the timetable or calendar no longer has this
+    /// slot, but the lesson has journal data).
     pub review_reason: Option<String>,
     /// Тема урока.
     pub topic: Option<String>,
@@ -430,6 +433,15 @@ pub struct MoveLessonInput {
 pub struct SubstituteInput {
     /// A staff person of the school with the teacher role, free at that time.
     pub teacher_id: Uuid,
+}
+
+/// A teacher free to substitute a lesson (`GET …/lessons/{id}/free-teachers`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FreeTeacher {
+    /// The staff person id, for `SubstituteInput.teacher_id`.
+    pub id: Uuid,
+    pub name: String,
 }
 
 /// Set a lesson's topic and homework (the course's teachers or the lesson's substitute).

@@ -14,6 +14,7 @@ use crate::forms::{Field, FieldErrors, check_login_form};
 use crate::i18n::*;
 use crate::pages::ltext;
 use crate::pages::{ErrorAlert, FieldMessage, invalid_attr};
+use crate::schedule::landing_path;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -31,12 +32,21 @@ pub fn LoginPage() -> impl IntoView {
     // attempt.
     let ended = auth.ended_because;
 
-    // Signed in, just now or already on arrival: go where the user was heading.
+    // Signed in, just now or already on arrival: go where the user was heading; without a
+    // `next` page, teachers land on "Today" and everyone else on the home page.
     Effect::new(move |_| {
         if auth.phase.get() == Phase::SignedIn {
             let next = query.with_untracked(|q| q.get("next"));
+            let target = match next {
+                Some(next) => safe_next(Some(&next)),
+                None => auth
+                    .me
+                    .with_untracked(|me| me.as_ref().map(landing_path))
+                    .unwrap_or("/")
+                    .to_string(),
+            };
             navigate(
-                &safe_next(next.as_deref()),
+                &target,
                 NavigateOptions {
                     replace: true,
                     ..NavigateOptions::default()

@@ -10,9 +10,11 @@ pub mod invites;
 pub mod login;
 pub mod persons;
 pub mod register;
+pub mod schedule;
 pub mod schools;
 pub mod sessions;
 pub mod settings;
+pub mod tt_admin;
 pub mod years;
 
 use leptos::prelude::*;

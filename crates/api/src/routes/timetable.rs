@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use otmetka_domain::ErrorCode;
 use otmetka_domain::Problem;
 use otmetka_domain::timetable::{
-    BellSchedule, BellScheduleInput, CancelLessonInput, ExtraLessonInput, GenerateLessonsInput,
-    GenerateReport, Holiday, HolidayInput, Lesson, LessonContentInput, MoveLessonInput, Schedule,
-    SubstituteInput, TeacherAbsence, TeacherAbsenceInput, TimetableCheck, TimetableCheckInput,
-    TimetableEntry, TimetableEntryInput,
+    BellSchedule, BellScheduleInput, CancelLessonInput, ExtraLessonInput, FreeTeacher,
+    GenerateLessonsInput, GenerateReport, Holiday, HolidayInput, Lesson, LessonContentInput,
+    MoveLessonInput, Schedule, SubstituteInput, TeacherAbsence, TeacherAbsenceInput,
+    TimetableCheck, TimetableCheckInput, TimetableEntry, TimetableEntryInput,
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -313,8 +313,9 @@ async fn create_timetable_entry(
     body: ApiJson<TimetableEntryInput>,
 ) -> AppResult<HttpResponse> {
     let school_id = path.into_inner();
-    Ok(HttpResponse::Created()
-        .json(tt::create_entry(&state.db, &actor, school_id, body.into_inner()).await?))
+    Ok(HttpResponse::Created().json(
+        tt::create_entry(&state.db, &actor, school_id, body.into_inner(), state.now()).await?,
+    ))
 }
 
 /// Change a timetable entry from `valid_from` on (default today in the school's time zone); earlier lessons keep the old entry. Lessons from that day are regenerated; lessons with journal data are never deleted or moved, only flagged. Admin.
@@ -371,7 +372,7 @@ async fn check_timetable_entry(
 ) -> AppResult<web::Json<TimetableCheck>> {
     let school_id = path.into_inner();
     Ok(web::Json(
-        tt::check_entry(&state.db, &actor, school_id, body.into_inner()).await?,
+        tt::check_entry(&state.db, &actor, school_id, body.into_inner(), state.now()).await?,
     ))
 }
 
@@ -656,6 +657,23 @@ async fn get_schedule(
     ))
 }
 
+/// Teachers free to substitute a lesson: teachers of the school not teaching the course, not
+/// absent that day and not holding another lesson at that time, by name. Admin, principal.
+#[utoipa::path(tag = "lessons", security(("bearer" = [])),
+    params(("school_id" = Uuid, Path, description = "School id"), ("lesson_id" = Uuid, Path, description = "Lesson id")),
+    responses((status = 200, body = Vec<FreeTeacher>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/schools/{school_id}/lessons/{lesson_id}/free-teachers")]
+async fn free_teachers(
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<(Uuid, Uuid)>,
+) -> AppResult<web::Json<Vec<FreeTeacher>>> {
+    let (school_id, id) = path.into_inner();
+    Ok(web::Json(
+        ls::free_teachers(&state.db, &actor, school_id, id).await?,
+    ))
+}
+
 /// Registers the timetable, lesson and schedule handlers.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_bell_schedules)
@@ -682,6 +700,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(acknowledge_lesson)
         .service(set_substitute)
         .service(clear_substitute)
+        .service(free_teachers)
         .service(set_lesson_content)
         .service(list_teacher_absences)
         .service(create_teacher_absence)

@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use otmetka_domain::timetable::{
-    CancelLessonInput, ExtraLessonInput, Lesson, LessonContentInput, LessonOrigin, LessonStatus,
-    MoveLessonInput, Schedule, ScheduleDay, SubstituteInput, TeacherAbsence, TeacherAbsenceInput,
-    TimetableConflict, iso_week_bounds, week_monday,
+    CancelLessonInput, ExtraLessonInput, FreeTeacher, Lesson, LessonContentInput, LessonOrigin,
+    LessonStatus, MoveLessonInput, Schedule, ScheduleDay, SubstituteInput, TeacherAbsence,
+    TeacherAbsenceInput, TimetableConflict, iso_week_bounds, week_monday,
 };
 use otmetka_domain::{ErrorCode, Role};
 use sea_orm::sea_query::Expr;
@@ -484,6 +484,78 @@ pub async fn set_substitute(
     .await
 }
 
+/// The teachers who could substitute a lesson, by name: staff with the teacher role (or a
+/// teacher's position, before they register), not teaching the course, not recorded absent that
+/// day, and not holding another lesson at that time. Admin, principal. Errors: 404.
+pub async fn free_teachers(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    id: Uuid,
+) -> AppResult<Vec<FreeTeacher>> {
+    policy::authorize(actor, school_id, Action::ReadLessons)?;
+    let l = lesson_row(db, school_id, id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let course = cat.course(l.course_id)?;
+    let busy: HashSet<Uuid> = lesson::Entity::find()
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::Date.eq(l.date))
+        .filter(lesson::Column::Status.eq(LessonStatus::Scheduled.as_str()))
+        .all(db)
+        .await?
+        .iter()
+        .filter(|o| o.id != l.id)
+        .filter_map(|o| Occupant::lesson(&cat, o))
+        .filter(|o| {
+            cat.same_time(
+                (course.class_id, l.lesson_number),
+                (o.course.class_id, o.lesson_number),
+            )
+        })
+        .flat_map(|o| o.teachers)
+        .collect();
+    let absent: HashSet<Uuid> = teacher_absence::Entity::find()
+        .filter(teacher_absence::Column::SchoolId.eq(school_id))
+        .filter(teacher_absence::Column::StartsOn.lte(l.date))
+        .filter(teacher_absence::Column::EndsOn.gte(l.date))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.teacher_id)
+        .collect();
+    let teacher_accounts: HashSet<Uuid> = role_assignment::Entity::find()
+        .filter(role_assignment::Column::SchoolId.eq(school_id))
+        .filter(role_assignment::Column::Role.eq(Role::Teacher.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.account_id)
+        .collect();
+    let mut out: Vec<FreeTeacher> = person::Entity::find()
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::Kind.eq("staff"))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| match p.account_id {
+            Some(a) => teacher_accounts.contains(&a),
+            None => p.position.as_deref().is_none_or(|x| x == "teacher"),
+        })
+        .filter(|p| !course.teacher_ids.contains(&p.id))
+        .filter(|p| !busy.contains(&p.id) && !absent.contains(&p.id))
+        .map(|p| FreeTeacher {
+            id: p.id,
+            name: otmetka_domain::person::full_name(
+                &p.last_name,
+                &p.first_name,
+                p.middle_name.as_deref(),
+            ),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
 /// Removes the substitute of a lesson. Admin. Audited. Errors: 404.
 pub async fn clear_substitute(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -707,7 +779,7 @@ pub async fn list_absences(
 }
 
 /// Records a teacher's absence; its lessons are then listed to cover. Admin. Audited. Errors:
-/// 422 (not a staff person, range).
+/// 422 (not a staff person, range); 409 `conflict` when it overlaps an absence of the same teacher.
 pub async fn create_absence(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -724,6 +796,19 @@ pub async fn create_absence(
             "range",
             "the absence must end on or after its first day, within 366 days",
         ));
+    }
+    let overlapping = teacher_absence::Entity::find()
+        .filter(teacher_absence::Column::SchoolId.eq(school_id))
+        .filter(teacher_absence::Column::TeacherId.eq(input.teacher_id))
+        .filter(teacher_absence::Column::StartsOn.lte(ends_on))
+        .filter(teacher_absence::Column::EndsOn.gte(input.starts_on))
+        .one(db)
+        .await?;
+    if let Some(o) = overlapping {
+        return Err(AppError::new(ErrorCode::Conflict).detail(format!(
+            "the teacher is already recorded absent from {} to {}",
+            o.starts_on, o.ends_on
+        )));
     }
     let txn = db.begin().await?;
     let row = teacher_absence::ActiveModel {

@@ -559,10 +559,14 @@ pub fn refuse_conflicts(conflicts: Vec<TimetableConflict>) -> AppResult<()> {
         .iter()
         .map(|c| {
             format!(
-                "{:?} {} with {} {} (weekday {}, lesson {})",
-                c.kind, c.shared, c.class_name, c.subject_name, c.weekday, c.lesson_number
+                "{} {} with {} {} (weekday {}, lesson {})",
+                format!("{:?}", c.kind).to_lowercase(),
+                c.shared,
+                c.class_name,
+                c.subject_name,
+                c.weekday,
+                c.lesson_number
             )
-            .to_lowercase()
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -1073,6 +1077,7 @@ async fn candidate(
     room: &Option<String>,
     valid_from: Option<NaiveDate>,
     valid_to: Option<NaiveDate>,
+    today: NaiveDate,
 ) -> AppResult<Candidate> {
     let c = cat.courses.get(&course_id).ok_or_else(|| {
         AppError::field(
@@ -1082,7 +1087,13 @@ async fn candidate(
         )
     })?;
     let y = year_of_course(db, c).await?;
-    let valid_from = valid_from.unwrap_or(y.starts_on);
+    // A new entry starts today (or when its year starts), so no lessons appear in the past.
+    let default_from = if today > y.ends_on {
+        y.starts_on
+    } else {
+        today.max(y.starts_on)
+    };
+    let valid_from = valid_from.unwrap_or(default_from);
     let valid_to = valid_to.unwrap_or(y.ends_on);
     if valid_to < valid_from {
         return Err(AppError::field(
@@ -1153,10 +1164,12 @@ pub async fn check_entry(
     actor: &Actor,
     school_id: Uuid,
     input: TimetableCheckInput,
+    now: chrono::DateTime<Utc>,
 ) -> AppResult<TimetableCheck> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     input.validate()?;
-    school_row(db, school_id).await?;
+    let school = school_row(db, school_id).await?;
+    let today = school_today_at(&school.time_zone, now);
     let cat = Catalog::load(db, school_id).await?;
     let cand = candidate(
         db,
@@ -1167,6 +1180,7 @@ pub async fn check_entry(
         &input.room,
         input.valid_from,
         input.valid_to,
+        today,
     )
     .await?;
     Ok(TimetableCheck {
@@ -1201,6 +1215,7 @@ pub async fn save_new_entry(
     cat: &Catalog,
     school_id: Uuid,
     input: &TimetableEntryInput,
+    today: NaiveDate,
 ) -> AppResult<timetable_entry::Model> {
     input.validate()?;
     let cand = candidate(
@@ -1212,6 +1227,7 @@ pub async fn save_new_entry(
         &input.room,
         input.valid_from,
         input.valid_to,
+        today,
     )
     .await?;
     refuse_conflicts(entry_conflicts(db, cat, school_id, &cand, None).await?)?;
@@ -1225,12 +1241,14 @@ pub async fn create_entry(
     actor: &Actor,
     school_id: Uuid,
     input: TimetableEntryInput,
+    now: chrono::DateTime<Utc>,
 ) -> AppResult<TimetableEntry> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
-    school_row(db, school_id).await?;
+    let school = school_row(db, school_id).await?;
+    let today = school_today_at(&school.time_zone, now);
     let cat = Catalog::load(db, school_id).await?;
     let txn = db.begin().await?;
-    let row = save_new_entry(&txn, &cat, school_id, &input).await?;
+    let row = save_new_entry(&txn, &cat, school_id, &input, today).await?;
     regenerate(
         &txn,
         school_id,
@@ -1305,6 +1323,7 @@ pub async fn update_entry(
         &input.room,
         Some(effective),
         Some(input.valid_to.unwrap_or(old.valid_to)),
+        today,
     )
     .await?;
     refuse_conflicts(entry_conflicts(db, &cat, school_id, &cand, Some(id)).await?)?;
@@ -1570,8 +1589,8 @@ pub async fn regenerate(
     Ok(report)
 }
 
-/// The review reason of a lesson that left the timetable but has journal data.
-pub const LEFT_TIMETABLE: &str = "not in the timetable any more";
+/// The review reason (a stable code) of a lesson that left the timetable but has journal data.
+pub const LEFT_TIMETABLE: &str = "left_timetable";
 
 /// Kept in `review_reason` (with `needs_review` false) once the admin acknowledged, moved or
 /// cancelled a flagged lesson, so that regeneration does not flag it again; not shown in the DTO.

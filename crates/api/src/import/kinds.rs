@@ -550,13 +550,15 @@ async fn year_of(
     structure::current_year(txn, school_id).await
 }
 
-async fn classes(
+/// The current academic year; without one, a file-level error row (the kinds that need a year
+/// stop there).
+async fn year_or_error(
     txn: &DatabaseTransaction,
     school_id: Uuid,
-    table: &Table,
     report: &mut Report,
-) -> AppResult<()> {
-    let Some(year) = year_of(txn, school_id).await? else {
+) -> AppResult<Option<academic_year::Model>> {
+    let year = year_of(txn, school_id).await?;
+    if year.is_none() {
         report.errors(
             1,
             String::new(),
@@ -566,6 +568,17 @@ async fn classes(
                 "the school has no current academic year: import periods first",
             )],
         );
+    }
+    Ok(year)
+}
+
+async fn classes(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    table: &Table,
+    report: &mut Report,
+) -> AppResult<()> {
+    let Some(year) = year_or_error(txn, school_id, report).await? else {
         return Ok(());
     };
     let staff = people_by_external_id(txn, school_id).await?;
@@ -652,16 +665,7 @@ async fn students(
     table: &Table,
     report: &mut Report,
 ) -> AppResult<()> {
-    let Some(year) = year_of(txn, school_id).await? else {
-        report.errors(
-            1,
-            String::new(),
-            vec![RowError::new(
-                1,
-                None,
-                "the school has no current academic year: import periods first",
-            )],
-        );
+    let Some(year) = year_or_error(txn, school_id, report).await? else {
         return Ok(());
     };
     let school = structure::school_row(txn, school_id).await?;
@@ -977,16 +981,7 @@ async fn courses(
     table: &Table,
     report: &mut Report,
 ) -> AppResult<()> {
-    let Some(year) = year_of(txn, school_id).await? else {
-        report.errors(
-            1,
-            String::new(),
-            vec![RowError::new(
-                1,
-                None,
-                "the school has no current academic year: import periods first",
-            )],
-        );
+    let Some(year) = year_or_error(txn, school_id, report).await? else {
         return Ok(());
     };
     let classes = classes_of_year(txn, year.id).await?;
@@ -1508,16 +1503,7 @@ async fn timetable_rows(
     report: &mut Report,
     dry_run: bool,
 ) -> AppResult<()> {
-    let Some(year) = year_of(txn, school_id).await? else {
-        report.errors(
-            1,
-            String::new(),
-            vec![RowError::new(
-                1,
-                None,
-                "the school has no current academic year: import periods first",
-            )],
-        );
+    let Some(year) = year_or_error(txn, school_id, report).await? else {
         return Ok(());
     };
     let cat = timetable::Catalog::load(txn, school_id).await?;

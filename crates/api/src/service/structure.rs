@@ -28,7 +28,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 
 /// Audits a create (`{object}_created`) or change (`{object}_changed`) with the input as the new value.
-async fn audit_saved(
+pub async fn audit_saved(
     db: &impl ConnectionTrait,
     actor: &Actor,
     school_id: Uuid,

@@ -35,7 +35,7 @@ use crate::entity::{
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
-use crate::service::structure::{get_settings_row, school_row, school_today_at};
+use crate::service::structure::{audit_saved, get_settings_row, school_row, school_today_at};
 
 // ---------- catalog: what a lesson or entry refers to ----------
 
@@ -793,27 +793,6 @@ pub async fn delete_bell_schedule(
         .await?;
     txn.commit().await?;
     Ok(())
-}
-
-async fn audit_saved(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    school_id: Uuid,
-    object: &str,
-    id: Uuid,
-    created: bool,
-    input: &impl serde::Serialize,
-) -> AppResult<()> {
-    Audit::new(&format!(
-        "{object}_{}",
-        if created { "created" } else { "changed" }
-    ))
-    .school(school_id)
-    .by(actor)
-    .object(object, id)
-    .new_value(serde_json::to_value(input).unwrap_or_default())
-    .write(db)
-    .await
 }
 
 // ---------- holidays ----------

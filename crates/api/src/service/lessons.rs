@@ -552,7 +552,8 @@ pub async fn free_teachers(
             ),
         })
         .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    // Russian alphabetical order: «ё» sorts with «е».
+    out.sort_by_cached_key(|t| t.name.to_lowercase().replace('ё', "е"));
     Ok(out)
 }
 

@@ -146,8 +146,10 @@ const SUBSTITUTE: &str = r#"{"teacher_id":"{other_teacher_person}"}"#;
 const SUBSTITUTE_B: &str = r#"{"teacher_id":"{b_teacher}"}"#;
 /// A fresh lesson's first write (version 1).
 const CONTENT: &str = r#"{"topic":"Тема {n}","version":1}"#;
+/// A one-day absence of the teacher on a day of its own per request (`{absence_day}`): absences
+/// of one teacher may not overlap.
 const ABSENCE: &str =
-    r#"{"teacher_id":"{teacher_person}","starts_on":"2026-09-14","reason":"курсы"}"#;
+    r#"{"teacher_id":"{teacher_person}","starts_on":"{absence_day}","reason":"курсы"}"#;
 
 /// What a row needs prepared for each actor before its request, so that writes never break
 /// later rows (nobody revokes, disables or signs out an object another row relies on).
@@ -305,10 +307,10 @@ fn table() -> Vec<Row> {
         row(M::PATCH,  "/schools/{A}/enrollments/{enrollment}",              CORRECT,     Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::POST,   "/schools/{A}/import/{kind}",                         IMPORT,      Plain,         [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         // Issue 4: timetable, lessons, substitutions, schedules. Bells, the calendar and the
-        // timetable are read by every member and written by admins; lesson lists and absences are
-        // read by admins and principals; one lesson and the staff views by the staff; a lesson's
-        // journal is written by the course's teacher or the lesson's substitute; a student's
-        // week by the staff who may, the student and their parents.
+        // timetable are read by every member and written by admins; lesson lists, a lesson's free
+        // teachers and absences are read by admins and principals; one lesson and the staff views
+        // by the staff; a lesson's journal is written by the course's teacher or the lesson's
+        // substitute; a student's week by the staff who may, the student and their parents.
         //  method     path                                                  body         fixture           anon root adm  oadm prn  tch  otch stu  ostu par  opar
         row(M::GET,    "/schools/{A}/bell-schedules",                        "",          Plain,            [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
         row(M::POST,   "/schools/{A}/bell-schedules",                        NEW_BELL,    Plain,            [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
@@ -332,6 +334,7 @@ fn table() -> Vec<Row> {
         row(M::POST,   "/schools/{A}/lessons/{fresh_lesson}/restore",        "",          FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::POST,   "/schools/{A}/lessons/{fresh_lesson}/move",           MOVE,        FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::POST,   "/schools/{A}/lessons/{lesson}/acknowledge",          "",          Plain,            [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/lessons/{lesson}/free-teachers",        "",          Plain,            [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
         row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/substitute",     SUBSTITUTE,  FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::DELETE, "/schools/{A}/lessons/{fresh_lesson}/substitute",     "",          FreshSubstituted, [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/content",        CONTENT,     FreshLesson,      [401, 403, 403, 404, 403, 200, 403, 403, 403, 403, 403]),
@@ -695,6 +698,12 @@ impl World {
             ("entry", self.entry.to_string()),
             ("lesson", self.lesson.to_string()),
             ("absence", self.absence.to_string()),
+            (
+                "absence_day",
+                (chrono::NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()
+                    + chrono::Duration::days(n as i64))
+                .to_string(),
+            ),
             ("kind", "subjects".to_string()),
             ("yr", (3000 + n).to_string()),
             ("yr1", (3001 + n).to_string()),
@@ -1140,7 +1149,7 @@ fn the_coverage_check_names_endpoints_missing_from_the_table() {
 /// Every path that names an object of school A, with the body a write to it carries. The last
 /// ones put A's ids under school B, where the stranger *is* an admin: still 404 (their bodies
 /// name B's own objects, so only the id in the path is foreign).
-const IDS_OF_A: [(&str, &str); 82] = [
+const IDS_OF_A: [(&str, &str); 84] = [
     ("/schools/{A}", ""),
     ("/schools/{A}/invites", INVITE),
     ("/schools/{A}/invites/{invite}", ""),
@@ -1190,6 +1199,7 @@ const IDS_OF_A: [(&str, &str); 82] = [
     ("/schools/{A}/lessons/{lesson}/move", MOVE_A),
     ("/schools/{A}/lessons/{lesson}/acknowledge", ""),
     ("/schools/{A}/lessons/{lesson}/substitute", SUBSTITUTE),
+    ("/schools/{A}/lessons/{lesson}/free-teachers", ""),
     ("/schools/{A}/lessons/{lesson}/content", CONTENT),
     ("/schools/{A}/teacher-absences", ABSENCE),
     ("/schools/{A}/teacher-absences/{absence}", ""),
@@ -1223,6 +1233,7 @@ const IDS_OF_A: [(&str, &str); 82] = [
     ("/schools/{B}/lessons/{lesson}/move", MOVE_A),
     ("/schools/{B}/lessons/{lesson}/acknowledge", ""),
     ("/schools/{B}/lessons/{lesson}/substitute", SUBSTITUTE_B),
+    ("/schools/{B}/lessons/{lesson}/free-teachers", ""),
     ("/schools/{B}/lessons/{lesson}/content", CONTENT),
     ("/schools/{B}/teacher-absences/{absence}", ""),
     ("/schools/{B}/teacher-absences/{absence}/lessons", ""),

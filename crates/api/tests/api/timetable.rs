@@ -34,6 +34,8 @@ both_dbs!(
     a_lesson_given_another_room_keeps_it_when_lessons_are_regenerated,
     bad_timetable_input_is_refused_and_changes_nothing,
     a_course_with_two_teachers_is_one_entry_both_teach_and_write,
+    overlapping_absences_of_one_teacher_are_refused,
+    free_teachers_of_a_lesson_are_those_not_teaching_it_absent_or_busy_then,
 );
 
 // ---------- the calendar, computed independently from the fixture files ----------
@@ -458,6 +460,38 @@ impl Mini {
         .await
     }
 
+    /// Sets the school's time zone (`PUT /settings`).
+    async fn set_time_zone(&self, app: &TestApp, zone: &str) {
+        let mut settings = app.get_ok(&self.path("/settings"), &self.admin).await;
+        settings["time_zone"] = json!(zone);
+        let res = self
+            .admin_send(app, Method::PUT, "/settings", settings)
+            .await;
+        assert_eq!(expect(res, StatusCode::OK).await["time_zone"], zone);
+    }
+
+    /// `POST /timetable` that must succeed: the entry.
+    async fn create_entry(&self, app: &TestApp, body: Value) -> Value {
+        expect(
+            self.admin_send(app, Method::POST, "/timetable", body).await,
+            StatusCode::CREATED,
+        )
+        .await
+    }
+
+    /// `POST /timetable/check` that must answer 200: its conflicts.
+    async fn check_entry(&self, app: &TestApp, body: Value) -> Vec<Value> {
+        expect(
+            self.admin_send(app, Method::POST, "/timetable/check", body)
+                .await,
+            StatusCode::OK,
+        )
+        .await["conflicts"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
     async fn schedule(&self, app: &TestApp, token: &str, query: &str) -> Response {
         app.get(&self.path(&format!("/schedule?{query}")), Some(token))
             .await
@@ -662,7 +696,9 @@ async fn conflicting_entries_are_refused_with_what_collides(app: TestApp) {
     let eng_a1 = m.course("5А", ENGLISH, Some(1));
     let inf_a1 = m.course("5А", INFORMATICS, Some(1));
     let inf_a2 = m.course("5А", INFORMATICS, Some(2));
-    let entry = |course: Uuid, weekday: i64, number: i64, room: &str| json!({"course_id": course, "weekday": weekday, "lesson_number": number, "room": room});
+    // From the year's first day (without `valid_from` an entry starts today: see
+    // `an_entry_without_valid_from_starts_today_in_the_school`).
+    let entry = |course: Uuid, weekday: i64, number: i64, room: &str| json!({"course_id": course, "weekday": weekday, "lesson_number": number, "room": room, "valid_from": "2026-09-01"});
     let post = |body: Value| {
         let path = m.path("/timetable");
         let admin = m.admin.clone();
@@ -699,6 +735,18 @@ async fn conflicting_entries_are_refused_with_what_collides(app: TestApp) {
     assert_eq!(teacher[0]["weekday"], 1);
     assert_eq!(teacher[0]["lesson_number"], 1);
     assert_eq!(teacher[0]["shared"], "Орлова Анна Петровна");
+    // The problem's detail names them as they are written (not lowercased).
+    let body = assert_problem(
+        post(entry(math_b, 1, 1, "105")).await,
+        StatusCode::CONFLICT,
+        "timetable_conflict",
+    )
+    .await;
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("teacher Орлова Анна Петровна with 5А Математика (weekday 1, lesson 1)"),
+        "{detail}"
+    );
 
     // The whole class twice.
     let class = conflicts_of(post(entry(rus_a, 1, 1, "102")).await).await;
@@ -826,7 +874,7 @@ async fn a_second_shift_collides_only_when_the_bell_times_overlap(app: TestApp) 
     assert_eq!(schedules[0]["slots"].as_array().unwrap().len(), 7);
     assert_eq!(schedules[1]["id"], shift["id"]);
 
-    let entry = |course: Uuid, number: i64| json!({"course_id": course, "weekday": 1, "lesson_number": number});
+    let entry = |course: Uuid, number: i64| json!({"course_id": course, "weekday": 1, "lesson_number": number, "valid_from": "2026-09-01"});
     let path = m.path("/timetable");
     let first = expect(
         app.post(&path, Some(&m.admin), entry(math_a, 1)).await,
@@ -876,6 +924,154 @@ async fn a_second_shift_collides_only_when_the_bell_times_overlap(app: TestApp) 
         (l["starts_at"].as_str(), l["ends_at"].as_str()),
         (Some("14:00"), Some("14:45"))
     );
+}
+
+// ---------- a new entry starts today ----------
+
+/// Tuesday 24 November 2026, 20:00 UTC: already Wednesday 25 November, 06:00, in Vladivostok;
+/// still Tuesday, 23:00, in Moscow.
+const TUESDAY_20_UTC: &str = "2026-11-24T20:00:00Z";
+
+mod an_entry_without_valid_from_starts_today_in_the_school {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::an_entry_starts_today(super::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::an_entry_starts_today(super::Db::Postgres).await
+    }
+}
+
+async fn an_entry_starts_today(db: Db) {
+    let app = spawn_with(db, |s| {
+        s.fixed_clock = Some(TUESDAY_20_UTC.parse().unwrap());
+    })
+    .await;
+    let m = mini_school(&app, false).await;
+    let cal = Cal::from_fixtures();
+    let (first, last) = (cal.first(), cal.last());
+    let math_a = m.course("5А", MATH, None);
+    let rus_a = m.course("5А", RUSSIAN, None);
+    let math_b = m.course("5Б", MATH, None);
+    let history_b = m.course("5Б", HISTORY, None);
+
+    // Wednesday 25 November in Vladivostok: 5А maths on Wednesdays from that day on, that day
+    // included, none before.
+    m.set_time_zone(&app, "Asia/Vladivostok").await;
+    let wednesday = m
+        .create_entry(
+            &app,
+            json!({"course_id": math_a, "weekday": 3, "lesson_number": 1, "room": "101"}),
+        )
+        .await;
+    assert_eq!(wednesday["valid_from"], "2026-11-25");
+    let lessons = m.lessons(&app, &format!("course_id={math_a}")).await;
+    assert_eq!(dates(&lessons), cal.days(3, d("2026-11-25"), last));
+    assert_eq!(dates(&lessons)[0], d("2026-11-25"));
+    assert!(
+        m.lessons(&app, &format!("course_id={math_a}&to=2026-11-24"))
+            .await
+            .is_empty()
+    );
+
+    // The check takes the same default: 5А Russian on Monday lesson 2 until 20 November does
+    // not collide with an entry from today, but does with one from September.
+    let old = m
+        .create_entry(
+            &app,
+            json!({"course_id": rus_a, "weekday": 1, "lesson_number": 2, "valid_from": "2026-09-01", "valid_to": "2026-11-20"}),
+        )
+        .await;
+    let from_today = json!({"course_id": math_a, "weekday": 1, "lesson_number": 2});
+    assert_eq!(
+        m.check_entry(&app, from_today.clone()).await,
+        Vec::<Value>::new()
+    );
+    let mut from_september = from_today.clone();
+    from_september["valid_from"] = json!("2026-09-01");
+    let conflicts = m.check_entry(&app, from_september.clone()).await;
+    assert_eq!(
+        kinds_and_entries(&conflicts),
+        vec![("class".into(), old["id"].as_str().unwrap().into())]
+    );
+    let res = m
+        .admin_send(&app, Method::POST, "/timetable", from_september)
+        .await;
+    assert_eq!(conflicts_of(res).await, conflicts);
+    // Created without a day, it starts today and has lessons from Monday 30 November on.
+    let monday = m.create_entry(&app, from_today).await;
+    assert_eq!(monday["valid_from"], "2026-11-25");
+    assert_eq!(monday["valid_to"], wednesday["valid_to"]);
+    let mondays: Vec<Value> = m
+        .lessons(&app, &format!("course_id={math_a}"))
+        .await
+        .into_iter()
+        .filter(|l| weekday_of(l) == 1)
+        .collect();
+    assert_eq!(dates(&mondays), cal.days(1, d("2026-11-25"), last));
+    assert_eq!(dates(&mondays)[0], d("2026-11-30"));
+    // A day given explicitly is kept, even in the past.
+    let explicit = m
+        .create_entry(
+            &app,
+            json!({"course_id": math_b, "weekday": 5, "lesson_number": 1, "valid_from": "2026-09-01"}),
+        )
+        .await;
+    assert_eq!(explicit["valid_from"], "2026-09-01");
+
+    // The same instant in Moscow is still Tuesday 24 November: 5Б maths on Tuesdays from then.
+    m.set_time_zone(&app, "Europe/Moscow").await;
+    let tuesday = m
+        .create_entry(
+            &app,
+            json!({"course_id": math_b, "weekday": 2, "lesson_number": 1}),
+        )
+        .await;
+    assert_eq!(tuesday["valid_from"], "2026-11-24");
+    let tuesdays: Vec<Value> = m
+        .lessons(&app, &format!("course_id={math_b}"))
+        .await
+        .into_iter()
+        .filter(|l| weekday_of(l) == 2)
+        .collect();
+    assert_eq!(dates(&tuesdays), cal.days(2, d("2026-11-24"), last));
+    assert_eq!(dates(&tuesdays)[0], d("2026-11-24"));
+
+    // An imported row without valid_from still starts when the year does.
+    let report = app
+        .import_ok(
+            &m.admin,
+            m.school,
+            "timetable",
+            "class,weekday,lesson_number,subject,teacher_external_id,group,room\n5Б,4,1,История,M05,,103\n",
+            "text/csv",
+        )
+        .await;
+    assert_eq!(counts(&report), (1, 0, 0, 0));
+    let imported = m.entry(&app, history_b, 4, 1).await;
+    assert_eq!(imported["valid_from"], "2026-09-01");
+    let history = m.lessons(&app, &format!("course_id={history_b}")).await;
+    assert_eq!(dates(&history), cal.days(4, first, last));
+
+    // Before the year starts, and after it ended, an entry covers the whole year.
+    for clock in ["2026-08-20T09:00:00Z", "2027-09-15T09:00:00Z"] {
+        let app = spawn_with(db, |s| {
+            s.fixed_clock = Some(clock.parse().unwrap());
+        })
+        .await;
+        let m = mini_school(&app, false).await;
+        let math_a = m.course("5А", MATH, None);
+        let entry = m
+            .create_entry(
+                &app,
+                json!({"course_id": math_a, "weekday": 3, "lesson_number": 1}),
+            )
+            .await;
+        assert_eq!(entry["valid_from"], "2026-09-01", "at {clock}");
+        let lessons = m.lessons(&app, &format!("course_id={math_a}")).await;
+        assert_eq!(dates(&lessons), cal.days(3, first, last), "at {clock}");
+    }
 }
 
 async fn conflicting_rows_in_a_timetable_import_are_row_errors_and_write_nothing(app: TestApp) {
@@ -1036,7 +1232,7 @@ async fn changing_the_timetable_keeps_lessons_with_data_and_flags_them(app: Test
         assert_eq!(now["date"], date);
         assert_eq!(now["lesson_number"], 1);
         assert_eq!(now["needs_review"], true, "{now}");
-        assert!(now["review_reason"].is_string(), "{now}");
+        assert_eq!(now["review_reason"], "left_timetable", "{now}");
         assert_eq!(now["has_data"], true);
     }
     assert_eq!(
@@ -1153,7 +1349,9 @@ async fn an_acknowledged_lesson_stays_acknowledged_when_lessons_are_regenerated(
         )
         .await;
     expect(res, StatusCode::OK).await;
-    assert_eq!(m.lesson(&app, id(&nov16)).await["needs_review"], true);
+    let flagged = m.lesson(&app, id(&nov16)).await;
+    assert_eq!(flagged["needs_review"], true);
+    assert_eq!(flagged["review_reason"], "left_timetable");
     let res = m
         .admin_send(
             &app,
@@ -1170,7 +1368,13 @@ async fn an_acknowledged_lesson_stays_acknowledged_when_lessons_are_regenerated(
         0,
         "regeneration flagged the acknowledged lesson again: {report}"
     );
-    assert_eq!(m.lesson(&app, id(&nov16)).await["needs_review"], false);
+    let kept = m.lesson(&app, id(&nov16)).await;
+    assert_eq!(kept["needs_review"], false);
+    assert_eq!(
+        kept["review_reason"],
+        Value::Null,
+        "shown only while flagged: {kept}"
+    );
 }
 
 async fn a_holiday_removes_lessons_without_data_and_flags_those_with_data(app: TestApp) {
@@ -1205,6 +1409,7 @@ async fn a_holiday_removes_lessons_without_data_and_flags_those_with_data(app: T
     let after = m.lessons(&app, &format!("from={day}&to={day}")).await;
     assert_eq!(ids(&after), BTreeSet::from([id(&maths)]));
     assert_eq!(after[0]["needs_review"], true);
+    assert_eq!(after[0]["review_reason"], "left_timetable");
     assert_eq!(after[0]["topic"], "Десятичные дроби");
     // The class's day says so.
     let res = m
@@ -1263,6 +1468,7 @@ async fn a_holiday_removes_lessons_without_data_and_flags_those_with_data(app: T
     assert_eq!(monday.len(), 7);
     let kept = monday.iter().find(|l| id(l) == id(&maths)).unwrap();
     assert_eq!(kept["needs_review"], false, "{kept}");
+    assert_eq!(kept["review_reason"], Value::Null, "{kept}");
     assert_eq!(
         m.lessons(&app, &format!("from={tuesday}&to={tuesday}"))
             .await
@@ -2003,6 +2209,262 @@ async fn a_teacher_absence_lists_exactly_the_lessons_to_cover(app: TestApp) {
         )
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+async fn overlapping_absences_of_one_teacher_are_refused(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let m01 = m.person(&app, "M01").await;
+    let m02 = m.person(&app, "M02").await;
+    let absent = |teacher: Uuid, body: Value| {
+        let m = &m;
+        let app = &app;
+        let mut body = body;
+        body["teacher_id"] = json!(teacher);
+        async move {
+            m.admin_send(app, Method::POST, "/teacher-absences", body)
+                .await
+        }
+    };
+    let listed = || async {
+        let list = app
+            .get_ok(
+                &m.path("/teacher-absences?from=2026-11-01&to=2026-11-30"),
+                &m.admin,
+            )
+            .await;
+        ids(list.as_array().unwrap())
+    };
+    let first = expect(
+        absent(
+            m01,
+            json!({"starts_on": "2026-11-16", "ends_on": "2026-11-20", "reason": "больничный"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // The same days, an overlap at either end, a day inside (one-day form too), a range around
+    // it: 409, nothing recorded.
+    for body in [
+        json!({"starts_on": "2026-11-16", "ends_on": "2026-11-20"}),
+        json!({"starts_on": "2026-11-10", "ends_on": "2026-11-16"}),
+        json!({"starts_on": "2026-11-20", "ends_on": "2026-11-27"}),
+        json!({"starts_on": "2026-11-18", "ends_on": "2026-11-18"}),
+        json!({"starts_on": "2026-11-18"}),
+        json!({"starts_on": "2026-11-02", "ends_on": "2026-11-30"}),
+    ] {
+        let problem = assert_problem(
+            absent(m01, body.clone()).await,
+            StatusCode::CONFLICT,
+            "conflict",
+        )
+        .await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("2026-11-16 to 2026-11-20"),
+            "{body}: {problem}"
+        );
+    }
+    assert_eq!(listed().await, BTreeSet::from([id(&first)]));
+    // The days just before and just after, and another teacher the same days: recorded.
+    let mut recorded = BTreeSet::from([id(&first)]);
+    for (teacher, body) in [
+        (
+            m01,
+            json!({"starts_on": "2026-11-09", "ends_on": "2026-11-15"}),
+        ),
+        (m01, json!({"starts_on": "2026-11-21"})),
+        (
+            m02,
+            json!({"starts_on": "2026-11-16", "ends_on": "2026-11-20"}),
+        ),
+    ] {
+        let a = expect(absent(teacher, body).await, StatusCode::CREATED).await;
+        recorded.insert(id(&a));
+    }
+    assert_eq!(listed().await, recorded);
+    // Once the absence is deleted, its days can be recorded again.
+    let res = app
+        .send(
+            Method::DELETE,
+            &m.path(&format!("/teacher-absences/{}", id(&first))),
+            Some(&m.admin),
+            None,
+        )
+        .await;
+    expect(res, StatusCode::NO_CONTENT).await;
+    let again = expect(
+        absent(
+            m01,
+            json!({"starts_on": "2026-11-18", "ends_on": "2026-11-19"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        again["lessons_total"], 1,
+        "5А maths on Wednesday 18 November"
+    );
+}
+
+async fn free_teachers_of_a_lesson_are_those_not_teaching_it_absent_or_busy_then(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let day = "2026-11-16"; // a Monday
+    let math = m.course("5А", MATH, None);
+    let rus_b = m.course("5Б", RUSSIAN, None);
+    let mut person = HashMap::new();
+    for ext in ["M02", "M03", "M04", "M05", "M06", "M07"] {
+        person.insert(ext, m.person(&app, ext).await);
+    }
+    let free = |lesson: Uuid, token: &str| {
+        let path = m.path(&format!("/lessons/{lesson}/free-teachers"));
+        let app = &app;
+        let token = token.to_string();
+        async move {
+            app.get_ok(&path, &token)
+                .await
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| (id(t), t["name"].as_str().unwrap().to_string()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let want = |exts: &[&str]| -> Vec<(Uuid, String)> {
+        exts.iter()
+            .map(|ext| {
+                let name = match *ext {
+                    "M02" => "Белов Игорь Сергеевич",
+                    "M03" => "Зуева Ольга Ивановна",
+                    "M04" => "Киселёв Пётр Андреевич",
+                    "M05" => "Лебедева Нина Олеговна",
+                    "M06" => "Миронов Глеб Ильич",
+                    "M07" => "Назарова Вера Павловна",
+                    other => panic!("{other}"),
+                };
+                (person[ext], name.to_string())
+            })
+            .collect()
+    };
+    let absent = |ext: &str, from: &str, to: &str| {
+        let body = json!({"teacher_id": person[ext], "starts_on": from, "ends_on": to});
+        let m = &m;
+        let app = &app;
+        async move {
+            expect(
+                m.admin_send(app, Method::POST, "/teacher-absences", body)
+                    .await,
+                StatusCode::CREATED,
+            )
+            .await
+        }
+    };
+    // M05 is ill that week; M06 only from Tuesday.
+    absent("M05", "2026-11-16", "2026-11-20").await;
+    absent("M06", "2026-11-17", "2026-11-20").await;
+
+    // 5А maths, lesson 1 (08:30–09:15), M01's. M01 teaches it, M02 has 5Б Russian then, M05 is
+    // absent, M08 is the principal: M03 and M04 (lesson 3), M06 and M07 are free, by name.
+    let lesson = id(&m.lesson_on(&app, math, day).await);
+    assert_eq!(
+        free(lesson, &m.admin).await,
+        want(&["M03", "M04", "M06", "M07"])
+    );
+    // The principal sees the same; a teacher may not ask; an unknown lesson is not found.
+    let principal = m.account(&app, "M08", Role::Principal).await;
+    assert_eq!(free(lesson, &principal).await, free(lesson, &m.admin).await);
+    let m01 = m.account(&app, "M01", Role::Teacher).await;
+    let path = m.path(&format!("/lessons/{lesson}/free-teachers"));
+    assert_problem(
+        app.get(&path, Some(&m01)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let path = m.path(&format!("/lessons/{}/free-teachers", Uuid::now_v7()));
+    assert_problem(
+        app.get(&path, Some(&m.admin)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    // M07 covers 5Б Russian at that time: now M07 holds a lesson then and M02 does not.
+    let russian_b = id(&m.lesson_on(&app, rus_b, day).await);
+    let res = m
+        .admin_send(
+            &app,
+            Method::PUT,
+            &format!("/lessons/{russian_b}/substitute"),
+            json!({"teacher_id": person["M07"]}),
+        )
+        .await;
+    expect(res, StatusCode::OK).await;
+    assert_eq!(
+        free(lesson, &m.admin).await,
+        want(&["M02", "M03", "M04", "M06"])
+    );
+
+    // The bell times decide, not the lesson numbers: with 5Б in the second shift (lesson 1 at
+    // 14:00), nobody of 5Б is busy at 08:30, and 5Б's lesson 1 meets 5А's lesson 6 (13:25–14:10).
+    let res = m
+        .admin_send(
+            &app,
+            Method::POST,
+            "/bell-schedules",
+            json!({"name": "Вторая смена", "slots": [
+                {"number": 1, "starts_at": "14:00", "ends_at": "14:45"},
+                {"number": 2, "starts_at": "14:55", "ends_at": "15:40"},
+                {"number": 3, "starts_at": "15:50", "ends_at": "16:35"}
+            ], "class_ids": [m.class("5Б")]}),
+        )
+        .await;
+    expect(res, StatusCode::CREATED).await;
+    assert_eq!(
+        free(lesson, &m.admin).await,
+        want(&["M02", "M03", "M04", "M06", "M07"])
+    );
+    let res = m
+        .admin_send(
+            &app,
+            Method::POST,
+            "/lessons",
+            json!({"course_id": math, "date": day, "lesson_number": 6}),
+        )
+        .await;
+    let sixth = expect(res, StatusCode::CREATED).await;
+    assert_eq!(sixth["starts_at"], "13:25");
+    let sixth = id(&sixth);
+    assert_eq!(
+        free(sixth, &m.admin).await,
+        want(&["M02", "M03", "M04", "M06"])
+    );
+    // A cancelled lesson holds nobody.
+    let res = m
+        .admin_send(
+            &app,
+            Method::POST,
+            &format!("/lessons/{russian_b}/cancel"),
+            json!({"reason": "экскурсия"}),
+        )
+        .await;
+    expect(res, StatusCode::OK).await;
+    assert_eq!(
+        free(sixth, &m.admin).await,
+        want(&["M02", "M03", "M04", "M06", "M07"])
+    );
+
+    // Teachers with an account are offered by their teacher role: M06 registered as a teacher
+    // stays, M03 registered as a principal only is no longer offered.
+    m.account(&app, "M06", Role::Teacher).await;
+    m.account(&app, "M03", Role::Principal).await;
+    assert_eq!(
+        free(sixth, &m.admin).await,
+        want(&["M02", "M04", "M06", "M07"])
+    );
 }
 
 // ---------- 7. whose schedule ----------

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Browser end-to-end test, once on SQLite and once on PostgreSQL.
 # Expects the SPA in frontend/dist (`just frontend`) and the tools from scripts/setup.sh.
-# Builds the debug server binary, then runs e2e/run.mjs for each database.
+# Builds the debug server binary, then runs for each database e2e/run.mjs (an admin's first day:
+# invite, sessions, language) and e2e/timetable.mjs (issue 4: the demo school's "Today", a
+# substitute assigned and seen by the substitute). Each scenario is bounded by its own watchdog
+# and, should that fail, by `timeout` (E2E_TIMEOUT seconds, default 420).
 # The binary is built by the same cargo command as `just test` runs (with --no-run): a plain
 # `cargo build -p otmetka-api` resolves other dependency features (no dev-dependencies) and would
 # compile much of the tree a second time.
-# Screenshots: target/e2e/sqlite/, target/e2e/postgres/.
+# Screenshots: target/e2e/sqlite/, target/e2e/postgres/ (timetable.mjs's are tt-*.png).
 # Usage: scripts/e2e.sh [sqlite|postgres]...   (default: both)
 set -euo pipefail
 
@@ -23,17 +26,23 @@ server="$(target_dir)/debug/otmetka"
 dbs=("$@")
 [ "${#dbs[@]}" -gt 0 ] || dbs=(sqlite postgres)
 
+scenarios=(run timetable)
+limit="${E2E_TIMEOUT:-420}"
+
 failed=()
 for db in "${dbs[@]}"; do
     if [ "$db" = postgres ]; then
         TEST_DATABASE_URL="$(scripts/pg.sh)"
         export TEST_DATABASE_URL
     fi
-    log "browser test on ${db}"
-    if ! node e2e/run.mjs --server "$server" --static-dir frontend/dist --db "$db" \
-        --screenshots "$(target_dir)/e2e/${db}"; then
-        failed+=("$db")
-    fi
+    for scenario in "${scenarios[@]}"; do
+        log "browser test ${scenario}.mjs on ${db}"
+        # Both scenarios run even when the first fails, so that one run shows every failure.
+        if ! timeout --kill-after=15 "$limit" node "e2e/${scenario}.mjs" --server "$server" \
+            --static-dir frontend/dist --db "$db" --screenshots "$(target_dir)/e2e/${db}"; then
+            failed+=("${db}/${scenario}.mjs")
+        fi
+    done
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then

@@ -10,9 +10,9 @@ use otmetka_domain::ErrorCode;
 use otmetka_domain::person::Person;
 use otmetka_domain::structure::{Course, Period, PeriodKind};
 use otmetka_domain::timetable::{
-    BellSchedule, BellScheduleInput, CancelLessonInput, ConflictKind, ExtraLessonInput, Holiday,
-    HolidayInput, HolidayKind, Lesson, LessonSlot, LessonStatus, MoveLessonInput,
-    TeacherAbsenceInput, TimetableCheckInput, TimetableConflict, TimetableEntry,
+    BellSchedule, BellScheduleInput, CancelLessonInput, ConflictKind, ExtraLessonInput,
+    FreeTeacher, Holiday, HolidayInput, HolidayKind, Lesson, LessonSlot, LessonStatus,
+    MoveLessonInput, TeacherAbsenceInput, TimetableCheckInput, TimetableConflict, TimetableEntry,
     TimetableEntryInput, check_slots, format_hhmm, parse_hhmm,
 };
 use uuid::Uuid;
@@ -1184,6 +1184,50 @@ pub fn check_absence(
     }
 }
 
+/// The substitute picker's choices for a lesson, by name.
+///
+/// `free` is the answer of `GET …/lessons/{id}/free-teachers` (teachers not teaching the course,
+/// not absent that day, not busy then); the lesson's current substitute stays a choice even when
+/// the server no longer lists them, so the select shows who it is. Without that answer (it failed)
+/// the choices fall back to the staff (`staff`, as from [`teacher_options`]) except the course's
+/// own teachers, and a busy one is refused by the server with `409 timetable_conflict`.
+pub fn substitute_choices(
+    lesson: &Lesson,
+    free: Option<&[FreeTeacher]>,
+    staff: &[(Uuid, String)],
+) -> Vec<(Uuid, String)> {
+    let mut out: Vec<(Uuid, String)> = match free {
+        Some(free) => free
+            .iter()
+            .filter(|t| !lesson.teacher_ids.contains(&t.id))
+            .map(|t| (t.id, t.name.clone()))
+            .collect(),
+        None => staff
+            .iter()
+            .filter(|(id, _)| !lesson.teacher_ids.contains(id))
+            .cloned()
+            .collect(),
+    };
+    if let Some(current) = lesson.substitute_id
+        && !out.iter().any(|(id, _)| *id == current)
+    {
+        let name = lesson
+            .substitute_name
+            .clone()
+            .or_else(|| {
+                staff
+                    .iter()
+                    .find(|(id, _)| *id == current)
+                    .map(|(_, n)| n.clone())
+            })
+            .unwrap_or_else(|| current.to_string());
+        out.push((current, name));
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
 /// `3 из 5 уроков` with the plural form of the total.
 pub fn coverage_text(locale: Locale, covered: u32, total: u32) -> String {
     td_string!(
@@ -1294,6 +1338,57 @@ mod tests {
             has_data: false,
             version: 1,
         }
+    }
+
+    #[test]
+    fn substitute_choices_are_the_free_teachers_and_the_current_substitute() {
+        let own = Uuid::from_u128(3);
+        let (a, b, c) = (
+            Uuid::from_u128(10),
+            Uuid::from_u128(11),
+            Uuid::from_u128(12),
+        );
+        let mut x = lesson();
+        x.teacher_ids = vec![own];
+        let staff = vec![
+            (own, "Абдуллаева Севара Шухратовна".to_string()),
+            (a, "Алиева Патимат Андреевна".to_string()),
+            (b, "Борисов Олег Ильич".to_string()),
+            (c, "Васильева Анна Петровна".to_string()),
+        ];
+        let free = |id: Uuid, name: &str| FreeTeacher {
+            id,
+            name: name.to_string(),
+        };
+        // The server's list, by name; the course's own teacher never, even if listed.
+        let answer = vec![
+            free(b, "Борисов Олег Ильич"),
+            free(a, "Алиева Патимат Андреевна"),
+            free(own, "Абдуллаева Севара Шухратовна"),
+        ];
+        assert_eq!(
+            substitute_choices(&x, Some(&answer), &staff),
+            vec![staff[1].clone(), staff[2].clone()]
+        );
+        // Nobody free: no choices.
+        assert!(substitute_choices(&x, Some(&[]), &staff).is_empty());
+        // The current substitute is kept (the server leaves out whoever is busy, absent…).
+        x.substitute_id = Some(c);
+        x.substitute_name = Some("Васильева Анна Петровна".into());
+        assert_eq!(
+            substitute_choices(&x, Some(&answer[..1]), &staff),
+            vec![staff[2].clone(), staff[3].clone()]
+        );
+        // Listed by the server too: once.
+        let with_c = vec![free(c, "Васильева Анна Петровна")];
+        assert_eq!(
+            substitute_choices(&x, Some(&with_c), &staff),
+            vec![staff[3].clone()]
+        );
+        // No answer from the server: every staff member except the course's teachers.
+        x.substitute_id = None;
+        x.substitute_name = None;
+        assert_eq!(substitute_choices(&x, None, &staff), staff[1..].to_vec());
     }
 
     fn period(kind: PeriodKind, a: &str, b: &str) -> Period {

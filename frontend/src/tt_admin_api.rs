@@ -7,9 +7,9 @@ use gloo_net::http::Method;
 use otmetka_domain::person::{Person, PersonKind};
 use otmetka_domain::structure::Course;
 use otmetka_domain::timetable::{
-    BellSchedule, BellScheduleInput, CancelLessonInput, ExtraLessonInput, Holiday, HolidayInput,
-    Lesson, MoveLessonInput, SubstituteInput, TeacherAbsence, TeacherAbsenceInput, TimetableCheck,
-    TimetableCheckInput, TimetableEntry, TimetableEntryInput,
+    BellSchedule, BellScheduleInput, CancelLessonInput, ExtraLessonInput, FreeTeacher, Holiday,
+    HolidayInput, Lesson, MoveLessonInput, SubstituteInput, TeacherAbsence, TeacherAbsenceInput,
+    TimetableCheck, TimetableCheckInput, TimetableEntry, TimetableEntryInput,
 };
 use uuid::Uuid;
 
@@ -262,6 +262,16 @@ pub async fn set_substitute(
         &SubstituteInput { teacher_id },
     )
     .await
+}
+
+/// `GET …/lessons/{id}/free-teachers`: the teachers who could substitute the lesson (not
+/// teaching the course, not absent that day, not busy then), by name.
+pub async fn free_teachers(
+    auth: Auth,
+    school_id: Uuid,
+    id: Uuid,
+) -> Result<Vec<FreeTeacher>, ApiError> {
+    get_json(auth, school_id, &format!("/lessons/{id}/free-teachers")).await
 }
 
 /// `DELETE …/lessons/{id}/substitute` → the lesson without a substitute.

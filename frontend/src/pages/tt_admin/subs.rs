@@ -19,7 +19,7 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use otmetka_domain::structure::{Class, Course};
-use otmetka_domain::timetable::{Lesson, LessonOrigin, LessonStatus, TeacherAbsence};
+use otmetka_domain::timetable::{FreeTeacher, Lesson, LessonOrigin, LessonStatus, TeacherAbsence};
 use uuid::Uuid;
 
 use crate::access::{Access, Area, SchoolOption};
@@ -39,7 +39,7 @@ use crate::tt_admin::{
     GridMode, LESSONS_LIMIT, check_absence, check_cancel, check_extra, check_move, course_label,
     coverage_text, day_text, days_in, lesson_notes, lesson_number_text, lesson_slot_text,
     lesson_teachers, lesson_title, lessons_count_text, review_reason_text, sort_courses,
-    sort_lessons, teacher_options,
+    sort_lessons, substitute_choices, teacher_options,
 };
 use crate::tt_admin_api::{self as tt, LessonQuery};
 
@@ -1107,13 +1107,45 @@ fn LessonDialog(
             }
         });
     };
+    // The substitute picker offers the teachers the server finds free then; when that list
+    // cannot be had, every staff member but the course's own, and the server refuses a busy one
+    // (409 with the collision, shown in the dialog).
+    let free = (kind == 0).then(|| Res::new(move || tt::free_teachers(auth, school_id, id)));
+    let free_answer = move || free.and_then(|f| f.get());
+    let for_choices = lesson.clone();
     let choices = Signal::derive(move || {
-        teachers
-            .get()
-            .into_iter()
-            .filter(|(t, _)| !own.contains(t))
-            .collect::<Vec<_>>()
+        let staff = teachers.get();
+        match free_answer() {
+            Some(Ok(list)) => substitute_choices(&for_choices, Some(&list), &staff),
+            Some(Err(_)) => substitute_choices(&for_choices, None, &staff),
+            // Loading: only the current substitute, so the select shows who it is.
+            None => substitute_choices(&for_choices, Some(&[]), &staff),
+        }
     });
+    let own_count =
+        move |list: &[FreeTeacher]| list.iter().filter(|t| !own.contains(&t.id)).count() as u64;
+    let free_status = move || {
+        match free_answer() {
+        None => view! { <p class="hint" role="status" data-testid="tt-sub-free-loading">{tr!(loading)}</p> }
+            .into_any(),
+        Some(Ok(list)) => match own_count(&list) {
+            0 => view! { <p class="note" role="status" data-testid="tt-sub-none-free" data-count="0">{tr!(tt_admin.sub_none_free)}</p> }
+                .into_any(),
+            n => view! {
+                <p class="hint" role="status" data-testid="tt-sub-free" data-count=n>
+                    {ltext(move |l| td_string!(l, tt_admin.sub_free, count = n))}
+                    " "
+                    {tr!(tt_admin.sub_hint)}
+                </p>
+            }
+            .into_any(),
+        },
+        Some(Err(err)) => view! {
+            <p class="note" role="status" data-testid="tt-sub-free-error" data-code=err.code().map(|c| c.as_str())>{tr!(tt_admin.sub_free_error)}</p>
+        }
+        .into_any(),
+    }
+    };
     let about = {
         let x = lesson.clone();
         view! {
@@ -1126,7 +1158,7 @@ fn LessonDialog(
     let inputs = match kind {
         0 => view! {
             <ChoiceSelect id="tt-sub-teacher" label=|l| td_string!(l, tt_admin.substitute) value=teacher choices=choices errors=fields field=Field::TtTeacher />
-            <p class="hint">{tr!(tt_admin.sub_hint)}</p>
+            {dynv(free_status)}
         }
         .into_any(),
         1 => view! {

@@ -503,9 +503,10 @@ pub struct TeacherAbsence {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub reason: Option<String>,
-    /// The teacher's scheduled (not cancelled) lessons in the range.
+    /// The teacher's scheduled (not cancelled) lessons in the range: their courses' and those
+    /// they were to substitute.
     pub lessons_total: u32,
-    /// Of those, the ones with a substitute.
+    /// Of those, the ones with a substitute other than the absent teacher.
     pub lessons_covered: u32,
 }
 
@@ -557,10 +558,14 @@ pub struct Schedule {
     pub next_lesson_date: Option<NaiveDate>,
 }
 
-/// The Monday and Sunday of an ISO week `YYYY-Www` (`2026-W48` → 2026-11-23 … 2026-11-29).
+/// The Monday and Sunday of an ISO week `YYYY-Www` (`2026-W48` → 2026-11-23 … 2026-11-29);
+/// years 2000–2100 only.
 pub fn iso_week_bounds(week: &str) -> Option<(NaiveDate, NaiveDate)> {
     let (y, w) = week.trim().split_once("-W")?;
     let y: i32 = y.parse().ok()?;
+    if !(2000..=2100).contains(&y) {
+        return None;
+    }
     let w: u32 = w.parse().ok()?;
     let monday = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)?;
     Some((monday, monday + Duration::days(6)))

@@ -244,6 +244,9 @@ pub async fn apply(
     table: &Table,
     dry_run: bool,
 ) -> AppResult<ImportReport> {
+    // One import (or timetable write) of a school at a time: rows are checked against the
+    // school's data as it is when they are written.
+    structure::lock_school(txn, school_id).await?;
     let mut report = Report {
         rows: Vec::new(),
         audits: Vec::new(),
@@ -1615,6 +1618,12 @@ async fn timetable_rows(
             report.errors(row.line, key, errs);
             continue;
         };
+        if !cat.has_slot(course.class_id, number) {
+            errs.push(row.error(
+                "lesson_number",
+                format!("the bell schedule of {class_name} has no lesson {number}"),
+            ));
+        }
         if !errs.is_empty() {
             report.errors(row.line, key, errs);
             continue;

@@ -111,7 +111,7 @@ pub async fn run(
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let kind = Kind::parse(kind).ok_or_else(|| {
         AppError::not_found("import kind")
-            .detail("kind must be subjects, staff, classes, students, parents, courses or periods")
+            .detail("kind must be subjects, staff, classes, students, parents, courses, periods, bell_schedule, holidays or timetable")
     })?;
     let request_hash = {
         let mut h = Sha256::new();

@@ -25,7 +25,7 @@ use crate::auth::policy::{self, Action};
 use crate::entity::{enrollment, group_member, lesson, person, role_assignment, teacher_absence};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
-use crate::service::structure::{school_row, school_today_at};
+use crate::service::structure::{begin_locked, school_row, school_today_at};
 use crate::service::timetable::{
     Calendar, Catalog, Occupant, REVIEW_RESOLVED, collisions, lesson_has_content,
     lessons_with_data, refuse_conflicts,
@@ -190,6 +190,8 @@ pub async fn create_extra(
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     input.validate()?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     school_row(db, school_id).await?;
     let cat = Catalog::load(db, school_id).await?;
     let course = cat.courses.get(&input.course_id).ok_or_else(|| {
@@ -199,6 +201,7 @@ pub async fn create_extra(
             "no course of this school has this id",
         )
     })?;
+    cat.require_slot(course.class_id, input.lesson_number)?;
     Calendar::load(db, school_id)
         .await?
         .require_school_day(input.date)?;
@@ -234,6 +237,7 @@ pub async fn create_extra(
     let new = cat.lesson_dto(&row, false);
     audit_lesson(&txn, actor, school_id, "lesson_added", None, &new).await?;
     txn.commit().await?;
+    outer.commit().await?;
     Ok(new)
 }
 
@@ -269,6 +273,8 @@ pub async fn cancel(
     input: CancelLessonInput,
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     input.validate()?;
     let reason = crate::service::structure::clean(&input.reason);
     if reason.is_empty() {
@@ -276,12 +282,14 @@ pub async fn cancel(
     }
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
-    change_lesson(db, actor, school_id, &cat, old, "lesson_cancelled", |am| {
+    let out = change_lesson(db, actor, school_id, &cat, old, "lesson_cancelled", |am| {
         am.status = Set(LessonStatus::Cancelled.as_str().into());
         am.cancel_reason = Set(Some(reason));
         resolve_review(am);
     })
-    .await
+    .await?;
+    outer.commit().await?;
+    Ok(out)
 }
 
 /// Undoes a cancellation. Admin. Audited. Errors: 404, 409 `timetable_conflict` (the slot was
@@ -293,15 +301,19 @@ pub async fn restore(
     id: Uuid,
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
     let occ = Occupant::lesson(&cat, &old).ok_or_else(|| AppError::not_found("course"))?;
     refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
-    change_lesson(db, actor, school_id, &cat, old, "lesson_restored", |am| {
+    let out = change_lesson(db, actor, school_id, &cat, old, "lesson_restored", |am| {
         am.status = Set(LessonStatus::Scheduled.as_str().into());
         am.cancel_reason = Set(None);
     })
-    .await
+    .await?;
+    outer.commit().await?;
+    Ok(out)
 }
 
 /// Moves a lesson to another school day and slot, with its journal data; a timetable lesson
@@ -316,11 +328,14 @@ pub async fn move_lesson(
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     input.validate()?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     Calendar::load(db, school_id)
         .await?
         .require_school_day(input.date)?;
     let cat = Catalog::load(db, school_id).await?;
+    cat.require_slot(cat.course(old.course_id)?.class_id, input.lesson_number)?;
     let mut moved = old.clone();
     moved.date = input.date;
     moved.lesson_number = input.lesson_number;
@@ -331,13 +346,15 @@ pub async fn move_lesson(
     if moved.status == LessonStatus::Scheduled.as_str() {
         refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
     }
-    change_lesson(db, actor, school_id, &cat, old, "lesson_moved", |am| {
+    let out = change_lesson(db, actor, school_id, &cat, old, "lesson_moved", |am| {
         am.date = Set(moved.date);
         am.lesson_number = Set(moved.lesson_number);
         am.room = Set(moved.room.clone());
         resolve_review(am);
     })
-    .await
+    .await?;
+    outer.commit().await?;
+    Ok(out)
 }
 
 /// Clears a lesson's review flag: the admin keeps it as it is. Admin. Audited. Errors: 404.
@@ -348,9 +365,11 @@ pub async fn acknowledge(
     id: Uuid,
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
-    change_lesson(
+    let out = change_lesson(
         db,
         actor,
         school_id,
@@ -359,7 +378,9 @@ pub async fn acknowledge(
         "lesson_acknowledged",
         resolve_review,
     )
-    .await
+    .await?;
+    outer.commit().await?;
+    Ok(out)
 }
 
 /// Clears a review flag for good: the admin decided, so regeneration does not flag it again.
@@ -379,6 +400,8 @@ pub async fn delete_lesson(
     id: Uuid,
 ) -> AppResult<()> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     if lessons_with_data(db, std::slice::from_ref(&old))
         .await?
@@ -403,6 +426,7 @@ pub async fn delete_lesson(
         .write(&txn)
         .await?;
     txn.commit().await?;
+    outer.commit().await?;
     Ok(())
 }
 
@@ -436,6 +460,8 @@ pub async fn set_substitute(
     input: SubstituteInput,
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     let teacher =
         crate::service::structure::staff_person(db, school_id, input.teacher_id, "teacher_id")
@@ -450,6 +476,19 @@ pub async fn set_substitute(
     if old.status == LessonStatus::Cancelled.as_str() {
         return Err(AppError::new(ErrorCode::LessonCancelled)
             .detail("the lesson is cancelled; restore it first"));
+    }
+    let absent = teacher_absence::Entity::find()
+        .filter(teacher_absence::Column::SchoolId.eq(school_id))
+        .filter(teacher_absence::Column::TeacherId.eq(teacher.id))
+        .filter(teacher_absence::Column::StartsOn.lte(old.date))
+        .filter(teacher_absence::Column::EndsOn.gte(old.date))
+        .one(db)
+        .await?;
+    if let Some(a) = absent {
+        return Err(AppError::new(ErrorCode::Conflict).detail(format!(
+            "the teacher is recorded absent from {} to {}",
+            a.starts_on, a.ends_on
+        )));
     }
     let cat = Catalog::load(db, school_id).await?;
     let course = cat.course(old.course_id)?;
@@ -470,7 +509,7 @@ pub async fn set_substitute(
         .filter(|c| c.kind == otmetka_domain::timetable::ConflictKind::Teacher)
         .collect();
     refuse_conflicts(clashes)?;
-    change_lesson(
+    let out = change_lesson(
         db,
         actor,
         school_id,
@@ -481,7 +520,9 @@ pub async fn set_substitute(
             am.substitute_id = Set(Some(teacher.id));
         },
     )
-    .await
+    .await?;
+    outer.commit().await?;
+    Ok(out)
 }
 
 /// The teachers who could substitute a lesson, by name: staff with the teacher role (or a
@@ -565,9 +606,11 @@ pub async fn clear_substitute(
     id: Uuid,
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
-    change_lesson(
+    let out = change_lesson(
         db,
         actor,
         school_id,
@@ -578,7 +621,9 @@ pub async fn clear_substitute(
             am.substitute_id = Set(None);
         },
     )
-    .await
+    .await?;
+    outer.commit().await?;
+    Ok(out)
 }
 
 /// The actor's staff person in the school.
@@ -730,9 +775,11 @@ async fn absence_dtos(
                 .iter()
                 .filter(|l| l.date >= a.starts_on && l.date <= a.ends_on)
                 .filter(|l| {
-                    cat.courses
-                        .get(&l.course_id)
-                        .is_some_and(|c| c.teacher_ids.contains(&a.teacher_id))
+                    l.substitute_id == Some(a.teacher_id)
+                        || cat
+                            .courses
+                            .get(&l.course_id)
+                            .is_some_and(|c| c.teacher_ids.contains(&a.teacher_id))
                 })
                 .collect();
             TeacherAbsence {
@@ -747,7 +794,10 @@ async fn absence_dtos(
                 ends_on: a.ends_on,
                 reason: a.reason,
                 lessons_total: mine.len() as u32,
-                lessons_covered: mine.iter().filter(|l| l.substitute_id.is_some()).count() as u32,
+                lessons_covered: mine
+                    .iter()
+                    .filter(|l| l.substitute_id.is_some_and(|s| s != a.teacher_id))
+                    .count() as u32,
             }
         })
         .collect())
@@ -789,6 +839,8 @@ pub async fn create_absence(
 ) -> AppResult<TeacherAbsence> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     input.validate()?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     crate::service::structure::staff_person(db, school_id, input.teacher_id, "teacher_id").await?;
     let ends_on = input.ends_on.unwrap_or(input.starts_on);
     if ends_on < input.starts_on || ends_on - input.starts_on > Duration::days(366) {
@@ -832,9 +884,11 @@ pub async fn create_absence(
         .await?;
     txn.commit().await?;
     let cat = Catalog::load(db, school_id).await?;
-    Ok(absence_dtos(db, &cat, school_id, vec![row])
+    let out = absence_dtos(db, &cat, school_id, vec![row])
         .await?
-        .remove(0))
+        .remove(0);
+    outer.commit().await?;
+    Ok(out)
 }
 
 async fn absence_row(
@@ -889,7 +943,11 @@ pub async fn absence_lessons(
         .collect();
     let rows = lesson::Entity::find()
         .filter(lesson::Column::SchoolId.eq(school_id))
-        .filter(lesson::Column::CourseId.is_in(courses))
+        .filter(
+            Condition::any()
+                .add(lesson::Column::CourseId.is_in(courses))
+                .add(lesson::Column::SubstituteId.eq(a.teacher_id)),
+        )
         .filter(lesson::Column::Date.gte(a.starts_on))
         .filter(lesson::Column::Date.lte(a.ends_on))
         .filter(lesson::Column::Status.eq(LessonStatus::Scheduled.as_str()))

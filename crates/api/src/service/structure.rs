@@ -69,6 +69,31 @@ async fn audit_deleted(
         .await
 }
 
+/// Begins a transaction that holds the school's write lock: concurrent writers of the same
+/// school wait for each other (PostgreSQL locks the school row; SQLite takes its write lock at
+/// once instead of failing with "database is locked" when a reading transaction starts to
+/// write), so check-then-write rules (timetable conflicts, overlapping absences) hold under
+/// concurrency. Roll back by dropping it.
+pub async fn begin_locked<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    school_id: Uuid,
+) -> AppResult<D::Transaction> {
+    let txn = db.begin().await?;
+    lock_school(&txn, school_id).await?;
+    Ok(txn)
+}
+
+/// Takes the school's write lock inside a transaction (see [`begin_locked`]); make it the
+/// transaction's first statement.
+pub async fn lock_school(txn: &impl ConnectionTrait, school_id: Uuid) -> AppResult<()> {
+    school::Entity::update_many()
+        .col_expr(school::Column::Name, Expr::col(school::Column::Name))
+        .filter(school::Column::Id.eq(school_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 fn conflict(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::Conflict).detail(msg)
 }
@@ -125,9 +150,11 @@ pub async fn get_settings_row(
     })
 }
 
-/// Changes the settings. Admin. Errors: 422 (time zone, name, `final_period_kind` = `year`).
+/// Changes the settings. Admin. A new `final_period_kind` changes which days are school days,
+/// so the current year's lessons are regenerated. Errors: 422 (time zone, name,
+/// `final_period_kind` = `year`).
 pub async fn put_settings(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     input: SchoolSettings,
@@ -143,6 +170,8 @@ pub async fn put_settings(
         ));
     }
     let old = get_settings(db, actor, school_id).await?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let stored = serde_json::to_string(&StoredSettings {
         final_period_kind: Some(input.final_period_kind),
     })
@@ -165,7 +194,14 @@ pub async fn put_settings(
         .new_value(serde_json::to_value(&input).unwrap_or_default())
         .write(db)
         .await?;
-    get_settings(db, actor, school_id).await
+    if old.final_period_kind != input.final_period_kind
+        && let Some(y) = current_year(db, school_id).await?
+    {
+        crate::service::timetable::regenerate(db, school_id, y.starts_on, y.ends_on, None).await?;
+    }
+    let out = get_settings(db, actor, school_id).await?;
+    outer.commit().await?;
+    Ok(out)
 }
 
 // ---------- academic years ----------
@@ -1207,7 +1243,9 @@ pub async fn set_course_teachers(
     Ok(())
 }
 
-/// Creates or changes a course. Admin.
+/// Creates or changes a course. Admin. Errors as [`save_course`]; on a change also 409
+/// `timetable_conflict` (a new teacher or class collides with the course's timetable) and 409
+/// `lesson_has_data` (another class or subgroup for a course whose journal has data).
 pub async fn write_course(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -1216,8 +1254,31 @@ pub async fn write_course(
     input: CourseInput,
 ) -> AppResult<Course> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
+    if let Some(id) = id
+        && let Some(old) = course::Entity::find_by_id(id)
+            .filter(course::Column::SchoolId.eq(school_id))
+            .one(&txn)
+            .await?
+        && (old.class_id != input.class_id || old.group_id != input.group_id)
+    {
+        let lessons = crate::entity::lesson::Entity::find()
+            .filter(crate::entity::lesson::Column::CourseId.eq(id))
+            .all(&txn)
+            .await?;
+        if !crate::service::timetable::lessons_with_data(&txn, &lessons)
+            .await?
+            .is_empty()
+        {
+            return Err(AppError::new(ErrorCode::LessonHasData)
+                .detail("the course's journal has data; its class or subgroup cannot change"));
+        }
+    }
     let c = save_course(&txn, school_id, id, &input).await?;
+    if id.is_some() {
+        // New teachers or another class must not collide with the timetable.
+        crate::service::timetable::check_timetable(&txn, school_id, Some(c.id)).await?;
+    }
     audit_saved(&txn, actor, school_id, "course", c.id, id.is_none(), &input).await?;
     txn.commit().await?;
     Ok(courses_dto(db, school_id, vec![c]).await?.remove(0))

@@ -35,7 +35,9 @@ use crate::entity::{
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
-use crate::service::structure::{audit_saved, get_settings_row, school_row, school_today_at};
+use crate::service::structure::{
+    audit_saved, begin_locked, get_settings_row, school_row, school_today_at,
+};
 
 // ---------- catalog: what a lesson or entry refers to ----------
 
@@ -198,6 +200,28 @@ impl Catalog {
             .unwrap_or(&self.default_slots)
             .get(&number)
             .copied()
+    }
+
+    /// Whether the class's bell schedule has slot `number` (always true while the school has
+    /// no bell schedule at all).
+    pub fn has_slot(&self, class_id: Uuid, number: i32) -> bool {
+        let slots = self
+            .class_slots
+            .get(&class_id)
+            .unwrap_or(&self.default_slots);
+        slots.is_empty() || slots.contains_key(&number)
+    }
+
+    /// 422 on `lesson_number` unless the class's bell schedule has that slot.
+    pub fn require_slot(&self, class_id: Uuid, number: i32) -> AppResult<()> {
+        if self.has_slot(class_id, number) {
+            return Ok(());
+        }
+        Err(AppError::field(
+            "lesson_number",
+            "no_slot",
+            format!("the class's bell schedule has no lesson {number}"),
+        ))
     }
 
     fn times(&self, class_id: Uuid, number: i32) -> (Option<String>, Option<String>) {
@@ -618,7 +642,8 @@ pub async fn list_bell_schedules(
 }
 
 /// Inserts or replaces a bell schedule (no permission check, no audit). Errors: 422 (slots,
-/// classes of another school); 409 name taken.
+/// classes of another school); 409 name taken; 409 `conflict` when a slot the timetable uses
+/// disappears; 409 `timetable_conflict` when the new times make entries collide (second shift).
 pub async fn save_bell_schedule(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -720,6 +745,8 @@ pub async fn save_bell_schedule(
             .exec(db)
             .await?;
     }
+    // Other times or slots must not break the timetable (the caller's transaction rolls back).
+    check_timetable(db, school_id, None).await?;
     Ok(row)
 }
 
@@ -733,7 +760,7 @@ pub async fn write_bell_schedule(
 ) -> AppResult<BellSchedule> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     school_row(db, school_id).await?;
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
     let row = save_bell_schedule(&txn, school_id, id, &input).await?;
     audit_saved(
         &txn,
@@ -774,7 +801,7 @@ pub async fn delete_bell_schedule(
         return Err(AppError::new(ErrorCode::Conflict)
             .detail("this is the default bell schedule; make another one the default first"));
     }
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
     class::Entity::update_many()
         .col_expr(
             class::Column::BellScheduleId,
@@ -837,7 +864,8 @@ pub async fn list_holidays(
 }
 
 /// Inserts or changes a holiday (no permission check, no audit, no regeneration). Errors: 422
-/// (ends before it starts, longer than 366 days).
+/// (ends before it starts, longer than 366 days); 409 `conflict` (the same name already starts
+/// that day).
 pub async fn save_holiday(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -861,6 +889,17 @@ pub async fn save_holiday(
         ));
     }
     let name = crate::service::structure::clean(&input.name);
+    let twin = holiday::Entity::find()
+        .filter(holiday::Column::SchoolId.eq(school_id))
+        .filter(holiday::Column::StartsOn.eq(input.starts_on))
+        .all(db)
+        .await?
+        .into_iter()
+        .any(|h| Some(h.id) != id && h.name.to_lowercase() == name.to_lowercase());
+    if twin {
+        return Err(AppError::new(ErrorCode::Conflict)
+            .detail("a holiday with this name already starts on this day"));
+    }
     Ok(match id {
         Some(id) => {
             let old = holiday::Entity::find_by_id(id)
@@ -903,7 +942,7 @@ pub async fn write_holiday(
 ) -> AppResult<Holiday> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     school_row(db, school_id).await?;
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
     let (old, row) = save_holiday(&txn, school_id, id, &input).await?;
     let (mut from, mut to) = (row.starts_on, row.ends_on);
     if let Some(o) = &old {
@@ -938,7 +977,7 @@ pub async fn delete_holiday(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("holiday"))?;
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
     holiday::Entity::delete_by_id(id).exec(&txn).await?;
     regenerate(&txn, school_id, row.starts_on, row.ends_on, None).await?;
     Audit::new("holiday_deleted")
@@ -1065,6 +1104,7 @@ async fn candidate(
             "no course of this school has this id",
         )
     })?;
+    cat.require_slot(c.class_id, lesson_number)?;
     let y = year_of_course(db, c).await?;
     // A new entry starts today (or when its year starts), so no lessons appear in the past.
     let default_from = if today > y.ends_on {
@@ -1135,6 +1175,45 @@ async fn entry_conflicts(
         .filter_map(|e| Occupant::entry(cat, e))
         .flat_map(|o| collisions(cat, &new, &o))
         .collect())
+}
+
+/// Checks the school's timetable as it is now (inside a write, after the change): every entry
+/// of `course` (or every entry) must have its slot in its class's bell schedule (else 409
+/// `conflict`) and collide with no other entry (else 409 `timetable_conflict`). Used after
+/// course and bell schedule changes, which move teachers, classes and times under entries.
+pub async fn check_timetable(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    course: Option<Uuid>,
+) -> AppResult<()> {
+    let cat = Catalog::load(db, school_id).await?;
+    let entries = timetable_entry::Entity::find()
+        .filter(timetable_entry::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await?;
+    let occupants: Vec<Occupant> = entries
+        .iter()
+        .filter_map(|e| Occupant::entry(&cat, e))
+        .collect();
+    for (i, me) in occupants.iter().enumerate() {
+        if course.is_some_and(|c| c != me.course.id) {
+            continue;
+        }
+        if !cat.has_slot(me.course.class_id, me.lesson_number) {
+            return Err(AppError::new(ErrorCode::Conflict).detail(format!(
+                "lesson {} of {} {} is in the timetable but not in the class's bell schedule",
+                me.lesson_number, me.course.class_name, me.course.subject_name
+            )));
+        }
+        let clashes: Vec<TimetableConflict> = occupants
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, o)| collisions(&cat, me, o))
+            .collect();
+        refuse_conflicts(clashes)?;
+    }
+    Ok(())
 }
 
 /// Checks a candidate entry without saving it. Admin.
@@ -1226,7 +1305,7 @@ pub async fn create_entry(
     let school = school_row(db, school_id).await?;
     let today = school_today_at(&school.time_zone, now);
     let cat = Catalog::load(db, school_id).await?;
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
     let row = save_new_entry(&txn, &cat, school_id, &input, today).await?;
     regenerate(
         &txn,
@@ -1277,6 +1356,8 @@ pub async fn update_entry(
 ) -> AppResult<TimetableEntry> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     input.validate()?;
+    let outer = begin_locked(db, school_id).await?;
+    let db = &outer;
     let school = school_row(db, school_id).await?;
     let old = entry_row(db, school_id, id).await?;
     let today = school_today_at(&school.time_zone, now);
@@ -1339,6 +1420,7 @@ pub async fn update_entry(
         .write(&txn)
         .await?;
     txn.commit().await?;
+    outer.commit().await?;
     Ok(cat.entry_dto(&row))
 }
 
@@ -1357,7 +1439,7 @@ pub async fn delete_entry(
     let school = school_row(db, school_id).await?;
     let old = entry_row(db, school_id, id).await?;
     let from = from.unwrap_or_else(|| school_today_at(&school.time_zone, now));
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
     if from <= old.valid_from {
         timetable_entry::Entity::delete_by_id(id).exec(&txn).await?;
     } else if from <= old.valid_to {
@@ -1605,7 +1687,7 @@ pub async fn generate(
             "regenerate at most 400 days at once",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_locked(db, school_id).await?;
     let report = regenerate(&txn, school_id, from, to, None).await?;
     Audit::new("lessons_generated")
         .school(school_id)

@@ -235,15 +235,32 @@ fn take<T: Default>(errs: &mut Vec<RowError>, r: Result<T, RowError>) -> T {
     })
 }
 
+/// How an import runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Check every row, write nothing (the caller rolls back; lessons are not regenerated).
+    pub dry_run: bool,
+    /// `timetable` only: the file is the whole timetable from this day.
+    pub replace_from: Option<NaiveDate>,
+}
+
 /// Applies a table inside `txn`. Returns the report; the caller commits or rolls back.
+/// Errors: 400 `invalid_query_parameter` for `replace_from` with another kind than `timetable`.
 pub async fn apply(
     txn: &DatabaseTransaction,
     school_id: Uuid,
     actor: Option<Uuid>,
     kind: Kind,
     table: &Table,
-    dry_run: bool,
+    options: Options,
 ) -> AppResult<ImportReport> {
+    let dry_run = options.dry_run;
+    if options.replace_from.is_some() && kind != Kind::Timetable {
+        return Err(
+            AppError::new(otmetka_domain::ErrorCode::InvalidQueryParameter)
+                .detail("replace_from applies to timetable imports only"),
+        );
+    }
     // One import (or timetable write) of a school at a time: rows are checked against the
     // school's data as it is when they are written.
     structure::lock_school(txn, school_id).await?;
@@ -273,7 +290,7 @@ pub async fn apply(
         Kind::Periods => periods(txn, school_id, table, &mut report, dry_run).await?,
         Kind::BellSchedule => bell_schedules(txn, school_id, table, &mut report).await?,
         Kind::Holidays => holidays(txn, school_id, table, &mut report, dry_run).await?,
-        Kind::Timetable => timetable_rows(txn, school_id, table, &mut report, dry_run).await?,
+        Kind::Timetable => timetable_rows(txn, school_id, table, &mut report, options).await?,
     }
     Audit::write_all(std::mem::take(&mut report.audits), txn).await?;
     Ok(report.finish(kind, dry_run))
@@ -1499,13 +1516,22 @@ async fn holidays(
 /// row's outcome. Every row is checked for conflicts against the school's timetable as it will
 /// be (teacher, class, subgroup, room at once); a conflict is a row error naming the other row or
 /// entry. After a real run, the lessons of the imported courses are regenerated.
+///
+/// With `replace_from`, the file is the whole timetable from that day: rows start on it by
+/// default (not before it), an entry that goes on unchanged stays as it is, a changed one ends
+/// the day before and a new one starts, and entries missing from the file end the day before
+/// (audited `timetable_entry_ended`).
 async fn timetable_rows(
     txn: &DatabaseTransaction,
     school_id: Uuid,
     table: &Table,
     report: &mut Report,
-    dry_run: bool,
+    options: Options,
 ) -> AppResult<()> {
+    let Options {
+        dry_run,
+        replace_from,
+    } = options;
     let Some(year) = year_or_error(txn, school_id, report).await? else {
         return Ok(());
     };
@@ -1545,7 +1571,16 @@ async fn timetable_rows(
         if room.as_ref().is_some_and(|r| r.chars().count() > 50) {
             errs.push(row.error("room", "at most 50 characters"));
         }
-        let from = take(&mut errs, row.opt_date("valid_from")).unwrap_or(year.starts_on);
+        let from = take(&mut errs, row.opt_date("valid_from"))
+            .unwrap_or(replace_from.unwrap_or(year.starts_on));
+        if let Some(d) = replace_from
+            && from < d
+        {
+            errs.push(row.error(
+                "valid_from",
+                format!("before replace_from ({d}): this import replaces the timetable from then"),
+            ));
+        }
         let to = take(&mut errs, row.opt_date("valid_to")).unwrap_or(year.ends_on);
         let key = match group_no {
             Some(g) => format!("{class_name} {weekday}/{number} {subject_name} гр. {g}"),
@@ -1681,10 +1716,12 @@ async fn timetable_rows(
             m
         })
         .collect();
-    // The timetable as it will be: existing entries not matched, and the planned rows.
+    // The timetable as it will be: existing entries not matched (in replace mode only those
+    // ending before the day, which cannot meet a row), and the planned rows.
     let mut occupants: Vec<timetable::Occupant> = existing
         .iter()
         .filter(|e| !matched.contains_key(&e.id))
+        .filter(|e| replace_from.is_none_or(|d| e.valid_to < d))
         .filter_map(|e| timetable::Occupant::entry(&cat, e))
         .collect();
     let first_planned = occupants.len();
@@ -1761,6 +1798,31 @@ async fn timetable_rows(
             Some(e) if e.room == p.room && e.valid_from == p.from && e.valid_to == p.to => {
                 RowOutcome::Unchanged
             }
+            // Replace mode: an entry that started before the day goes on, or ends and a
+            // changed one takes over from the day.
+            Some(e) if replace_from.is_some_and(|d| e.valid_from < d) => {
+                let d = replace_from.unwrap_or(p.from);
+                if e.room == p.room && e.valid_to == p.to && p.from == d {
+                    RowOutcome::Unchanged
+                } else {
+                    let mut am: timetable_entry::ActiveModel = e.clone().into();
+                    am.valid_to = Set(d - chrono::Duration::days(1));
+                    am.update(txn).await?;
+                    insert_timetable_entry(
+                        txn,
+                        school_id,
+                        p.course_id,
+                        p.weekday,
+                        p.number,
+                        &p.room,
+                        p.from,
+                        p.to,
+                    )
+                    .await?;
+                    courses.insert(p.course_id);
+                    RowOutcome::Updated
+                }
+            }
             Some(e) => {
                 let mut am: timetable_entry::ActiveModel = e.clone().into();
                 am.room = Set(p.room.clone());
@@ -1771,18 +1833,16 @@ async fn timetable_rows(
                 RowOutcome::Updated
             }
             None => {
-                timetable_entry::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    school_id: Set(school_id),
-                    course_id: Set(p.course_id),
-                    weekday: Set(p.weekday),
-                    lesson_number: Set(p.number),
-                    room: Set(p.room.clone()),
-                    valid_from: Set(p.from),
-                    valid_to: Set(p.to),
-                    created_at: Set(Utc::now()),
-                }
-                .insert(txn)
+                insert_timetable_entry(
+                    txn,
+                    school_id,
+                    p.course_id,
+                    p.weekday,
+                    p.number,
+                    &p.room,
+                    p.from,
+                    p.to,
+                )
                 .await?;
                 courses.insert(p.course_id);
                 RowOutcome::Created
@@ -1793,11 +1853,64 @@ async fn timetable_rows(
         }
         report.push(p.line, p.key.clone(), outcome);
     }
+    if let Some(d) = replace_from
+        && !report.rows.iter().any(|r| r.outcome == RowOutcome::Error)
+    {
+        for e in existing
+            .iter()
+            .filter(|e| !matched.contains_key(&e.id) && e.valid_to >= d)
+        {
+            if e.valid_from >= d {
+                timetable_entry::Entity::delete_by_id(e.id)
+                    .exec(txn)
+                    .await?;
+            } else {
+                let mut am: timetable_entry::ActiveModel = e.clone().into();
+                am.valid_to = Set(d - chrono::Duration::days(1));
+                am.update(txn).await?;
+            }
+            courses.insert(e.course_id);
+            report.audits.push(
+                Audit::new("timetable_entry_ended")
+                    .school(school_id)
+                    .actor(report.actor)
+                    .object("timetable_entry", e.id)
+                    .new_value(serde_json::json!({ "ends_before": d, "by": "import" })),
+            );
+        }
+    }
     if !dry_run
         && !courses.is_empty()
         && !report.rows.iter().any(|r| r.outcome == RowOutcome::Error)
     {
         timetable::regenerate(txn, school_id, year.starts_on, year.ends_on, Some(&courses)).await?;
     }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_timetable_entry(
+    txn: &DatabaseTransaction,
+    school_id: Uuid,
+    course_id: Uuid,
+    weekday: i32,
+    number: i32,
+    room: &Option<String>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<()> {
+    timetable_entry::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        school_id: Set(school_id),
+        course_id: Set(course_id),
+        weekday: Set(weekday),
+        lesson_number: Set(number),
+        room: Set(room.clone()),
+        valid_from: Set(from),
+        valid_to: Set(to),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
     Ok(())
 }

@@ -106,6 +106,7 @@ pub async fn run(
     content_type: Option<&str>,
     body: &[u8],
     dry_run: bool,
+    replace_from: Option<chrono::NaiveDate>,
     idempotency_key: Option<&str>,
 ) -> AppResult<ImportAnswer> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
@@ -117,6 +118,12 @@ pub async fn run(
         let mut h = Sha256::new();
         h.update(kind.as_str().as_bytes());
         h.update([u8::from(dry_run)]);
+        h.update(
+            replace_from
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         h.update(body);
         hex::encode(h.finalize())
     };
@@ -195,7 +202,10 @@ pub async fn run(
                     Some(actor.account_id),
                     kind,
                     &table,
-                    dry_run,
+                    kinds::Options {
+                        dry_run,
+                        replace_from,
+                    },
                 )
                 .await?;
                 if report.counts.errors == 0 && !dry_run {

@@ -21,6 +21,10 @@ pub struct ImportQuery {
     /// Check every row and answer what would happen, writing nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// `timetable` only: the file is the whole timetable from this day (`YYYY-MM-DD`). Rows
+    /// start on it by default, and entries missing from the file end the day before (lessons
+    /// with journal data stay, flagged for review).
+    pub replace_from: Option<chrono::NaiveDate>,
 }
 
 /// Import a file of `kind` = `subjects`, `staff`, `classes`, `students`, `parents`, `courses`,
@@ -91,6 +95,7 @@ async fn import_file(
         content_type,
         &body,
         query.dry_run,
+        query.replace_from,
         key,
     )
     .await?;

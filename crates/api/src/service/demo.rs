@@ -131,7 +131,15 @@ pub async fn import_fixtures(state: &AppState, school_id: uuid::Uuid) -> AppResu
             AppError::internal(format!("fixture {}: {:?}", kind.as_str(), e.first()))
         })?;
         let txn = state.db.begin().await?;
-        let report = kinds::apply(&txn, school_id, None, *kind, &table, false).await?;
+        let report = kinds::apply(
+            &txn,
+            school_id,
+            None,
+            *kind,
+            &table,
+            kinds::Options::default(),
+        )
+        .await?;
         if report.counts.errors > 0 {
             let first = report.rows.iter().find(|r| !r.problems.is_empty());
             return Err(AppError::internal(format!(

@@ -14,3 +14,4 @@ mod openapi;
 mod roster;
 mod structure;
 mod timetable;
+mod timetable_replace;

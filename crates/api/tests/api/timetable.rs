@@ -36,6 +36,19 @@ both_dbs!(
     a_course_with_two_teachers_is_one_entry_both_teach_and_write,
     overlapping_absences_of_one_teacher_are_refused,
     free_teachers_of_a_lesson_are_those_not_teaching_it_absent_or_busy_then,
+    concurrent_creates_in_one_class_slot_give_one_entry_and_one_conflict,
+    concurrent_creates_in_different_classes_both_succeed,
+    concurrent_substitutes_of_one_teacher_at_one_time_give_one_assignment,
+    concurrent_timetable_imports_into_one_slot_commit_one,
+    editing_a_course_keeps_the_timetable_free_of_conflicts_and_journal_data_in_place,
+    lesson_numbers_must_exist_in_the_class_bell_schedule,
+    without_a_bell_schedule_any_lesson_number_is_accepted,
+    a_bell_schedule_keeps_the_slots_and_times_its_classes_use,
+    changing_the_final_period_kind_regenerates_the_school_days,
+    an_absent_teacher_substitutes_nothing_and_their_substitutions_need_cover,
+    a_holiday_with_the_same_name_and_first_day_is_refused,
+    schedule_weeks_outside_2000_to_2100_are_refused,
+    an_unknown_import_kind_lists_every_kind,
 );
 
 // ---------- the calendar, computed independently from the fixture files ----------
@@ -315,6 +328,11 @@ struct Mini {
 /// Imports the small school (sample periods, bells and holidays) into a new school; with the
 /// timetable when `with_timetable`.
 async fn mini_school(app: &TestApp, with_timetable: bool) -> Mini {
+    mini_school_with(app, with_timetable, true).await
+}
+
+/// The small school, with or without the timetable and the bell schedule.
+async fn mini_school_with(app: &TestApp, with_timetable: bool, with_bells: bool) -> Mini {
     let root = app.superadmin().await;
     let login = format!("admin.{}", &Uuid::now_v7().simple().to_string()[24..]);
     let (school, admin) = app.school_with_admin(&root, "Школа № 5", &login).await;
@@ -332,6 +350,9 @@ async fn mini_school(app: &TestApp, with_timetable: bool) -> Mini {
         ("bell_schedule", bells.as_str()),
         ("holidays", holidays.as_str()),
     ];
+    if !with_bells {
+        files.retain(|(kind, _)| *kind != "bell_schedule");
+    }
     if with_timetable {
         files.push(("timetable", TIMETABLE));
     }
@@ -2868,4 +2889,1071 @@ async fn a_course_with_two_teachers_is_one_entry_both_teach_and_write(app: TestA
         .import_ok(&m.admin, m.school, "timetable", file, "text/csv")
         .await;
     assert_eq!(counts(&again), (0, 0, 2, 0));
+}
+
+// ---------- concurrent writers of one school ----------
+
+/// The problem fields of a `validation_failed` answer.
+fn fields_of(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|f| f["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Status and body text of an answer (for the races, where either outcome may come).
+async fn status_and_text(res: Response) -> (StatusCode, String) {
+    let status = res.status();
+    (status, res.text().await.unwrap())
+}
+
+/// The five school Mondays of 16 November – 14 December 2026.
+const MONDAYS: [&str; 5] = [
+    "2026-11-16",
+    "2026-11-23",
+    "2026-11-30",
+    "2026-12-07",
+    "2026-12-14",
+];
+
+async fn concurrent_creates_in_one_class_slot_give_one_entry_and_one_conflict(app: TestApp) {
+    let m = mini_school(&app, false).await;
+    let second_admin = app
+        .member(&m.admin, m.school, Role::Admin, "admin.second")
+        .await;
+    let math = m.course("5А", MATH, None);
+    let rus = m.course("5А", RUSSIAN, None);
+    let class_a = m.class("5А");
+    let path = m.path("/timetable");
+    for weekday in 1..=5i64 {
+        let body = |course: Uuid| json!({"course_id": course, "weekday": weekday, "lesson_number": 1, "valid_from": "2026-09-01"});
+        let (a, b) = tokio::join!(
+            app.post(&path, Some(&m.admin), body(math)),
+            app.post(&path, Some(&second_admin), body(rus)),
+        );
+        let mut created = Vec::new();
+        let mut refused = Vec::new();
+        for (course, res) in [(math, a), (rus, b)] {
+            let (status, text) = status_and_text(res).await;
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            match status {
+                StatusCode::CREATED => {
+                    assert_eq!(v["course_id"], course.to_string(), "{text}");
+                    created.push(course);
+                }
+                StatusCode::CONFLICT => {
+                    assert_eq!(v["code"], "timetable_conflict", "{text}");
+                    let conflicts = v["conflicts"].as_array().unwrap();
+                    assert!(
+                        conflicts
+                            .iter()
+                            .any(|c| c["kind"] == "class" && c["class_name"] == "5А"),
+                        "{text}"
+                    );
+                    refused.push(course);
+                }
+                other => panic!("weekday {weekday}: {other} {text}"),
+            }
+        }
+        assert_eq!(
+            (created.len(), refused.len()),
+            (1, 1),
+            "weekday {weekday}: exactly one of two concurrent creates in one slot wins"
+        );
+        let at_slot: Vec<Value> = m
+            .entries(&app, &format!("?class_id={class_a}"))
+            .await
+            .into_iter()
+            .filter(|e| e["weekday"] == weekday && e["lesson_number"] == 1)
+            .collect();
+        assert_eq!(at_slot.len(), 1, "weekday {weekday}: {at_slot:?}");
+        assert_eq!(at_slot[0]["course_id"], created[0].to_string());
+    }
+    // One entry per weekday, one lesson per school day of a week.
+    assert_eq!(m.entries(&app, "").await.len(), 5);
+    let week = m.lessons(&app, "from=2026-11-16&to=2026-11-22").await;
+    assert_eq!(week.len(), 5, "{week:?}");
+    assert!(week.iter().all(|l| l["lesson_number"] == 1));
+    let days: BTreeSet<String> = week
+        .iter()
+        .map(|l| l["date"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(days.len(), 5);
+}
+
+async fn concurrent_creates_in_different_classes_both_succeed(app: TestApp) {
+    let m = mini_school(&app, false).await;
+    let second_admin = app
+        .member(&m.admin, m.school, Role::Admin, "admin.second")
+        .await;
+    let english = m.course("5А", ENGLISH, Some(1));
+    let history = m.course("5Б", HISTORY, None);
+    let path = m.path("/timetable");
+    for weekday in 1..=5i64 {
+        let body = |course: Uuid, room: &str| json!({"course_id": course, "weekday": weekday, "lesson_number": 2, "room": room, "valid_from": "2026-09-01"});
+        let (a, b) = tokio::join!(
+            app.post(&path, Some(&m.admin), body(english, "201")),
+            app.post(&path, Some(&second_admin), body(history, "103")),
+        );
+        for (course, res) in [(english, a), (history, b)] {
+            let (status, text) = status_and_text(res).await;
+            assert_eq!(
+                status,
+                StatusCode::CREATED,
+                "weekday {weekday}, course {course}: {text}"
+            );
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(v["course_id"], course.to_string());
+            assert_eq!(v["weekday"], weekday);
+            assert_eq!(v["starts_at"], "09:25");
+        }
+    }
+    let entries = m.entries(&app, "").await;
+    assert_eq!(entries.len(), 10);
+    for course in [english, history] {
+        let weekdays: BTreeSet<i64> = entries
+            .iter()
+            .filter(|e| e["course_id"] == course.to_string())
+            .map(|e| e["weekday"].as_i64().unwrap())
+            .collect();
+        assert_eq!(weekdays, BTreeSet::from([1, 2, 3, 4, 5]));
+    }
+    // Two lessons on every school day of a week.
+    assert_eq!(
+        m.lessons(&app, "from=2026-11-16&to=2026-11-22").await.len(),
+        10
+    );
+}
+
+async fn concurrent_substitutes_of_one_teacher_at_one_time_give_one_assignment(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let second_admin = app
+        .member(&m.admin, m.school, Role::Admin, "admin.second")
+        .await;
+    let math_a = m.course("5А", MATH, None);
+    let rus_b = m.course("5Б", RUSSIAN, None);
+    let m07 = m.person(&app, "M07").await;
+    for day in MONDAYS {
+        // 5А maths (M01) and 5Б Russian (M02): both lesson 1, 08:30, M07 free.
+        let x = id(&m.lesson_on(&app, math_a, day).await);
+        let y = id(&m.lesson_on(&app, rus_b, day).await);
+        let body = json!({"teacher_id": m07});
+        let (path_x, path_y) = (
+            m.path(&format!("/lessons/{x}/substitute")),
+            m.path(&format!("/lessons/{y}/substitute")),
+        );
+        let (a, b) = tokio::join!(
+            app.send(Method::PUT, &path_x, Some(&m.admin), Some(body.clone()),),
+            app.send(
+                Method::PUT,
+                &path_y,
+                Some(&second_admin),
+                Some(body.clone()),
+            ),
+        );
+        let mut assigned = Vec::new();
+        let mut refused = Vec::new();
+        for (lesson, res) in [(x, a), (y, b)] {
+            let (status, text) = status_and_text(res).await;
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            match status {
+                StatusCode::OK => {
+                    assert_eq!(v["id"], lesson.to_string(), "{text}");
+                    assert_eq!(v["substitute_id"], m07.to_string(), "{text}");
+                    assigned.push(lesson);
+                }
+                StatusCode::CONFLICT => {
+                    assert_eq!(v["code"], "timetable_conflict", "{text}");
+                    refused.push(lesson);
+                }
+                other => panic!("{day}: {other} {text}"),
+            }
+        }
+        assert_eq!(
+            (assigned.len(), refused.len()),
+            (1, 1),
+            "{day}: one teacher, two lessons at once"
+        );
+        assert_eq!(
+            m.lesson(&app, assigned[0]).await["substitute_id"],
+            m07.to_string()
+        );
+        assert_eq!(
+            m.lesson(&app, refused[0]).await["substitute_id"],
+            Value::Null
+        );
+    }
+    // The substitute holds exactly one lesson on each of those Mondays.
+    let held = m
+        .lessons(
+            &app,
+            &format!("teacher_id={m07}&from=2026-11-16&to=2026-12-14"),
+        )
+        .await;
+    assert_eq!(
+        dates(&held),
+        MONDAYS.iter().map(|s| d(s)).collect::<Vec<_>>()
+    );
+}
+
+async fn concurrent_timetable_imports_into_one_slot_commit_one(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let math = m.course("5А", MATH, None);
+    let rus = m.course("5А", RUSSIAN, None);
+    let class_a = m.class("5А");
+    let header = "class,weekday,lesson_number,subject,teacher_external_id,group,room\n";
+    for number in 1..=5i64 {
+        let math_file = format!("{header}5А,4,{number},{MATH},M01,,\n");
+        let rus_file = format!("{header}5А,4,{number},{RUSSIAN},M02,,\n");
+        let (a, b) = tokio::join!(
+            app.import(&m.admin, m.school, "timetable", math_file, "text/csv", ""),
+            app.import(&m.admin, m.school, "timetable", rus_file, "text/csv", ""),
+        );
+        let mut committed = Vec::new();
+        let mut rejected = Vec::new();
+        for (course, res) in [(math, a), (rus, b)] {
+            let (status, text) = status_and_text(res).await;
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            match status {
+                StatusCode::OK => {
+                    assert_eq!(v["committed"], true, "{text}");
+                    assert_eq!(counts(&v), (1, 0, 0, 0), "{text}");
+                    committed.push(course);
+                }
+                StatusCode::UNPROCESSABLE_ENTITY => {
+                    assert_eq!(v["code"], "import_rejected", "{text}");
+                    let report = &v["report"];
+                    assert_eq!(report["committed"], false, "{text}");
+                    assert_eq!(counts(report).3, 1, "{text}");
+                    let row = &report["rows"][0];
+                    assert_eq!(row["line"], 2, "{text}");
+                    assert_eq!(row["outcome"], "error", "{text}");
+                    let message = row["problems"][0]["message"].as_str().unwrap_or("");
+                    assert!(
+                        message.contains("class") && message.contains("existing entry"),
+                        "{text}"
+                    );
+                    rejected.push(course);
+                }
+                other => panic!("lesson {number}: {other} {text}"),
+            }
+        }
+        assert_eq!(
+            (committed.len(), rejected.len()),
+            (1, 1),
+            "lesson {number}: one of two concurrent imports into one slot commits"
+        );
+        let at_slot: Vec<Value> = m
+            .entries(&app, &format!("?class_id={class_a}"))
+            .await
+            .into_iter()
+            .filter(|e| e["weekday"] == 4 && e["lesson_number"] == number)
+            .collect();
+        assert_eq!(at_slot.len(), 1, "lesson {number}: {at_slot:?}");
+        assert_eq!(at_slot[0]["course_id"], committed[0].to_string());
+        // Thursday (only these imports use it): one lesson per slot so far.
+        let thursday = m.lessons(&app, "from=2026-11-19&to=2026-11-19").await;
+        assert!(thursday.iter().all(|l| l["class_name"] == "5А"));
+        let numbers: Vec<i64> = {
+            let mut v: Vec<i64> = thursday
+                .iter()
+                .map(|l| l["lesson_number"].as_i64().unwrap())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(numbers, (1..=number).collect::<Vec<_>>());
+    }
+}
+
+// ---------- editing a course ----------
+
+/// The course as `GET /courses` lists it.
+async fn course_now(app: &TestApp, m: &Mini, course: Uuid) -> Value {
+    app.get_ok(&m.path("/courses"), &m.admin)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == course.to_string())
+        .unwrap_or_else(|| panic!("no course {course}"))
+        .clone()
+}
+
+/// A `PUT /courses/{id}` body from a listed course.
+fn course_body(c: &Value) -> Value {
+    json!({
+        "class_id": c["class_id"],
+        "group_id": c["group_id"],
+        "subject_id": c["subject_id"],
+        "teacher_ids": c["teacher_ids"],
+        "hours_per_week": c["hours_per_week"],
+    })
+}
+
+fn uuid_set(v: &Value) -> BTreeSet<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn editing_a_course_keeps_the_timetable_free_of_conflicts_and_journal_data_in_place(
+    app: TestApp,
+) {
+    let m = mini_school(&app, true).await;
+    let history_b = m.course("5Б", HISTORY, None);
+    let eng_a1 = m.course("5А", ENGLISH, Some(1));
+    let m03 = m.person(&app, "M03").await;
+    let m05 = m.person(&app, "M05").await;
+    let m07 = m.person(&app, "M07").await;
+    let put = |course: Uuid, body: Value| {
+        let m = &m;
+        let app = &app;
+        async move {
+            m.admin_send(app, Method::PUT, &format!("/courses/{course}"), body)
+                .await
+        }
+    };
+    let history = course_now(&app, &m, history_b).await;
+    assert_eq!(history["teacher_ids"], json!([m05.to_string()]));
+    let english_entry = m.entry(&app, eng_a1, 1, 3).await;
+
+    // A second teacher who teaches 5А English (group 1) at the course's slot, Monday lesson 3.
+    let mut body = course_body(&history);
+    body["teacher_ids"] = json!([m05, m03]);
+    let conflicts = conflicts_of(put(history_b, body).await).await;
+    assert!(
+        conflicts
+            .iter()
+            .any(|c| c["kind"] == "teacher" && c["entry_id"] == english_entry["id"]),
+        "{conflicts:?}"
+    );
+    assert_eq!(course_now(&app, &m, history_b).await, history);
+    let lesson = m.lesson_on(&app, history_b, "2026-11-16").await;
+    assert_eq!(lesson["teacher_ids"], json!([m05.to_string()]));
+    // A free one is added.
+    let mut body = course_body(&history);
+    body["teacher_ids"] = json!([m05, m07]);
+    let changed = expect(put(history_b, body).await, StatusCode::OK).await;
+    assert_eq!(
+        uuid_set(&changed["teacher_ids"]),
+        BTreeSet::from([m05.to_string(), m07.to_string()])
+    );
+    let history = course_now(&app, &m, history_b).await;
+
+    // Into 5А, where Monday lesson 3 is taken by both English subgroups: refused, unchanged.
+    let mut body = course_body(&history);
+    body["class_id"] = json!(m.class("5А"));
+    let conflicts = conflicts_of(put(history_b, body).await).await;
+    assert!(
+        conflicts
+            .iter()
+            .any(|c| c["kind"] == "class" && c["entry_id"] == english_entry["id"]),
+        "{conflicts:?}"
+    );
+    assert_eq!(course_now(&app, &m, history_b).await, history);
+    assert_eq!(
+        m.lesson_on(&app, history_b, "2026-11-16").await["class_name"],
+        "5Б"
+    );
+
+    // A new course of 5Б on Thursday lesson 1 (free in both classes).
+    let subjects = app.get_ok(&m.path("/subjects"), &m.admin).await;
+    let informatics = subjects
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == INFORMATICS)
+        .unwrap()["id"]
+        .clone();
+    let inf_b = expect(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/courses",
+            json!({"class_id": m.class("5Б"), "group_id": null, "subject_id": informatics, "teacher_ids": [m07], "hours_per_week": 1}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let inf_b = id(&inf_b);
+    m.create_entry(
+        &app,
+        json!({"course_id": inf_b, "weekday": 4, "lesson_number": 1, "valid_from": "2026-09-01"}),
+    )
+    .await;
+    let day = "2026-11-19";
+    assert_eq!(m.lesson_on(&app, inf_b, day).await["class_name"], "5Б");
+    // Without journal data it moves to 5А and back.
+    let course = course_now(&app, &m, inf_b).await;
+    let mut body = course_body(&course);
+    body["class_id"] = json!(m.class("5А"));
+    let moved = expect(put(inf_b, body).await, StatusCode::OK).await;
+    assert_eq!(moved["class_name"], "5А");
+    assert_eq!(m.lesson_on(&app, inf_b, day).await["class_name"], "5А");
+    let moved = expect(put(inf_b, course_body(&course)).await, StatusCode::OK).await;
+    assert_eq!(moved["class_name"], "5Б");
+    let lesson = m.lesson_on(&app, inf_b, day).await;
+    assert_eq!(lesson["class_name"], "5Б");
+
+    // With a topic in one lesson, neither the class nor the subgroup changes.
+    let m07_token = m.account(&app, "M07", Role::Teacher).await;
+    let res = write_content(
+        &app,
+        &m,
+        &m07_token,
+        id(&lesson),
+        json!({"topic": "Алгоритмы", "version": lesson["version"]}),
+    )
+    .await;
+    expect(res, StatusCode::OK).await;
+    let course = course_now(&app, &m, inf_b).await;
+    let mut body = course_body(&course);
+    body["class_id"] = json!(m.class("5А"));
+    assert_problem(
+        put(inf_b, body).await,
+        StatusCode::CONFLICT,
+        "lesson_has_data",
+    )
+    .await;
+    assert_eq!(course_now(&app, &m, inf_b).await, course);
+    let group = expect(
+        m.admin_send(
+            &app,
+            Method::POST,
+            &format!("/classes/{}/groups", m.class("5Б")),
+            json!({"number": 1, "student_ids": []}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut body = course_body(&course);
+    body["group_id"] = group["id"].clone();
+    assert_problem(
+        put(inf_b, body).await,
+        StatusCode::CONFLICT,
+        "lesson_has_data",
+    )
+    .await;
+    assert_eq!(course_now(&app, &m, inf_b).await, course);
+    let kept = m.lesson(&app, id(&lesson)).await;
+    assert_eq!(kept["class_name"], "5Б");
+    assert_eq!(kept["group_number"], Value::Null);
+    assert_eq!(kept["topic"], "Алгоритмы");
+}
+
+// ---------- lesson numbers and bell schedules ----------
+
+async fn lesson_numbers_must_exist_in_the_class_bell_schedule(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let math = m.course("5А", MATH, None);
+    let history_b = m.course("5Б", HISTORY, None);
+    let entries = m.entries(&app, "").await;
+    let lessons = m.lesson_total(&app).await;
+    async fn lesson_number_refused(res: Response) {
+        let body = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(fields_of(&body), ["lesson_number"], "{body}");
+    }
+    // The default schedule has lessons 1–7.
+    lesson_number_refused(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/timetable",
+            json!({"course_id": math, "weekday": 4, "lesson_number": 8, "valid_from": "2026-09-01"}),
+        )
+        .await,
+    )
+    .await;
+    let monday = m.entry(&app, math, 1, 1).await;
+    lesson_number_refused(
+        m.admin_send(
+            &app,
+            Method::PUT,
+            &format!("/timetable/{}", id(&monday)),
+            json!({"course_id": math, "weekday": 1, "lesson_number": 8, "room": "101", "valid_from": "2026-09-01"}),
+        )
+        .await,
+    )
+    .await;
+    lesson_number_refused(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/lessons",
+            json!({"course_id": math, "date": "2026-11-26", "lesson_number": 8}),
+        )
+        .await,
+    )
+    .await;
+    let lesson = m.lesson_on(&app, math, "2026-11-23").await;
+    lesson_number_refused(
+        m.admin_send(
+            &app,
+            Method::POST,
+            &format!("/lessons/{}/move", id(&lesson)),
+            json!({"date": "2026-11-26", "lesson_number": 8}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(m.entries(&app, "").await, entries);
+    assert_eq!(m.lesson_total(&app).await, lessons);
+    let same = m.lesson(&app, id(&lesson)).await;
+    assert_eq!(
+        (same["date"].as_str(), same["lesson_number"].as_i64()),
+        (Some("2026-11-23"), Some(1))
+    );
+    // Lesson 7 exists.
+    let extra = expect(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/lessons",
+            json!({"course_id": math, "date": "2026-11-26", "lesson_number": 7}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(extra["starts_at"], "14:20");
+
+    // 5Б on a second shift of three lessons: its lesson 4 does not exist, lesson 3 does.
+    expect(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/bell-schedules",
+            json!({"name": "Вторая смена", "slots": [
+                {"number": 1, "starts_at": "14:00", "ends_at": "14:45"},
+                {"number": 2, "starts_at": "14:55", "ends_at": "15:40"},
+                {"number": 3, "starts_at": "15:50", "ends_at": "16:35"}
+            ], "class_ids": [m.class("5Б")]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    lesson_number_refused(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/timetable",
+            json!({"course_id": history_b, "weekday": 4, "lesson_number": 4, "valid_from": "2026-09-01"}),
+        )
+        .await,
+    )
+    .await;
+    let third = m
+        .create_entry(
+            &app,
+            json!({"course_id": history_b, "weekday": 4, "lesson_number": 3, "valid_from": "2026-09-01"}),
+        )
+        .await;
+    assert_eq!(third["starts_at"], "15:50");
+}
+
+async fn without_a_bell_schedule_any_lesson_number_is_accepted(app: TestApp) {
+    let m = mini_school_with(&app, false, false).await;
+    assert_eq!(
+        app.get_ok(&m.path("/bell-schedules"), &m.admin).await,
+        json!([])
+    );
+    let math = m.course("5А", MATH, None);
+    let entry = m
+        .create_entry(
+            &app,
+            json!({"course_id": math, "weekday": 4, "lesson_number": 8, "valid_from": "2026-09-01"}),
+        )
+        .await;
+    assert_eq!(entry["lesson_number"], 8);
+    assert_eq!(
+        m.lesson_on(&app, math, "2026-11-19").await["lesson_number"],
+        8
+    );
+}
+
+async fn a_bell_schedule_keeps_the_slots_and_times_its_classes_use(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let rus_a = m.course("5А", RUSSIAN, None);
+    let rus_b = m.course("5Б", RUSSIAN, None);
+    let schedules = app.get_ok(&m.path("/bell-schedules"), &m.admin).await;
+    assert_eq!(schedules.as_array().unwrap().len(), 1);
+    let default = schedules[0].clone();
+    let default_id = id(&default);
+    let slot = |n: i64, a: &str, b: &str| json!({"number": n, "starts_at": a, "ends_at": b});
+    let replace = |slots: Value, class_ids: Value| json!({"name": default["name"], "is_default": true, "slots": slots, "class_ids": class_ids});
+    // The timetable uses lessons 1–3 of the default schedule: lesson 3 may not disappear.
+    let res = m
+        .admin_send(
+            &app,
+            Method::PUT,
+            &format!("/bell-schedules/{default_id}"),
+            replace(
+                json!([slot(1, "08:30", "09:15"), slot(2, "09:25", "10:10")]),
+                json!([]),
+            ),
+        )
+        .await;
+    let body = assert_problem(res, StatusCode::CONFLICT, "conflict").await;
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("lesson 3") || detail.contains("slot 3"),
+        "{body}"
+    );
+    assert_eq!(
+        app.get_ok(&m.path("/bell-schedules"), &m.admin).await,
+        schedules
+    );
+    // Lessons 4–7 are unused: they may go.
+    let cut = expect(
+        m.admin_send(
+            &app,
+            Method::PUT,
+            &format!("/bell-schedules/{default_id}"),
+            replace(
+                json!([
+                    slot(1, "08:30", "09:15"),
+                    slot(2, "09:25", "10:10"),
+                    slot(3, "10:30", "11:15")
+                ]),
+                json!([]),
+            ),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(cut["slots"].as_array().unwrap().len(), 3);
+
+    // A shift starting at 09:25 would put 5Б's Russian (M02, lesson 1) on 5А's Russian (M02,
+    // lesson 2, 09:25–10:10): refused when created with 5Б, and when 5Б is added later.
+    let russian_a = m.entry(&app, rus_a, 1, 2).await;
+    let russian_b = m.entry(&app, rus_b, 1, 1).await;
+    let late = json!([
+        slot(1, "09:25", "10:10"),
+        slot(2, "10:30", "11:15"),
+        slot(3, "11:35", "12:20")
+    ]);
+    let class_b = m.class("5Б");
+    let before = app.get_ok(&m.path("/bell-schedules"), &m.admin).await;
+    let res = m
+        .admin_send(
+            &app,
+            Method::POST,
+            "/bell-schedules",
+            json!({"name": "Сдвинутая смена", "slots": late, "class_ids": [class_b]}),
+        )
+        .await;
+    let conflicts = conflicts_of(res).await;
+    assert!(
+        conflicts.iter().any(|c| c["kind"] == "teacher"
+            && c["shared"] == "Белов Игорь Сергеевич"
+            && (c["entry_id"] == russian_a["id"] || c["entry_id"] == russian_b["id"])),
+        "{conflicts:?}"
+    );
+    assert_eq!(
+        app.get_ok(&m.path("/bell-schedules"), &m.admin).await,
+        before
+    );
+    assert_eq!(m.entry(&app, rus_b, 1, 1).await["starts_at"], "08:30");
+    let shift = expect(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/bell-schedules",
+            json!({"name": "Сдвинутая смена", "slots": late, "class_ids": []}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(shift["class_ids"], json!([]));
+    let shift_id = id(&shift);
+    let res = m
+        .admin_send(
+            &app,
+            Method::PUT,
+            &format!("/bell-schedules/{shift_id}"),
+            json!({"name": "Сдвинутая смена", "slots": late, "class_ids": [class_b]}),
+        )
+        .await;
+    let conflicts = conflicts_of(res).await;
+    assert!(
+        conflicts.iter().any(|c| c["kind"] == "teacher"
+            && c["shared"] == "Белов Игорь Сергеевич"
+            && (c["entry_id"] == russian_a["id"] || c["entry_id"] == russian_b["id"])),
+        "{conflicts:?}"
+    );
+    let now = app.get_ok(&m.path("/bell-schedules"), &m.admin).await;
+    let stored = now
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == shift["id"])
+        .unwrap();
+    assert_eq!(stored, &shift);
+    assert_eq!(m.entry(&app, rus_b, 1, 1).await["starts_at"], "08:30");
+    assert_eq!(
+        m.lesson_on(&app, rus_b, "2026-11-16").await["starts_at"],
+        "08:30"
+    );
+    // In the afternoon nobody collides.
+    let afternoon = expect(
+        m.admin_send(
+            &app,
+            Method::PUT,
+            &format!("/bell-schedules/{shift_id}"),
+            json!({"name": "Сдвинутая смена", "slots": [
+                slot(1, "14:00", "14:45"),
+                slot(2, "14:55", "15:40"),
+                slot(3, "15:50", "16:35")
+            ], "class_ids": [class_b]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(afternoon["class_ids"], json!([class_b.to_string()]));
+    assert_eq!(m.entry(&app, rus_b, 1, 1).await["starts_at"], "14:00");
+}
+
+// ---------- the final period kind decides the school days ----------
+
+async fn changing_the_final_period_kind_regenerates_the_school_days(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let math = m.course("5А", MATH, None);
+    let m01 = m.account(&app, "M01", Role::Teacher).await;
+    // Half-years: the first ends on Sunday 20 December (the second quarter runs to 26 December),
+    // the second runs to Monday 31 May (the fourth quarter ends on 26 May).
+    app.import_ok(
+        &m.admin,
+        m.school,
+        "periods",
+        "academic_year,kind,number,starts_on,ends_on
+2026/2027,half_year,1,2026-09-01,2026-12-20
+2026/2027,half_year,2,2027-01-12,2027-05-31
+",
+        "text/csv",
+    )
+    .await;
+    let on = |day: &'static str| {
+        let m = &m;
+        let app = &app;
+        async move { m.lessons(app, &format!("from={day}&to={day}")).await }
+    };
+    // Quarters: 7 lessons on Monday 21 December, 2 on Tuesday 22, none on Monday 31 May.
+    assert_eq!(on("2026-12-21").await.len(), 7);
+    assert_eq!(on("2026-12-22").await.len(), 2);
+    assert_eq!(on("2027-05-31").await.len(), 0);
+    assert_eq!(on("2026-12-14").await.len(), 7);
+    assert_eq!(on("2027-05-26").await.len(), 1);
+    let with_data = m.lesson_on(&app, math, "2026-12-21").await;
+    let res = write_content(
+        &app,
+        &m,
+        &m01,
+        id(&with_data),
+        json!({"topic": "Итоговое повторение", "version": with_data["version"]}),
+    )
+    .await;
+    expect(res, StatusCode::OK).await;
+
+    let set_kind = |kind: &'static str| {
+        let m = &m;
+        let app = &app;
+        async move {
+            let mut settings = app.get_ok(&m.path("/settings"), &m.admin).await;
+            settings["final_period_kind"] = json!(kind);
+            let res = m.admin_send(app, Method::PUT, "/settings", settings).await;
+            assert_eq!(expect(res, StatusCode::OK).await["final_period_kind"], kind);
+        }
+    };
+    set_kind("half_year").await;
+    // 21–26 December are no school days any more: only the lesson with data stays, flagged.
+    let dec21 = on("2026-12-21").await;
+    assert_eq!(ids(&dec21), BTreeSet::from([id(&with_data)]), "{dec21:?}");
+    assert_eq!(dec21[0]["needs_review"], true, "{dec21:?}");
+    assert_eq!(dec21[0]["topic"], "Итоговое повторение");
+    assert_eq!(on("2026-12-22").await.len(), 0);
+    assert_eq!(on("2026-12-23").await.len(), 0);
+    // 27–31 May are: Monday 31 May has its lessons.
+    let may31 = on("2027-05-31").await;
+    assert_eq!(may31.len(), 7, "{may31:?}");
+    assert!(may31.iter().all(|l| l["needs_review"] == false));
+    // Days in both stay as they were.
+    assert_eq!(on("2026-12-14").await.len(), 7);
+    assert_eq!(on("2027-05-26").await.len(), 1);
+
+    // And back to quarters.
+    set_kind("quarter").await;
+    let dec21 = on("2026-12-21").await;
+    assert_eq!(dec21.len(), 7, "{dec21:?}");
+    let kept = dec21.iter().find(|l| id(l) == id(&with_data)).unwrap();
+    assert_eq!(kept["needs_review"], false, "{kept}");
+    assert_eq!(kept["topic"], "Итоговое повторение");
+    assert_eq!(on("2026-12-22").await.len(), 2);
+    assert_eq!(on("2027-05-31").await.len(), 0);
+    assert_eq!(on("2026-12-14").await.len(), 7);
+}
+
+// ---------- absent teachers and substitutions ----------
+
+async fn an_absent_teacher_substitutes_nothing_and_their_substitutions_need_cover(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let math_a = m.course("5А", MATH, None);
+    let math_b = m.course("5Б", MATH, None);
+    let history_b = m.course("5Б", HISTORY, None);
+    let m01 = m.person(&app, "M01").await;
+    let m07 = m.person(&app, "M07").await;
+    let day = "2026-11-16";
+    let sub = |lesson: Uuid, teacher: Uuid| {
+        let m = &m;
+        let app = &app;
+        async move {
+            m.admin_send(
+                app,
+                Method::PUT,
+                &format!("/lessons/{lesson}/substitute"),
+                json!({"teacher_id": teacher}),
+            )
+            .await
+        }
+    };
+    // M07 is ill on 16–20 November: no substitutions for M07 those days; on 23 November, yes.
+    let absence = expect(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/teacher-absences",
+            json!({"teacher_id": m07, "starts_on": "2026-11-16", "ends_on": "2026-11-20"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(absence["lessons_total"], 0);
+    let math_16 = m.lesson_on(&app, math_a, day).await;
+    let body = assert_problem(
+        sub(id(&math_16), m07).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    )
+    .await;
+    let detail = body["detail"].as_str().unwrap_or_default().to_lowercase();
+    assert!(detail.contains("absen"), "{body}");
+    assert_eq!(
+        m.lesson(&app, id(&math_16)).await["substitute_id"],
+        Value::Null
+    );
+    let math_23 = m.lesson_on(&app, math_a, "2026-11-23").await;
+    assert_eq!(
+        expect(sub(id(&math_23), m07).await, StatusCode::OK).await["substitute_id"],
+        m07.to_string()
+    );
+
+    // M01 (5А maths lesson 1, 5Б maths lesson 2) substitutes 5Б history (lesson 3) on 16
+    // November, then falls ill that day.
+    let history_16 = m.lesson_on(&app, history_b, day).await;
+    expect(sub(id(&history_16), m01).await, StatusCode::OK).await;
+    let absence = expect(
+        m.admin_send(
+            &app,
+            Method::POST,
+            "/teacher-absences",
+            json!({"teacher_id": m01, "starts_on": day, "ends_on": day}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let a = id(&absence);
+    assert_eq!(absence["lessons_total"], 3, "{absence}");
+    assert_eq!(absence["lessons_covered"], 0, "{absence}");
+    let math_b_16 = m.lesson_on(&app, math_b, day).await;
+    let listed = app
+        .get_ok(&m.path(&format!("/teacher-absences/{a}/lessons")), &m.admin)
+        .await;
+    let listed = listed.as_array().unwrap().clone();
+    assert_eq!(
+        ids(&listed),
+        BTreeSet::from([id(&math_16), id(&math_b_16), id(&history_16)])
+    );
+    let numbers: Vec<i64> = listed
+        .iter()
+        .map(|l| l["lesson_number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![1, 2, 3]);
+    assert_eq!(listed[2]["substitute_id"], m01.to_string());
+    // Someone else covers 5А maths: one of three covered.
+    let m06 = m.person(&app, "M06").await;
+    expect(sub(id(&math_16), m06).await, StatusCode::OK).await;
+    let absences = app
+        .get_ok(
+            &m.path("/teacher-absences?from=2026-11-16&to=2026-11-16"),
+            &m.admin,
+        )
+        .await;
+    let mine = absences
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == absence["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            mine["lessons_total"].as_u64(),
+            mine["lessons_covered"].as_u64()
+        ),
+        (Some(3), Some(1)),
+        "{mine}"
+    );
+    // Another teacher takes over the history lesson: it is no longer M01's to cover.
+    let m03 = m.person(&app, "M03").await;
+    let res = sub(id(&history_16), m03).await;
+    // M03 teaches 5А English (group 1) at lesson 3: busy. M06 is free then.
+    conflicts_of(res).await;
+    expect(sub(id(&history_16), m06).await, StatusCode::OK).await;
+    let listed = app
+        .get_ok(&m.path(&format!("/teacher-absences/{a}/lessons")), &m.admin)
+        .await;
+    assert_eq!(
+        ids(listed.as_array().unwrap()),
+        BTreeSet::from([id(&math_16), id(&math_b_16)])
+    );
+    let absences = app
+        .get_ok(
+            &m.path("/teacher-absences?from=2026-11-16&to=2026-11-16"),
+            &m.admin,
+        )
+        .await;
+    let mine = absences
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == absence["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            mine["lessons_total"].as_u64(),
+            mine["lessons_covered"].as_u64()
+        ),
+        (Some(2), Some(1)),
+        "{mine}"
+    );
+}
+
+// ---------- holidays, weeks, import kinds ----------
+
+async fn a_holiday_with_the_same_name_and_first_day_is_refused(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let holidays = || {
+        let m = &m;
+        let app = &app;
+        async move { app.get_ok(&m.path("/holidays"), &m.admin).await }
+    };
+    let before = holidays().await;
+    assert_eq!(before.as_array().unwrap().len(), 7);
+    let post = |body: Value| {
+        let m = &m;
+        let app = &app;
+        async move { m.admin_send(app, Method::POST, "/holidays", body).await }
+    };
+    // The autumn vacation again, with the same or other last day.
+    for ends_on in ["2026-11-04", "2026-11-01"] {
+        let res = post(json!({"name": "Осенние каникулы", "kind": "vacation", "starts_on": "2026-10-25", "ends_on": ends_on})).await;
+        assert_problem(res, StatusCode::CONFLICT, "conflict").await;
+    }
+    assert_eq!(holidays().await, before);
+    // A health day twice on one day is refused; on another day it is another holiday.
+    let first = expect(
+        post(json!({"name": "День здоровья", "kind": "holiday", "starts_on": "2026-12-14"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let res =
+        post(json!({"name": "День здоровья", "kind": "holiday", "starts_on": "2026-12-14"})).await;
+    assert_problem(res, StatusCode::CONFLICT, "conflict").await;
+    let second = expect(
+        post(json!({"name": "День здоровья", "kind": "holiday", "starts_on": "2027-04-12"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let after = holidays().await;
+    let after = after.as_array().unwrap();
+    assert_eq!(after.len(), 9);
+    let health: BTreeSet<Uuid> = after
+        .iter()
+        .filter(|h| h["name"] == "День здоровья")
+        .map(id)
+        .collect();
+    assert_eq!(health, BTreeSet::from([id(&first), id(&second)]));
+    assert_eq!(
+        m.lessons(&app, "from=2026-12-14&to=2026-12-14").await.len(),
+        0
+    );
+}
+
+async fn schedule_weeks_outside_2000_to_2100_are_refused(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let m01 = m.person(&app, "M01").await;
+    for week in ["9999-W52", "-2026-W01", "0000-W01", "1999-W52", "2101-W01"] {
+        let res = m
+            .schedule(&app, &m.admin, &format!("teacher_id={m01}&week={week}"))
+            .await;
+        let body = assert_problem(res, StatusCode::BAD_REQUEST, "invalid_query_parameter").await;
+        assert!(body["detail"].is_string(), "{week}: {body}");
+    }
+    for (week, from) in [
+        ("2026-W47", "2026-11-16"),
+        ("2000-W10", "2000-03-06"),
+        ("2100-W10", "2100-03-08"),
+    ] {
+        let res = m
+            .schedule(&app, &m.admin, &format!("teacher_id={m01}&week={week}"))
+            .await;
+        let sched = expect(res, StatusCode::OK).await;
+        assert_eq!(sched["from"], from, "{week}");
+        assert_eq!(sched["days"].as_array().unwrap().len(), 7, "{week}");
+    }
+}
+
+async fn an_unknown_import_kind_lists_every_kind(app: TestApp) {
+    let root = app.superadmin().await;
+    let (school, admin) = app
+        .school_with_admin(&root, "Школа № 9", "admin.kinds")
+        .await;
+    let res = app
+        .import(&admin, school, "timetables", "a,b\n1,2\n", "text/csv", "")
+        .await;
+    let body = assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    let detail = body["detail"].as_str().unwrap();
+    let words: BTreeSet<&str> = detail
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for kind in [
+        "subjects",
+        "staff",
+        "classes",
+        "students",
+        "parents",
+        "courses",
+        "periods",
+        "bell_schedule",
+        "holidays",
+        "timetable",
+    ] {
+        assert!(words.contains(kind), "{kind} missing from: {detail}");
+    }
 }

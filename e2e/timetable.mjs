@@ -56,6 +56,7 @@ const T = {
   tabSubstitutions: 'tt-tab-substitutions',
   subsPage: 'tt-subs-page',
   absenceNew: 'tt-absence-new',
+  noAbsences: 'tt-no-absences',
   absenceForm: 'tt-absence-form',
   absenceTeacher: 'tt-absence-teacher',
   absenceStarts: 'tt-absence-starts',
@@ -171,6 +172,8 @@ await e.run(async () => {
   await byId(ap, T.tabSubstitutions).click();
   await expectVisible(ap, T.subsPage, 'admin: substitutions page');
   await expectVisible(ap, T.absenceNew, 'admin: new absence button');
+  // The list of absences has loaded (none yet), so its reload after saving is the newest answer.
+  await expectVisible(ap, T.noAbsences, 'admin: the (empty) list of absences');
   await e.shot(ap, 'admin-substitutions');
 
   await byId(ap, T.absenceNew).click();

@@ -121,7 +121,8 @@ const NEW_STUDENT: &str = r#"{"last_name":"Новенький","first_name":"У�
 const NEW_PARENT: &str = r#"{"last_name":"Новенькая","first_name":"Мама {n}","kind":"parent"}"#;
 // Issue 4: timetable. School A's bells, a holiday, the course's Monday lesson 1 in quarter 1
 // (`{entry}`), its lesson of 7 September (`{lesson}`) and the teacher's absence that week.
-const BELL_A: &str = r#"{"name":"Основное","is_default":true,"slots":[{"number":1,"starts_at":"08:30","ends_at":"09:15"},{"number":2,"starts_at":"09:25","ends_at":"10:10"},{"number":3,"starts_at":"10:30","ends_at":"11:15"}]}"#;
+/// Every lesson number 0–12, so the world's extra lessons and summer entries have their slots.
+const BELL_A: &str = r#"{"name":"Основное","is_default":true,"slots":[{"number":0,"starts_at":"07:30","ends_at":"08:15"},{"number":1,"starts_at":"08:25","ends_at":"09:10"},{"number":2,"starts_at":"09:20","ends_at":"10:05"},{"number":3,"starts_at":"10:15","ends_at":"11:00"},{"number":4,"starts_at":"11:10","ends_at":"11:55"},{"number":5,"starts_at":"12:05","ends_at":"12:50"},{"number":6,"starts_at":"13:00","ends_at":"13:45"},{"number":7,"starts_at":"13:55","ends_at":"14:40"},{"number":8,"starts_at":"14:50","ends_at":"15:35"},{"number":9,"starts_at":"15:45","ends_at":"16:30"},{"number":10,"starts_at":"16:40","ends_at":"17:25"},{"number":11,"starts_at":"17:35","ends_at":"18:20"},{"number":12,"starts_at":"18:30","ends_at":"19:15"}]}"#;
 const NEW_BELL: &str =
     r#"{"name":"Смена {n}","slots":[{"number":1,"starts_at":"14:00","ends_at":"14:45"}]}"#;
 /// A holiday far from every lesson.

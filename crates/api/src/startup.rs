@@ -317,14 +317,19 @@ fn problemize<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(res))
 }
 
+/// Whether a file name carries trunk's content hash (16+ hex digits between `-`, `_` or `.`):
+/// `otmetka-web-d9cacf17b0727029_bg.wasm`, `style-6da41b12a82787c6.css`.
+fn is_hashed_asset(file_name: &str) -> bool {
+    file_name
+        .split(['-', '.', '_'])
+        .any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// `Cache-Control` for the SPA: hashed assets are immutable for a year, `index.html` is
 /// revalidated on every visit.
 fn cache_headers<B>(mut res: ServiceResponse<B>) -> ServiceResponse<B> {
     let path = res.request().path().to_string();
-    let hashed = path.rsplit('/').next().is_some_and(|f| {
-        f.split(['-', '.'])
-            .any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
-    });
+    let hashed = path.rsplit('/').next().is_some_and(is_hashed_asset);
     let value = if hashed && res.status().is_success() {
         "public, max-age=31536000, immutable"
     } else {
@@ -432,3 +437,18 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
 
 #[allow(dead_code)]
 fn _assert_types(_: EitherBody<BoxBody>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(is_hashed_asset("otmetka-web-d9cacf17b0727029_bg.wasm"));
+        assert!(is_hashed_asset("otmetka-web-d9cacf17b0727029.js"));
+        assert!(is_hashed_asset("style-6da41b12a82787c6.css"));
+        assert!(!is_hashed_asset("index.html"));
+        assert!(!is_hashed_asset("favicon.svg"));
+        assert!(!is_hashed_asset("otmetka-web-d9cacf17_bg.wasm"));
+    }
+}

@@ -241,9 +241,10 @@ pub async fn create_extra(
     Ok(new)
 }
 
-/// Applies `change` to a lesson in a transaction with an audit record of old and new value.
-async fn change_lesson(
-    db: &(impl ConnectionTrait + TransactionTrait),
+/// Applies `change` to a lesson inside `txn` (the caller's locked transaction, which this
+/// commits) with an audit record of old and new value.
+async fn change_lesson<T: ConnectionTrait + TransactionSession>(
+    txn: T,
     actor: &Actor,
     school_id: Uuid,
     cat: &Catalog,
@@ -251,8 +252,7 @@ async fn change_lesson(
     action: &str,
     change: impl FnOnce(&mut lesson::ActiveModel),
 ) -> AppResult<Lesson> {
-    let before = dto(db, cat, &old).await?;
-    let txn = db.begin().await?;
+    let before = dto(&txn, cat, &old).await?;
     let mut am: lesson::ActiveModel = old.into();
     change(&mut am);
     am.updated_at = Set(Utc::now());
@@ -282,14 +282,20 @@ pub async fn cancel(
     }
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
-    let out = change_lesson(db, actor, school_id, &cat, old, "lesson_cancelled", |am| {
-        am.status = Set(LessonStatus::Cancelled.as_str().into());
-        am.cancel_reason = Set(Some(reason));
-        resolve_review(am);
-    })
-    .await?;
-    outer.commit().await?;
-    Ok(out)
+    change_lesson(
+        outer,
+        actor,
+        school_id,
+        &cat,
+        old,
+        "lesson_cancelled",
+        |am| {
+            am.status = Set(LessonStatus::Cancelled.as_str().into());
+            am.cancel_reason = Set(Some(reason));
+            resolve_review(am);
+        },
+    )
+    .await
 }
 
 /// Undoes a cancellation. Admin. Audited. Errors: 404, 409 `timetable_conflict` (the slot was
@@ -307,13 +313,19 @@ pub async fn restore(
     let cat = Catalog::load(db, school_id).await?;
     let occ = Occupant::lesson(&cat, &old).ok_or_else(|| AppError::not_found("course"))?;
     refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
-    let out = change_lesson(db, actor, school_id, &cat, old, "lesson_restored", |am| {
-        am.status = Set(LessonStatus::Scheduled.as_str().into());
-        am.cancel_reason = Set(None);
-    })
-    .await?;
-    outer.commit().await?;
-    Ok(out)
+    change_lesson(
+        outer,
+        actor,
+        school_id,
+        &cat,
+        old,
+        "lesson_restored",
+        |am| {
+            am.status = Set(LessonStatus::Scheduled.as_str().into());
+            am.cancel_reason = Set(None);
+        },
+    )
+    .await
 }
 
 /// Moves a lesson to another school day and slot, with its journal data; a timetable lesson
@@ -346,15 +358,13 @@ pub async fn move_lesson(
     if moved.status == LessonStatus::Scheduled.as_str() {
         refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
     }
-    let out = change_lesson(db, actor, school_id, &cat, old, "lesson_moved", |am| {
+    change_lesson(outer, actor, school_id, &cat, old, "lesson_moved", |am| {
         am.date = Set(moved.date);
         am.lesson_number = Set(moved.lesson_number);
         am.room = Set(moved.room.clone());
         resolve_review(am);
     })
-    .await?;
-    outer.commit().await?;
-    Ok(out)
+    .await
 }
 
 /// Clears a lesson's review flag: the admin keeps it as it is. Admin. Audited. Errors: 404.
@@ -369,8 +379,8 @@ pub async fn acknowledge(
     let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
-    let out = change_lesson(
-        db,
+    change_lesson(
+        outer,
         actor,
         school_id,
         &cat,
@@ -378,9 +388,7 @@ pub async fn acknowledge(
         "lesson_acknowledged",
         resolve_review,
     )
-    .await?;
-    outer.commit().await?;
-    Ok(out)
+    .await
 }
 
 /// Clears a review flag for good: the admin decided, so regeneration does not flag it again.
@@ -509,8 +517,8 @@ pub async fn set_substitute(
         .filter(|c| c.kind == otmetka_domain::timetable::ConflictKind::Teacher)
         .collect();
     refuse_conflicts(clashes)?;
-    let out = change_lesson(
-        db,
+    change_lesson(
+        outer,
         actor,
         school_id,
         &cat,
@@ -520,9 +528,7 @@ pub async fn set_substitute(
             am.substitute_id = Set(Some(teacher.id));
         },
     )
-    .await?;
-    outer.commit().await?;
-    Ok(out)
+    .await
 }
 
 /// The teachers who could substitute a lesson, by name: staff with the teacher role (or a
@@ -610,8 +616,8 @@ pub async fn clear_substitute(
     let db = &outer;
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
-    let out = change_lesson(
-        db,
+    change_lesson(
+        outer,
         actor,
         school_id,
         &cat,
@@ -621,9 +627,7 @@ pub async fn clear_substitute(
             am.substitute_id = Set(None);
         },
     )
-    .await?;
-    outer.commit().await?;
-    Ok(out)
+    .await
 }
 
 /// The actor's staff person in the school.

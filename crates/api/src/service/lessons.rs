@@ -1063,66 +1063,63 @@ pub async fn schedule(
     let cat = Catalog::load(db, school_id).await?;
     let single = from == to;
     // Course filter (and for students, the class per day).
-    let (courses, class_on, student_groups): (Vec<Uuid>, Vec<enrollment::Model>, HashSet<Uuid>) =
-        match &subject {
-            Subject::Teacher(t) => {
-                if !cat.staff_names.contains_key(t) {
-                    return Err(AppError::not_found("teacher"));
-                }
-                (
-                    cat.courses
-                        .values()
-                        .filter(|c| c.teacher_ids.contains(t))
-                        .map(|c| c.id)
-                        .collect(),
-                    Vec::new(),
-                    HashSet::new(),
+    let (courses, class_on): (Vec<Uuid>, Vec<enrollment::Model>) = match &subject {
+        Subject::Teacher(t) => {
+            if !cat.staff_names.contains_key(t) {
+                return Err(AppError::not_found("teacher"));
+            }
+            (
+                cat.courses
+                    .values()
+                    .filter(|c| c.teacher_ids.contains(t))
+                    .map(|c| c.id)
+                    .collect(),
+                Vec::new(),
+            )
+        }
+        Subject::Class(k) => {
+            let courses: Vec<Uuid> = cat
+                .courses
+                .values()
+                .filter(|c| c.class_id == *k)
+                .map(|c| c.id)
+                .collect();
+            crate::service::structure::class_row(db, school_id, *k).await?;
+            (courses, Vec::new())
+        }
+        Subject::Student(p) => {
+            let horizon = if single { to + Duration::days(28) } else { to };
+            let enr = enrollment::Entity::find()
+                .filter(enrollment::Column::SchoolId.eq(school_id))
+                .filter(enrollment::Column::StudentId.eq(*p))
+                .filter(enrollment::Column::StartsOn.lte(horizon))
+                .filter(
+                    Condition::any()
+                        .add(enrollment::Column::EndsOn.is_null())
+                        .add(enrollment::Column::EndsOn.gte(from)),
                 )
-            }
-            Subject::Class(k) => {
-                let courses: Vec<Uuid> = cat
-                    .courses
-                    .values()
-                    .filter(|c| c.class_id == *k)
-                    .map(|c| c.id)
-                    .collect();
-                crate::service::structure::class_row(db, school_id, *k).await?;
-                (courses, Vec::new(), HashSet::new())
-            }
-            Subject::Student(p) => {
-                let horizon = if single { to + Duration::days(28) } else { to };
-                let enr = enrollment::Entity::find()
-                    .filter(enrollment::Column::SchoolId.eq(school_id))
-                    .filter(enrollment::Column::StudentId.eq(*p))
-                    .filter(enrollment::Column::StartsOn.lte(horizon))
-                    .filter(
-                        Condition::any()
-                            .add(enrollment::Column::EndsOn.is_null())
-                            .add(enrollment::Column::EndsOn.gte(from)),
-                    )
-                    .all(db)
-                    .await?;
-                let groups: HashSet<Uuid> = group_member::Entity::find()
-                    .filter(group_member::Column::SchoolId.eq(school_id))
-                    .filter(group_member::Column::StudentId.eq(*p))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|g| g.group_id)
-                    .collect();
-                let classes: HashSet<Uuid> = enr.iter().map(|e| e.class_id).collect();
-                let courses = cat
-                    .courses
-                    .values()
-                    .filter(|c| classes.contains(&c.class_id))
-                    .filter(|c| c.group_id.is_none_or(|g| groups.contains(&g)))
-                    .map(|c| c.id)
-                    .collect();
-                (courses, enr, groups)
-            }
-            Subject::Room(_) => (Vec::new(), Vec::new(), HashSet::new()),
-        };
-    let _ = student_groups;
+                .all(db)
+                .await?;
+            let groups: HashSet<Uuid> = group_member::Entity::find()
+                .filter(group_member::Column::SchoolId.eq(school_id))
+                .filter(group_member::Column::StudentId.eq(*p))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|g| g.group_id)
+                .collect();
+            let classes: HashSet<Uuid> = enr.iter().map(|e| e.class_id).collect();
+            let courses = cat
+                .courses
+                .values()
+                .filter(|c| classes.contains(&c.class_id))
+                .filter(|c| c.group_id.is_none_or(|g| groups.contains(&g)))
+                .map(|c| c.id)
+                .collect();
+            (courses, enr)
+        }
+        Subject::Room(_) => (Vec::new(), Vec::new()),
+    };
     let filter = |q: sea_orm::Select<lesson::Entity>| match &subject {
         Subject::Teacher(t) => q.filter(
             Condition::any()

@@ -86,6 +86,12 @@ pub enum ErrorCode {
     LessonCancelled,
     /// The lesson has a topic, homework, marks or attendance and cannot be deleted. HTTP 409.
     LessonHasData,
+    /// The lesson is older than the school's edit window (`edit_window_days`); only the admin
+    /// changes its marks and attendance now. HTTP 403.
+    EditWindowClosed,
+    /// The object is still used (a work with marks, a scale value, work type or attendance code
+    /// that marks use) and cannot be removed. HTTP 409.
+    InUse,
     /// The database is unreachable. HTTP 503.
     DatabaseUnavailable,
     /// Anything unexpected; details are in the server log under the `instance` id. HTTP 500.
@@ -135,6 +141,8 @@ impl ErrorCode {
             NotASchoolDay => "not_a_school_day",
             LessonCancelled => "lesson_cancelled",
             LessonHasData => "lesson_has_data",
+            EditWindowClosed => "edit_window_closed",
+            InUse => "in_use",
             DatabaseUnavailable => "database_unavailable",
             Internal => "internal",
         }

@@ -128,6 +128,8 @@ pub struct Subject {
     pub name: String,
     /// Short name for the journal grid (`Рус`).
     pub short_name: String,
+    /// The subject's mark scale; `None` = the school's default scale (five-point).
+    pub mark_scale_id: Option<Uuid>,
 }
 
 /// Create or rename a subject.
@@ -142,6 +144,9 @@ pub struct SubjectInput {
     /// 1–32 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
     pub short_name: String,
+    /// A mark scale of the school (pass/fail for ОРКСЭ …); omitted = the default scale.
+    #[serde(default)]
+    pub mark_scale_id: Option<Uuid>,
 }
 
 /// A class (класс) of an academic year.
@@ -263,4 +268,9 @@ pub struct SchoolSettings {
     /// The period kind final marks are given for besides the year: quarter (default),
     /// trimester or half_year.
     pub final_period_kind: PeriodKind,
+    /// Days after a lesson during which its teachers may change its marks and attendance
+    /// (1–365); later only the admin does. Omitted / `null` = no limit.
+    #[serde(default)]
+    #[cfg_attr(feature = "validate", validate(range(min = 1, max = 365)))]
+    pub edit_window_days: Option<i32>,
 }

@@ -8,6 +8,7 @@ mod keys;
 mod m20261129_000001_foundation;
 mod m20261129_000002_structure;
 mod m20261129_000003_timetable;
+mod m20261129_000004_journal;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_foundation::Migration),
             Box::new(m20261129_000002_structure::Migration),
             Box::new(m20261129_000003_timetable::Migration),
+            Box::new(m20261129_000004_journal::Migration),
         ]
     }
 }

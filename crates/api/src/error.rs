@@ -291,10 +291,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | RefreshTokenInvalid
         | RefreshTokenReused => StatusCode::UNAUTHORIZED,
         AccountDisabled | Forbidden | InsufficientScope | SessionRequired
-        | CurrentPasswordWrong => StatusCode::FORBIDDEN,
+        | CurrentPasswordWrong | EditWindowClosed => StatusCode::FORBIDDEN,
         TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         LoginTaken | PersonHasAccount | Conflict | TimetableConflict | LessonCancelled
-        | LessonHasData => StatusCode::CONFLICT,
+        | LessonHasData | InUse => StatusCode::CONFLICT,
         InviteUsed | InviteExpired | InviteRevoked => StatusCode::GONE,
         VersionMismatch => StatusCode::PRECONDITION_FAILED,
         DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -344,6 +344,8 @@ pub fn title_of(code: ErrorCode) -> &'static str {
         NotASchoolDay => "Not a school day",
         LessonCancelled => "Lesson cancelled",
         LessonHasData => "Lesson has journal data",
+        EditWindowClosed => "Edit window closed",
+        InUse => "Still in use",
         DatabaseUnavailable => "Database unavailable",
         Internal => "Internal server error",
     }

@@ -48,9 +48,17 @@ pub enum Action {
     ReadStaffSchedules,
     /// Lists of lessons and teachers' absences: admin, principal.
     ReadLessons,
-    /// Write the journal of a lesson: teachers; services check that the actor teaches the course
-    /// or substitutes the lesson (DESIGN §3).
+    /// Write the journal of a lesson: teachers (services check that the actor teaches the course
+    /// or substitutes the lesson, DESIGN §3, and the school's edit window) and the admin (any
+    /// lesson, also past the edit window).
     WriteJournal,
+    /// Read a course's journal grid and a class summary: admin, principal, teachers (services
+    /// check that a teacher teaches the course, is the class's class teacher or substitutes one
+    /// of its lessons).
+    ReadJournal,
+    /// Read a student's diary, marks and marks feed: every role; services check the relation
+    /// (the student, their parents, their class teacher; admin and principal read every student).
+    ReadDiary,
 }
 
 impl Action {
@@ -71,7 +79,15 @@ impl Action {
             ManageInvites | ManagePersons | ManageAccounts | ManageStructure | ManageRoster
             | ManageTimetable => &[Role::Admin],
             ReadStaffSchedules => &[Role::Admin, Role::Principal, Role::Teacher],
-            WriteJournal => &[Role::Teacher],
+            WriteJournal => &[Role::Teacher, Role::Admin],
+            ReadJournal => &[Role::Admin, Role::Principal, Role::Teacher],
+            ReadDiary => &[
+                Role::Admin,
+                Role::Principal,
+                Role::Teacher,
+                Role::Student,
+                Role::Parent,
+            ],
         }
     }
 }

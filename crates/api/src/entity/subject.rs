@@ -10,6 +10,7 @@ pub struct Model {
     pub school_id: Uuid,
     pub name: String,
     pub short_name: String,
+    pub mark_scale_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 

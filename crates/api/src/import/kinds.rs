@@ -343,6 +343,7 @@ async fn subjects(
         let input = otmetka_domain::structure::SubjectInput {
             name: name.clone(),
             short_name: short.clone(),
+            mark_scale_id: existing.get(&name).and_then(|s| s.mark_scale_id),
         };
         let outcome = match existing.get(&name) {
             Some(s) if s.short_name == short => RowOutcome::Unchanged,

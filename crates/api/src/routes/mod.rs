@@ -7,6 +7,7 @@ pub mod auth;
 pub mod health;
 pub mod import;
 pub mod invites;
+pub mod journal;
 pub mod me;
 pub mod persons;
 pub mod roster;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     roster::configure(cfg);
     import::configure(cfg);
     timetable::configure(cfg);
+    journal::configure(cfg);
 }
 
 /// A JSON list with `X-Total-Count`.

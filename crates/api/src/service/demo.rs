@@ -168,6 +168,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         created_at: sea_orm::Set(chrono::Utc::now()),
     };
     let school = sea_orm::ActiveModelTrait::insert(school, db).await?;
+    crate::service::marks::seed_defaults(db, school.id).await?;
     import_fixtures(state, school.id).await?;
     let by_ext = |ext: &'static str| {
         person::Entity::find()

@@ -72,6 +72,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    crate::service::marks::seed_defaults(&txn, s.id).await?;
     Audit::new("school_created")
         .school(s.id)
         .by(actor)

@@ -124,6 +124,8 @@ pub async fn school_row(db: &impl ConnectionTrait, school_id: Uuid) -> AppResult
 struct StoredSettings {
     #[serde(default)]
     final_period_kind: Option<PeriodKind>,
+    #[serde(default)]
+    edit_window_days: Option<i32>,
 }
 
 /// The school's settings. Any member.
@@ -147,6 +149,7 @@ pub async fn get_settings_row(
         name: s.name,
         time_zone: s.time_zone,
         final_period_kind: stored.final_period_kind.unwrap_or(PeriodKind::Quarter),
+        edit_window_days: stored.edit_window_days,
     })
 }
 
@@ -174,6 +177,7 @@ pub async fn put_settings(
     let db = &outer;
     let stored = serde_json::to_string(&StoredSettings {
         final_period_kind: Some(input.final_period_kind),
+        edit_window_days: input.edit_window_days,
     })
     .map_err(AppError::internal)?;
     school::Entity::update_many()
@@ -344,7 +348,8 @@ pub async fn write_year(
 
 // ---------- periods ----------
 
-fn period_dto(p: period::Model) -> Period {
+/// The period as the API shows it.
+pub fn period_dto(p: period::Model) -> Period {
     Period {
         id: p.id,
         academic_year_id: p.academic_year_id,
@@ -543,6 +548,7 @@ fn subject_dto(s: subject::Model) -> Subject {
         id: s.id,
         name: s.name,
         short_name: s.short_name,
+        mark_scale_id: s.mark_scale_id,
     }
 }
 
@@ -580,6 +586,11 @@ pub async fn save_subject(
             "name and short name must not be blank",
         ));
     }
+    if let Some(scale) = input.mark_scale_id {
+        crate::service::marks::scale_row(db, school_id, scale)
+            .await
+            .map_err(|_| AppError::field("mark_scale_id", "unknown", "no such mark scale"))?;
+    }
     if let Some(o) = subject::Entity::find()
         .filter(subject::Column::SchoolId.eq(school_id))
         .filter(subject::Column::Name.eq(&name))
@@ -596,9 +607,14 @@ pub async fn save_subject(
                 .one(db)
                 .await?
                 .ok_or_else(|| AppError::not_found("subject"))?;
+            if existing.mark_scale_id != input.mark_scale_id {
+                crate::service::marks::check_subject_scale(db, school_id, id, input.mark_scale_id)
+                    .await?;
+            }
             let mut am: subject::ActiveModel = existing.into();
             am.name = Set(name);
             am.short_name = Set(short);
+            am.mark_scale_id = Set(input.mark_scale_id);
             am.update(db).await?
         }
         None => {
@@ -607,6 +623,7 @@ pub async fn save_subject(
                 school_id: Set(school_id),
                 name: Set(name),
                 short_name: Set(short),
+                mark_scale_id: Set(input.mark_scale_id),
                 created_at: Set(Utc::now()),
             }
             .insert(db)

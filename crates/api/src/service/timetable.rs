@@ -30,8 +30,8 @@ use validator::Validate;
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{
-    academic_year, bell_schedule, class, course, course_teacher, group, holiday, lesson, period,
-    person, subject, timetable_entry,
+    academic_year, attendance, bell_schedule, class, course, course_teacher, group, holiday,
+    lesson, period, person, subject, timetable_entry, work,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
@@ -57,6 +57,30 @@ pub struct CourseInfo {
     /// Sorted by name.
     pub teacher_ids: Vec<Uuid>,
     pub teacher_names: Vec<String>,
+    pub hours_per_week: i32,
+    /// The subject's mark scale (`None` = the school's default).
+    pub subject_scale_id: Option<Uuid>,
+    /// The class's class teacher (классный руководитель).
+    pub class_teacher_id: Option<Uuid>,
+}
+
+impl CourseInfo {
+    /// The course as the API shows it.
+    pub fn dto(&self) -> otmetka_domain::structure::Course {
+        otmetka_domain::structure::Course {
+            id: self.id,
+            academic_year_id: self.academic_year_id,
+            class_id: self.class_id,
+            class_name: self.class_name.clone(),
+            group_id: self.group_id,
+            group_number: self.group_number,
+            subject_id: self.subject_id,
+            subject_name: self.subject_name.clone(),
+            teacher_ids: self.teacher_ids.clone(),
+            teacher_names: self.teacher_names.clone(),
+            hours_per_week: self.hours_per_week,
+        }
+    }
 }
 
 /// The school's courses, classes' bell schedules and staff names, loaded once per request
@@ -114,12 +138,12 @@ impl Catalog {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let subjects: HashMap<Uuid, String> = subject::Entity::find()
+        let subjects: HashMap<Uuid, (String, Option<Uuid>)> = subject::Entity::find()
             .filter(subject::Column::SchoolId.eq(school_id))
             .all(db)
             .await?
             .into_iter()
-            .map(|s| (s.id, s.name))
+            .map(|s| (s.id, (s.name, s.mark_scale_id)))
             .collect();
         let groups: HashMap<Uuid, i32> = group::Entity::find()
             .filter(group::Column::SchoolId.eq(school_id))
@@ -171,9 +195,15 @@ impl Catalog {
                     group_id: c.group_id,
                     group_number: c.group_id.and_then(|g| groups.get(&g).copied()),
                     subject_id: c.subject_id,
-                    subject_name: subjects.get(&c.subject_id).cloned().unwrap_or_default(),
+                    subject_name: subjects
+                        .get(&c.subject_id)
+                        .map(|s| s.0.clone())
+                        .unwrap_or_default(),
                     teacher_ids: ts.iter().map(|p| p.id).collect(),
                     teacher_names: ts.iter().map(|p| name(p)).collect(),
+                    hours_per_week: c.hours_per_week,
+                    subject_scale_id: subjects.get(&c.subject_id).and_then(|s| s.1),
+                    class_teacher_id: cl.and_then(|x| x.class_teacher_id),
                 };
                 (c.id, info)
             })
@@ -320,17 +350,44 @@ pub fn lesson_has_content(l: &lesson::Model) -> bool {
         || l.homework.as_deref().is_some_and(|s| !s.is_empty())
 }
 
-/// The ids among `lessons` that have journal data: topic or homework (marks and attendance join
-/// here when the journal tables exist). One query at most.
+/// The ids among `lessons` that have journal data: a topic, homework, a work (even without
+/// marks yet), a mark or an attendance cell (even cleared: its history is audited). Two queries
+/// per 500 lessons.
 pub async fn lessons_with_data(
-    _db: &impl ConnectionTrait,
+    db: &impl ConnectionTrait,
     lessons: &[lesson::Model],
 ) -> AppResult<HashSet<Uuid>> {
-    Ok(lessons
+    let mut out: HashSet<Uuid> = lessons
         .iter()
         .filter(|l| lesson_has_content(l))
         .map(|l| l.id)
-        .collect())
+        .collect();
+    let rest: Vec<Uuid> = lessons
+        .iter()
+        .map(|l| l.id)
+        .filter(|id| !out.contains(id))
+        .collect();
+    for chunk in rest.chunks(500) {
+        let works: Vec<Uuid> = work::Entity::find()
+            .select_only()
+            .column(work::Column::LessonId)
+            .distinct()
+            .filter(work::Column::LessonId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(works);
+        let att: Vec<Uuid> = attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::LessonId)
+            .distinct()
+            .filter(attendance::Column::LessonId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(att);
+    }
+    Ok(out)
 }
 
 // ---------- calendar: which days are school days ----------

@@ -1,0 +1,670 @@
+//! What students and parents read (regulation §4): the diary week, the marks page of a period,
+//! the feed of recent marks — and the class teacher's class summary. Averages come from the one
+//! grading function through [`crate::service::journal::student_average`], the same as the
+//! journal's.
+//!
+//! Access: a student reads only self, a parent only linked children, the class teacher the whole
+//! class, admin and principal the school (`authorize_student_schedule`).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use otmetka_domain::grading::MarkScale;
+use otmetka_domain::journal::{
+    ClassSummary, Diary, DiaryDay, DiaryLesson, HomeworkDue, MarkFeedItem, StudentMark,
+    StudentMarks, SubjectMarks, SummaryCell, SummaryCourse, SummaryStudent,
+};
+use otmetka_domain::person::full_name;
+use otmetka_domain::{ErrorCode, Role};
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::auth::policy::{self, Action};
+use crate::entity::{attendance, enrollment, group_member, lesson, mark, person, subject, work};
+use crate::error::{AppError, AppResult};
+use crate::service::journal::{resolve_period, student_average};
+use crate::service::lessons::{
+    Span, Subject, actor_staff_person, authorize_student_schedule, schedule,
+};
+use crate::service::marks::MarkConfig;
+use crate::service::structure::{class_row, get_settings_row, period_dto, school_today_at};
+use crate::service::timetable::Catalog;
+
+/// A stored mark as the diary shows it.
+fn student_mark(
+    scale: &MarkScale,
+    cfg: &MarkConfig,
+    m: &mark::Model,
+    w: Option<&work::Model>,
+    date: NaiveDate,
+) -> Option<StudentMark> {
+    let value = m.value.clone()?;
+    let sv = scale.values.iter().find(|v| v.value == value);
+    let t = w.and_then(|w| cfg.work_type(w.work_type_id));
+    Some(StudentMark {
+        lesson_id: m.lesson_id,
+        work_id: m.work_id,
+        date,
+        label: sv.map(|v| v.label.clone()).unwrap_or_else(|| value.clone()),
+        numeric: sv.filter(|v| v.counts).and_then(|v| v.numeric),
+        value,
+        work_type_name: t.map(|t| t.name.clone()).unwrap_or_default(),
+        work_type_short_name: t.map(|t| t.short_name.clone()).unwrap_or_default(),
+        weight: w.map(|w| w.weight).unwrap_or(1.0),
+        title: w.and_then(|w| w.title.clone()),
+        comment: m.comment.clone(),
+        set_at: m.set_at,
+    })
+}
+
+async fn student_person(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    student_id: Uuid,
+) -> AppResult<person::Model> {
+    person::Entity::find_by_id(student_id)
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::Kind.eq("student"))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("student"))
+}
+
+fn name_of(p: &person::Model) -> String {
+    full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())
+}
+
+async fn works_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> AppResult<HashMap<Uuid, work::Model>> {
+    let ids: Vec<Uuid> = ids
+        .into_iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(work::Entity::find()
+        .filter(work::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect())
+}
+
+/// A student's diary week (default: the current week in the school's time zone): every day
+/// Monday to Sunday with the student's lessons in order (their class's, following transfers day
+/// by day, and only their subgroups), topic, homework, marks with work type and weight, and
+/// attendance; plus the homework due each day. Errors: 400 `invalid_query_parameter` (week),
+/// 403, 404.
+pub async fn diary(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    student_id: Uuid,
+    week: Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<Diary> {
+    policy::authorize(actor, school_id, Action::ReadDiary)?;
+    authorize_student_schedule(db, actor, school_id, student_id).await?;
+    let student = student_person(db, school_id, student_id).await?;
+    let span = match week {
+        Some(w) => Span::Week(w),
+        None => Span::CurrentWeek,
+    };
+    let sched = schedule(
+        db,
+        actor,
+        school_id,
+        Subject::Student(student_id),
+        span,
+        now,
+    )
+    .await?;
+    let lesson_ids: Vec<Uuid> = sched
+        .days
+        .iter()
+        .flat_map(|d| d.lessons.iter().map(|l| l.id))
+        .collect();
+    let (marks, att) = if lesson_ids.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            mark::Entity::find()
+                .filter(mark::Column::StudentId.eq(student_id))
+                .filter(mark::Column::LessonId.is_in(lesson_ids.clone()))
+                .filter(mark::Column::Value.is_not_null())
+                .all(db)
+                .await?,
+            attendance::Entity::find()
+                .filter(attendance::Column::StudentId.eq(student_id))
+                .filter(attendance::Column::LessonId.is_in(lesson_ids.clone()))
+                .filter(attendance::Column::Code.is_not_null())
+                .all(db)
+                .await?,
+        )
+    };
+    let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;
+    let cfg = MarkConfig::load(db, school_id).await?;
+    let subject_ids: Vec<Uuid> = sched
+        .days
+        .iter()
+        .flat_map(|d| d.lessons.iter().map(|l| l.subject_id))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let scales: HashMap<Uuid, Option<Uuid>> = if subject_ids.is_empty() {
+        HashMap::new()
+    } else {
+        subject::Entity::find()
+            .filter(subject::Column::Id.is_in(subject_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.mark_scale_id))
+            .collect()
+    };
+    // Homework due this week, given at the student's courses' earlier lessons.
+    let courses: HashMap<Uuid, String> = sched
+        .days
+        .iter()
+        .flat_map(|d| {
+            d.lessons
+                .iter()
+                .map(|l| (l.course_id, l.subject_name.clone()))
+        })
+        .collect();
+    let due = if courses.is_empty() {
+        Vec::new()
+    } else {
+        lesson::Entity::find()
+            .filter(lesson::Column::SchoolId.eq(school_id))
+            .filter(lesson::Column::CourseId.is_in(courses.keys().copied().collect::<Vec<_>>()))
+            .filter(lesson::Column::HomeworkDueOn.gte(sched.from))
+            .filter(lesson::Column::HomeworkDueOn.lte(sched.to))
+            .filter(lesson::Column::Homework.is_not_null())
+            .order_by_asc(lesson::Column::Date)
+            .all(db)
+            .await?
+    };
+    let mut marks_of: HashMap<Uuid, Vec<&mark::Model>> = HashMap::new();
+    for m in &marks {
+        marks_of.entry(m.lesson_id).or_default().push(m);
+    }
+    let att_of: HashMap<Uuid, &attendance::Model> = att.iter().map(|a| (a.lesson_id, a)).collect();
+    let days = sched
+        .days
+        .into_iter()
+        .map(|d| {
+            let lessons = d
+                .lessons
+                .into_iter()
+                .map(|l| {
+                    let scale = cfg.scale(scales.get(&l.subject_id).copied().flatten());
+                    let mut ms: Vec<StudentMark> = marks_of
+                        .get(&l.id)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|m| student_mark(scale, &cfg, m, works.get(&m.work_id), l.date))
+                        .collect();
+                    ms.sort_by_key(|m| {
+                        (
+                            works.get(&m.work_id).map(|w| w.position).unwrap_or(0),
+                            m.work_id,
+                        )
+                    });
+                    let code = att_of.get(&l.id).and_then(|a| a.code.clone());
+                    DiaryLesson {
+                        lesson_id: l.id,
+                        course_id: l.course_id,
+                        subject_id: l.subject_id,
+                        subject_name: l.subject_name,
+                        lesson_number: l.lesson_number,
+                        starts_at: l.starts_at,
+                        ends_at: l.ends_at,
+                        room: l.room,
+                        status: l.status,
+                        cancel_reason: l.cancel_reason,
+                        teacher_names: l.teacher_names,
+                        substitute_name: l.substitute_name,
+                        topic: l.topic,
+                        homework: l.homework,
+                        homework_due_on: l.homework_due_on,
+                        marks: ms,
+                        attendance_label: code
+                            .as_deref()
+                            .and_then(|c| cfg.codes.iter().find(|x| x.code == c))
+                            .map(|c| c.label.clone()),
+                        attendance: code,
+                    }
+                })
+                .collect();
+            let homework_due = due
+                .iter()
+                .filter(|l| l.homework_due_on == Some(d.date) && l.date < d.date)
+                .map(|l| HomeworkDue {
+                    lesson_id: l.id,
+                    subject_name: courses.get(&l.course_id).cloned().unwrap_or_default(),
+                    given_on: l.date,
+                    homework: l.homework.clone().unwrap_or_default(),
+                })
+                .collect();
+            DiaryDay {
+                is_today: d.date == sched.today,
+                date: d.date,
+                weekday: d.weekday,
+                is_school_day: d.is_school_day,
+                holiday: d.holiday,
+                lessons,
+                homework_due,
+            }
+        })
+        .collect();
+    Ok(Diary {
+        student_id,
+        student_name: name_of(&student),
+        week: otmetka_domain::timetable::iso_week_of(sched.from),
+        from: sched.from,
+        to: sched.to,
+        today: sched.today,
+        days,
+    })
+}
+
+/// The ids of the school's lessons in `[from, to]`, as a subquery.
+fn lessons_between(school_id: Uuid, from: NaiveDate, to: NaiveDate) -> SelectStatement {
+    lesson::Entity::find()
+        .select_only()
+        .column(lesson::Column::Id)
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::Date.gte(from))
+        .filter(lesson::Column::Date.lte(to))
+        .into_query()
+}
+
+/// A student's marks of a period (default: the current final-mark period) by subject: the marks
+/// by date, the weighted average and count (the same numbers as the journal), absences, and the
+/// final mark once it exists. Subjects of every class the student was in during the period are
+/// listed, with or without marks. Errors: 403, 404.
+pub async fn student_marks(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    student_id: Uuid,
+    period_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<StudentMarks> {
+    policy::authorize(actor, school_id, Action::ReadDiary)?;
+    authorize_student_schedule(db, actor, school_id, student_id).await?;
+    let student = student_person(db, school_id, student_id).await?;
+    let settings = get_settings_row(db, school_id).await?;
+    let today = school_today_at(&settings.time_zone, now);
+    let period =
+        resolve_period(db, school_id, period_id, settings.final_period_kind, today).await?;
+    let (from, to) = (period.starts_on, period.ends_on);
+    let classes: HashSet<Uuid> = enrollment::Entity::find()
+        .filter(enrollment::Column::SchoolId.eq(school_id))
+        .filter(enrollment::Column::StudentId.eq(student_id))
+        .filter(enrollment::Column::StartsOn.lte(to))
+        .filter(
+            Condition::any()
+                .add(enrollment::Column::EndsOn.is_null())
+                .add(enrollment::Column::EndsOn.gte(from)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| e.class_id)
+        .collect();
+    let groups: HashSet<Uuid> = group_member::Entity::find()
+        .filter(group_member::Column::SchoolId.eq(school_id))
+        .filter(group_member::Column::StudentId.eq(student_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.group_id)
+        .collect();
+    let marks = mark::Entity::find()
+        .filter(mark::Column::StudentId.eq(student_id))
+        .filter(mark::Column::Value.is_not_null())
+        .filter(mark::Column::LessonId.in_subquery(lessons_between(school_id, from, to)))
+        .all(db)
+        .await?;
+    let att = attendance::Entity::find()
+        .filter(attendance::Column::StudentId.eq(student_id))
+        .filter(attendance::Column::Code.is_not_null())
+        .filter(attendance::Column::LessonId.in_subquery(lessons_between(school_id, from, to)))
+        .all(db)
+        .await?;
+    let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;
+    let lesson_dates: HashMap<Uuid, NaiveDate> = {
+        let ids: Vec<Uuid> = marks
+            .iter()
+            .map(|m| m.lesson_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if ids.is_empty() {
+            HashMap::new()
+        } else {
+            lesson::Entity::find()
+                .filter(lesson::Column::Id.is_in(ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|l| (l.id, l.date))
+                .collect()
+        }
+    };
+    let cfg = MarkConfig::load(db, school_id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let mut course_ids: HashSet<Uuid> = cat
+        .courses
+        .values()
+        .filter(|c| classes.contains(&c.class_id))
+        .filter(|c| c.group_id.is_none_or(|g| groups.contains(&g)))
+        .map(|c| c.id)
+        .collect();
+    course_ids.extend(marks.iter().map(|m| m.course_id));
+    let mut subjects: Vec<SubjectMarks> = course_ids
+        .into_iter()
+        .filter_map(|id| cat.courses.get(&id))
+        .map(|c| {
+            let scale = cfg.scale(c.subject_scale_id);
+            let mine: Vec<&mark::Model> = marks.iter().filter(|m| m.course_id == c.id).collect();
+            let weights: HashMap<Uuid, f64> = works.iter().map(|(id, w)| (*id, w.weight)).collect();
+            let avg = student_average(scale, &weights, mine.iter().copied());
+            let mut list: Vec<StudentMark> = mine
+                .iter()
+                .filter_map(|m| {
+                    student_mark(
+                        scale,
+                        &cfg,
+                        m,
+                        works.get(&m.work_id),
+                        lesson_dates.get(&m.lesson_id).copied().unwrap_or(from),
+                    )
+                })
+                .collect();
+            list.sort_by_key(|m| (m.date, m.set_at));
+            SubjectMarks {
+                course_id: c.id,
+                subject_id: c.subject_id,
+                subject_name: c.subject_name.clone(),
+                teacher_names: c.teacher_names.clone(),
+                marks: list,
+                average: avg.average,
+                mark_count: avg.mark_count,
+                absences: att
+                    .iter()
+                    .filter(|a| a.course_id == c.id)
+                    .filter(|a| a.code.as_deref().is_some_and(|x| cfg.counts_as_absence(x)))
+                    .count() as u32,
+                final_mark: None,
+            }
+        })
+        .collect();
+    subjects.sort_by(|a, b| (&a.subject_name, a.course_id).cmp(&(&b.subject_name, b.course_id)));
+    Ok(StudentMarks {
+        student_id,
+        student_name: name_of(&student),
+        period: period_dto(period),
+        subjects,
+    })
+}
+
+/// The student's recent marks, newest first by when they were set (not by lesson date); changed
+/// marks carry the value before (`previous_value`), removed ones `value: null`. `limit` 1–100
+/// (default 20). Errors: 400, 403, 404.
+pub async fn recent_marks(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    student_id: Uuid,
+    limit: Option<u64>,
+) -> AppResult<Vec<MarkFeedItem>> {
+    policy::authorize(actor, school_id, Action::ReadDiary)?;
+    let limit = limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(
+            AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 100")
+        );
+    }
+    authorize_student_schedule(db, actor, school_id, student_id).await?;
+    let marks = mark::Entity::find()
+        .filter(mark::Column::SchoolId.eq(school_id))
+        .filter(mark::Column::StudentId.eq(student_id))
+        .filter(
+            Condition::any()
+                .add(mark::Column::Value.is_not_null())
+                .add(mark::Column::PreviousValue.is_not_null()),
+        )
+        .order_by_desc(mark::Column::SetAt)
+        .order_by_desc(mark::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;
+    let lessons: HashMap<Uuid, NaiveDate> = if marks.is_empty() {
+        HashMap::new()
+    } else {
+        lesson::Entity::find()
+            .filter(lesson::Column::Id.is_in(marks.iter().map(|m| m.lesson_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l.date))
+            .collect()
+    };
+    let cfg = MarkConfig::load(db, school_id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    Ok(marks
+        .into_iter()
+        .map(|m| {
+            let w = works.get(&m.work_id);
+            MarkFeedItem {
+                student_id,
+                lesson_id: m.lesson_id,
+                work_id: m.work_id,
+                subject_name: cat
+                    .courses
+                    .get(&m.course_id)
+                    .map(|c| c.subject_name.clone())
+                    .unwrap_or_default(),
+                date: lessons.get(&m.lesson_id).copied().unwrap_or_default(),
+                value: m.value,
+                previous_value: m.previous_value,
+                work_type_name: w
+                    .and_then(|w| cfg.work_type(w.work_type_id))
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
+                weight: w.map(|w| w.weight).unwrap_or(1.0),
+                comment: m.comment,
+                set_at: m.set_at,
+            }
+        })
+        .collect())
+}
+
+/// The class teacher's summary of a class for a period (default: the current final-mark
+/// period): every student × course average (the journal's numbers) and absences. Access: admin,
+/// principal, the class's class teacher. Errors: 403, 404.
+pub async fn class_summary(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    school_id: Uuid,
+    class_id: Uuid,
+    period_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<ClassSummary> {
+    policy::authorize(actor, school_id, Action::ReadJournal)?;
+    let class = class_row(db, school_id, class_id).await?;
+    if !(actor.is_superadmin
+        || actor
+            .roles_in(school_id)
+            .any(|r| r == Role::Admin || r == Role::Principal))
+    {
+        let me = actor_staff_person(db, actor, school_id)
+            .await?
+            .map(|p| p.id);
+        if me.is_none() || class.class_teacher_id != me {
+            tracing::warn!(actor = %actor.account_id, class = %class_id, "class summary denied");
+            return Err(AppError::forbidden().detail("only the class teacher reads the summary"));
+        }
+    }
+    let settings = get_settings_row(db, school_id).await?;
+    let today = school_today_at(&settings.time_zone, now);
+    let period =
+        resolve_period(db, school_id, period_id, settings.final_period_kind, today).await?;
+    let (from, to) = (period.starts_on, period.ends_on);
+    let cat = Catalog::load(db, school_id).await?;
+    let cfg = MarkConfig::load(db, school_id).await?;
+    let mut courses: Vec<_> = cat
+        .courses
+        .values()
+        .filter(|c| c.class_id == class_id)
+        .collect();
+    courses.sort_by(|a, b| {
+        (&a.subject_name, a.group_number, a.id).cmp(&(&b.subject_name, b.group_number, b.id))
+    });
+    let course_ids: Vec<Uuid> = courses.iter().map(|c| c.id).collect();
+    let enr = enrollment::Entity::find()
+        .filter(enrollment::Column::SchoolId.eq(school_id))
+        .filter(enrollment::Column::ClassId.eq(class_id))
+        .filter(enrollment::Column::StartsOn.lte(to))
+        .filter(
+            Condition::any()
+                .add(enrollment::Column::EndsOn.is_null())
+                .add(enrollment::Column::EndsOn.gte(from)),
+        )
+        .all(db)
+        .await?;
+    let student_ids: Vec<Uuid> = enr
+        .iter()
+        .map(|e| e.student_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut people = if student_ids.is_empty() {
+        Vec::new()
+    } else {
+        person::Entity::find()
+            .filter(person::Column::Id.is_in(student_ids.clone()))
+            .all(db)
+            .await?
+    };
+    people.sort_by(|a, b| {
+        (&a.last_name, &a.first_name, &a.middle_name).cmp(&(
+            &b.last_name,
+            &b.first_name,
+            &b.middle_name,
+        ))
+    });
+    let members: HashSet<(Uuid, Uuid)> = if student_ids.is_empty() {
+        HashSet::new()
+    } else {
+        group_member::Entity::find()
+            .filter(group_member::Column::StudentId.is_in(student_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.group_id, m.student_id))
+            .collect()
+    };
+    let in_period = || {
+        lesson::Entity::find()
+            .select_only()
+            .column(lesson::Column::Id)
+            .filter(lesson::Column::CourseId.is_in(course_ids.clone()))
+            .filter(lesson::Column::Date.gte(from))
+            .filter(lesson::Column::Date.lte(to))
+            .into_query()
+    };
+    let (marks, weights, att) = if course_ids.is_empty() {
+        (Vec::new(), HashMap::new(), Vec::new())
+    } else {
+        (
+            mark::Entity::find()
+                .filter(mark::Column::LessonId.in_subquery(in_period()))
+                .filter(mark::Column::Value.is_not_null())
+                .all(db)
+                .await?,
+            work::Entity::find()
+                .filter(work::Column::LessonId.in_subquery(in_period()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|w| (w.id, w.weight))
+                .collect::<HashMap<Uuid, f64>>(),
+            attendance::Entity::find()
+                .filter(attendance::Column::LessonId.in_subquery(in_period()))
+                .filter(attendance::Column::Code.is_not_null())
+                .all(db)
+                .await?,
+        )
+    };
+    let mut marks_of: HashMap<(Uuid, Uuid), Vec<&mark::Model>> = HashMap::new();
+    for m in &marks {
+        marks_of
+            .entry((m.student_id, m.course_id))
+            .or_default()
+            .push(m);
+    }
+    let mut absences_of: HashMap<(Uuid, Uuid), u32> = HashMap::new();
+    for a in &att {
+        if a.code.as_deref().is_some_and(|c| cfg.counts_as_absence(c)) {
+            *absences_of.entry((a.student_id, a.course_id)).or_default() += 1;
+        }
+    }
+    let students = people
+        .iter()
+        .map(|p| {
+            let cells: Vec<SummaryCell> = courses
+                .iter()
+                .filter(|c| c.group_id.is_none_or(|g| members.contains(&(g, p.id))))
+                .map(|c| {
+                    let avg = student_average(
+                        cfg.scale(c.subject_scale_id),
+                        &weights,
+                        marks_of.get(&(p.id, c.id)).into_iter().flatten().copied(),
+                    );
+                    SummaryCell {
+                        course_id: c.id,
+                        average: avg.average,
+                        mark_count: avg.mark_count,
+                        absences: absences_of.get(&(p.id, c.id)).copied().unwrap_or(0),
+                    }
+                })
+                .collect();
+            SummaryStudent {
+                student_id: p.id,
+                full_name: name_of(p),
+                absences: cells.iter().map(|c| c.absences).sum(),
+                cells,
+            }
+        })
+        .collect();
+    Ok(ClassSummary {
+        class_id,
+        class_name: class.name,
+        period: period_dto(period),
+        courses: courses
+            .iter()
+            .map(|c| SummaryCourse {
+                course_id: c.id,
+                subject_name: c.subject_name.clone(),
+                group_number: c.group_number,
+                teacher_names: c.teacher_names.clone(),
+            })
+            .collect(),
+        students,
+    })
+}

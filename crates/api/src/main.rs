@@ -43,6 +43,10 @@ enum Command {
         /// On an empty database, create the demo school and accounts and print them.
         #[arg(long)]
         demo: bool,
+        /// With --demo: also fill the lessons up to today with topics, homework, marks and
+        /// attendance (takes a minute).
+        #[arg(long, requires = "demo")]
+        with_marks: bool,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -65,6 +69,10 @@ enum Command {
     SeedDemo {
         #[command(flatten)]
         db: DbArgs,
+        /// Also fill the lessons up to today with topics, homework, marks (most 4 and 5, a few
+        /// 2) and attendance (about 5 % absences), through the journal's own write code.
+        #[arg(long)]
+        with_marks: bool,
     },
     /// Print the OpenAPI document (or write it to a file).
     ExportOpenapi {
@@ -97,6 +105,19 @@ async fn main() {
     }
 }
 
+/// Fills the demo school's journal and prints what was written.
+async fn seed_marks(state: &otmetka_api::state::AppState) -> anyhow::Result<()> {
+    println!("Filling the demo journal up to today (takes a minute)…");
+    let done = otmetka_api::service::demo::seed_demo_marks(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo marks: {e}"))?;
+    println!(
+        "Demo journal: {} lessons, {} marks, {} absences.",
+        done.lessons, done.marks, done.absences
+    );
+    Ok(())
+}
+
 async fn real_main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -105,6 +126,7 @@ async fn real_main() -> anyhow::Result<()> {
             db,
             static_dir,
             demo,
+            with_marks,
         } => {
             let settings = load(
                 cli.config.as_ref(),
@@ -124,6 +146,9 @@ async fn real_main() -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
                 if !created {
                     println!("The database already has accounts; demo data was not added.");
+                }
+                if with_marks && created {
+                    seed_marks(app.state()).await?;
                 }
                 println!("{}", otmetka_api::service::demo::banner(Some(&url)));
             } else {
@@ -173,7 +198,7 @@ async fn real_main() -> anyhow::Result<()> {
                 })?;
             println!("superadmin {login} created ({id})");
         }
-        Command::SeedDemo { db } => {
+        Command::SeedDemo { db, with_marks } => {
             let settings = load(
                 cli.config.as_ref(),
                 CliOverrides {
@@ -188,7 +213,12 @@ async fn real_main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
             if created {
+                if with_marks {
+                    seed_marks(&state).await?;
+                }
                 println!("{}", otmetka_api::service::demo::banner(None));
+            } else if with_marks {
+                seed_marks(&state).await?;
             } else {
                 println!("The database already has accounts; demo data was not added.");
             }

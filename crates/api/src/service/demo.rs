@@ -226,3 +226,218 @@ pub fn banner(url: Option<&str>) -> String {
     }
     s
 }
+
+/// What `seed_marks` wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct MarksSeeded {
+    pub lessons: usize,
+    pub marks: usize,
+    pub absences: usize,
+}
+
+/// Fills the demo school's lessons up to `until` (inclusive) with topics, homework, marks and
+/// attendance in a realistic distribution: every student has a level between 2.8 and 5 (most
+/// marks are 4 and 5, a few 2), about a third of a class is marked in an ordinary lesson, every
+/// eighth lesson of a course is a control work (weight 3) marked for everyone present, about
+/// 5 % of student-lessons are absences (Н, Б, УП; some ОП lates). First grades get no marks
+/// (безотметочное обучение), only attendance. Marks and attendance go through the journal's
+/// batch write ([`crate::service::journal::write_batch`], one batch per course, as the demo
+/// admin); topics and homework are stored in one transaction. Deterministic (fixed seed), so a
+/// demo looks the same every time. Does nothing when the school already has marks.
+pub async fn seed_marks(
+    state: &AppState,
+    school_id: uuid::Uuid,
+    until: chrono::NaiveDate,
+) -> AppResult<MarksSeeded> {
+    use std::collections::HashMap;
+
+    use otmetka_domain::journal::{AttendanceWrite, JournalBatch, MarkWrite, WorkInput};
+    use rand::{Rng, SeedableRng};
+    use sea_orm::{ActiveModelTrait, QueryOrder, Set};
+
+    use crate::entity::{lesson, mark};
+    use crate::service::journal;
+    use crate::service::marks::MarkConfig;
+    use crate::service::timetable::Catalog;
+
+    let db = &state.db;
+    if mark::Entity::find()
+        .filter(mark::Column::SchoolId.eq(school_id))
+        .count(db)
+        .await?
+        > 0
+    {
+        return Ok(MarksSeeded::default());
+    }
+    let admin = account::Entity::find()
+        .filter(account::Column::Login.eq("admin"))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the demo admin account is missing"))?;
+    let actor = crate::auth::Actor {
+        account_id: admin.id,
+        login: admin.login.clone(),
+        is_superadmin: false,
+        roles: vec![(school_id, Role::Admin)],
+        session_id: None,
+        api_token: None,
+        client: ClientInfo {
+            ip: Some("demo".into()),
+            user_agent: None,
+        },
+    };
+    let cat = Catalog::load(db, school_id).await?;
+    let cfg = MarkConfig::load(db, school_id).await?;
+    let control = cfg
+        .work_types
+        .iter()
+        .find(|t| t.code == "control")
+        .map(|t| t.id);
+    let lessons = lesson::Entity::find()
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::Date.lte(until))
+        .filter(lesson::Column::Status.eq("scheduled"))
+        .order_by_asc(lesson::Column::Date)
+        .order_by_asc(lesson::Column::LessonNumber)
+        .all(db)
+        .await?;
+    let mut by_course: HashMap<uuid::Uuid, Vec<lesson::Model>> = HashMap::new();
+    for l in lessons {
+        by_course.entry(l.course_id).or_default().push(l);
+    }
+    let mut courses: Vec<uuid::Uuid> = by_course.keys().copied().collect();
+    courses.sort();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261129);
+    let mut out = MarksSeeded::default();
+    let now = state.now();
+    // Topics and homework: "§ n" of the subject's textbook, homework for grades 2 and up.
+    let txn = db.begin().await?;
+    for course_id in &courses {
+        let info = cat.course(*course_id)?;
+        let list = &by_course[course_id];
+        for (i, l) in list.iter().enumerate() {
+            let mut am: lesson::ActiveModel = l.clone().into();
+            am.topic = Set(Some(format!("{}: тема {}", info.subject_name, i + 1)));
+            if info.grade >= 2 {
+                am.homework = Set(Some(format!("§ {}, упр. {}", i + 1, 3 * i + 1)));
+                am.homework_due_on = Set(list.get(i + 1).map(|n| n.date));
+            }
+            am.version = Set(l.version + 1);
+            am.update(&txn).await?;
+        }
+    }
+    txn.commit().await?;
+    for course_id in courses {
+        let info = cat.course(course_id)?;
+        let list = &by_course[&course_id];
+        let (Some(first), Some(last)) = (list.first(), list.last()) else {
+            continue;
+        };
+        let students = journal::course_students(db, school_id, info, first.date, last.date).await?;
+        let level: HashMap<uuid::Uuid, f64> = students
+            .iter()
+            .map(|s| (s.id, 2.8 + 2.2 * rng.gen_range(0.0f64..1.0).sqrt()))
+            .collect();
+        let mut batch = JournalBatch {
+            marks: Vec::new(),
+            attendance: Vec::new(),
+        };
+        for (i, l) in list.iter().enumerate() {
+            let is_control = info.grade >= 2 && i % 8 == 7;
+            let work_id = match (is_control, control) {
+                (true, Some(t)) => Some(
+                    journal::create_work(
+                        db,
+                        &actor,
+                        school_id,
+                        l.id,
+                        WorkInput {
+                            work_type_id: t,
+                            weight: None,
+                            title: Some("Контрольная работа".into()),
+                        },
+                        now,
+                    )
+                    .await?
+                    .id,
+                ),
+                _ => None,
+            };
+            for s in &students {
+                if !s.enrolled.iter().any(|e| e.contains(l.date)) {
+                    continue;
+                }
+                let roll: f64 = rng.r#gen();
+                if roll < 0.05 {
+                    let code = match rng.gen_range(0..20) {
+                        0..=7 => "н",
+                        8..=16 => "б",
+                        _ => "уп",
+                    };
+                    batch.attendance.push(AttendanceWrite {
+                        lesson_id: l.id,
+                        student_id: s.id,
+                        code: Some(code.into()),
+                        version: 0,
+                    });
+                    out.absences += 1;
+                    continue;
+                }
+                if roll < 0.06 {
+                    batch.attendance.push(AttendanceWrite {
+                        lesson_id: l.id,
+                        student_id: s.id,
+                        code: Some("оп".into()),
+                        version: 0,
+                    });
+                }
+                if info.grade < 2 || !(is_control || rng.gen_bool(0.3)) {
+                    continue;
+                }
+                let noise: f64 = rng.gen_range(-1.3..1.3);
+                let v = (level[&s.id] + noise).round().clamp(2.0, 5.0) as i32;
+                batch.marks.push(MarkWrite {
+                    lesson_id: l.id,
+                    work_id,
+                    student_id: s.id,
+                    value: Some(v.to_string()),
+                    comment: None,
+                    version: 0,
+                });
+                out.marks += 1;
+            }
+            out.lessons += 1;
+        }
+        // Batches of at most 2 000 cells of each kind.
+        while !batch.marks.is_empty() || !batch.attendance.is_empty() {
+            let marks: Vec<MarkWrite> = batch.marks.drain(..batch.marks.len().min(2000)).collect();
+            let attendance: Vec<AttendanceWrite> = batch
+                .attendance
+                .drain(..batch.attendance.len().min(2000))
+                .collect();
+            journal::write_batch(
+                db,
+                &actor,
+                school_id,
+                course_id,
+                None,
+                JournalBatch { marks, attendance },
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(out)
+}
+
+/// [`seed_marks`] for the demo school up to its today (the `fixed_clock` setting, if any, sets
+/// today). Errors: 500 when there is no demo school.
+pub async fn seed_demo_marks(state: &AppState) -> AppResult<MarksSeeded> {
+    let school = crate::entity::school::Entity::find()
+        .filter(crate::entity::school::Column::Name.eq(DEMO_SCHOOL))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::internal("no demo school"))?;
+    let today = crate::service::structure::school_today_at(&school.time_zone, state.now());
+    seed_marks(state, school.id, today).await
+}

@@ -26,6 +26,8 @@ pub enum Area {
     Audit,
     /// The school's name, time zone and final-mark period kind.
     Settings,
+    /// Mark scales, work types and their weights, attendance codes, subjects' scales.
+    MarkSettings,
     /// Academic years and their periods.
     Years,
     /// Classes, their lists on any date, subgroups and courses; arrivals, transfers,
@@ -39,6 +41,11 @@ pub enum Area {
     Today,
     /// Week schedules: a teacher's, a class's, a room's (staff); a student's own or a child's.
     Schedule,
+    /// The class journal of a course: its teachers and the admin write, the principal reads
+    /// (the server says which lessons each may write).
+    Journal,
+    /// The diary and marks pages: a student's own, a parent's children's.
+    Diary,
     /// Timetable administration: bell schedules, the weekly timetable of a class or a teacher,
     /// the calendar, substitutions and lesson changes (admin; the principal reads).
     Timetable,
@@ -95,6 +102,14 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
                 Area::Today if teacher => Access::Read,
                 Area::Schedule if admin || !roles.is_empty() => Access::Read,
                 Area::Today | Area::Schedule => Access::None,
+                Area::Journal if admin || teacher => Access::Manage,
+                Area::Journal if principal => Access::Read,
+                Area::Journal => Access::None,
+                // The diary and the marks page of a student or a parent's children (read-only).
+                Area::Diary if roles.contains(&Role::Student) || roles.contains(&Role::Parent) => {
+                    Access::Read
+                }
+                Area::Diary => Access::None,
                 Area::Import | Area::Audit => Access::None,
                 _ if admin => Access::Manage,
                 _ if principal => Access::Read,
@@ -112,6 +127,9 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
 pub enum NavItem {
     Home,
     Today,
+    Journal,
+    Diary,
+    Marks,
     Schedule,
     Timetable,
     Schools,
@@ -119,6 +137,7 @@ pub enum NavItem {
     Persons,
     Years,
     Settings,
+    MarkSettings,
     Import,
     Invites,
     Accounts,
@@ -133,6 +152,9 @@ impl NavItem {
         match self {
             NavItem::Home => "/",
             NavItem::Today => "/today",
+            NavItem::Journal => "/journal",
+            NavItem::Diary => "/diary",
+            NavItem::Marks => "/marks",
             NavItem::Schedule => "/schedule",
             NavItem::Timetable => "/timetable",
             NavItem::Schools => "/schools",
@@ -140,6 +162,7 @@ impl NavItem {
             NavItem::Persons => "/persons",
             NavItem::Years => "/years",
             NavItem::Settings => "/settings",
+            NavItem::MarkSettings => "/marks-settings",
             NavItem::Import => "/import",
             NavItem::Invites => "/invites",
             NavItem::Accounts => "/accounts",
@@ -154,6 +177,9 @@ impl NavItem {
         match self {
             NavItem::Home => "nav-home",
             NavItem::Today => "nav-today",
+            NavItem::Journal => "nav-journal",
+            NavItem::Diary => "nav-diary",
+            NavItem::Marks => "nav-marks",
             NavItem::Schedule => "nav-schedule",
             NavItem::Timetable => "nav-timetable",
             NavItem::Schools => "nav-schools",
@@ -161,6 +187,7 @@ impl NavItem {
             NavItem::Persons => "nav-persons",
             NavItem::Years => "nav-years",
             NavItem::Settings => "nav-settings",
+            NavItem::MarkSettings => "nav-mark-settings",
             NavItem::Import => "nav-import",
             NavItem::Invites => "nav-invites",
             NavItem::Accounts => "nav-accounts",
@@ -176,12 +203,15 @@ impl NavItem {
             NavItem::Home | NavItem::Sessions => None,
             NavItem::Schools => Some(Area::Schools),
             NavItem::Today => Some(Area::Today),
+            NavItem::Journal => Some(Area::Journal),
+            NavItem::Diary | NavItem::Marks => Some(Area::Diary),
             NavItem::Schedule => Some(Area::Schedule),
             NavItem::Timetable => Some(Area::Timetable),
             NavItem::Classes => Some(Area::Classes),
             NavItem::Persons => Some(Area::Persons),
             NavItem::Years => Some(Area::Years),
             NavItem::Settings => Some(Area::Settings),
+            NavItem::MarkSettings => Some(Area::MarkSettings),
             NavItem::Import => Some(Area::Import),
             NavItem::Invites => Some(Area::Invites),
             NavItem::Accounts => Some(Area::Accounts),
@@ -207,7 +237,7 @@ impl NavItem {
         let path = pathname.trim_end_matches('/');
         match self {
             NavItem::Home => path.is_empty(),
-            NavItem::Classes | NavItem::Persons | NavItem::Timetable => path
+            NavItem::Classes | NavItem::Persons | NavItem::Timetable | NavItem::Journal => path
                 .strip_prefix(self.path())
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
             _ => path == self.path(),
@@ -215,9 +245,12 @@ impl NavItem {
     }
 
     /// Every link, in menu order.
-    pub const ALL: [NavItem; 15] = [
+    pub const ALL: [NavItem; 19] = [
         NavItem::Home,
         NavItem::Today,
+        NavItem::Journal,
+        NavItem::Diary,
+        NavItem::Marks,
         NavItem::Schedule,
         NavItem::Timetable,
         NavItem::Schools,
@@ -225,6 +258,7 @@ impl NavItem {
         NavItem::Persons,
         NavItem::Years,
         NavItem::Settings,
+        NavItem::MarkSettings,
         NavItem::Import,
         NavItem::Invites,
         NavItem::Accounts,
@@ -449,13 +483,13 @@ mod tests {
     fn students_teachers_and_parents_see_only_their_own_pages() {
         assert_eq!(
             nav_items(&me(false, &[(A, &[Role::Teacher])]), Some(A)),
-            [Home, Today, Schedule, Classes, ApiTokens, Sessions],
+            [Home, Today, Journal, Schedule, Classes, ApiTokens, Sessions],
             "a teacher sees the classes (a class teacher reads their own class's list)"
         );
         for role in [Role::Student, Role::Parent] {
             assert_eq!(
                 nav_items(&me(false, &[(A, &[role])]), Some(A)),
-                [Home, Schedule, ApiTokens, Sessions],
+                [Home, Diary, Marks, Schedule, ApiTokens, Sessions],
                 "{role}"
             );
         }
@@ -471,8 +505,21 @@ mod tests {
         assert_eq!(
             nav_items(&admin, Some(A)),
             [
-                Home, Schedule, Timetable, Classes, Persons, Years, Settings, Import, Invites,
-                Accounts, Audit, ApiTokens, Sessions
+                Home,
+                Journal,
+                Schedule,
+                Timetable,
+                Classes,
+                Persons,
+                Years,
+                Settings,
+                MarkSettings,
+                Import,
+                Invites,
+                Accounts,
+                Audit,
+                ApiTokens,
+                Sessions
             ]
         );
         for area in [
@@ -492,8 +539,21 @@ mod tests {
         assert_eq!(
             nav_items(&principal, Some(A)),
             [
-                Home, Today, Schedule, Timetable, Classes, Persons, Years, Settings, Invites,
-                Accounts, Audit, ApiTokens, Sessions
+                Home,
+                Today,
+                Journal,
+                Schedule,
+                Timetable,
+                Classes,
+                Persons,
+                Years,
+                Settings,
+                MarkSettings,
+                Invites,
+                Accounts,
+                Audit,
+                ApiTokens,
+                Sessions
             ],
             "the principal reads everything but has nothing to import"
         );
@@ -533,6 +593,102 @@ mod tests {
     }
 
     #[test]
+    fn the_diary_and_marks_are_for_students_and_parents() {
+        for role in [Role::Student, Role::Parent] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(access(&user, Some(A), Area::Diary), Access::Read, "{role}");
+            assert_eq!(access(&user, Some(B), Area::Diary), Access::None, "{role}");
+        }
+        for role in [Role::Teacher, Role::Admin, Role::Principal] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(access(&user, Some(A), Area::Diary), Access::None, "{role}");
+        }
+        assert_eq!(access(&me(true, &[]), Some(A), Area::Diary), Access::None);
+        assert_eq!(Diary.href(Some(A)), format!("/diary?school={A}"));
+        assert_eq!(Marks.href(Some(A)), format!("/marks?school={A}"));
+        assert!(Diary.is_current("/diary"));
+        assert!(!Diary.is_current("/marks"));
+        assert!(is_school_page("/marks"));
+        assert_eq!(switch_target("/diary", B), format!("/diary?school={B}"));
+    }
+
+    #[test]
+    fn the_journal_is_written_by_teachers_and_the_admin_and_read_by_the_principal() {
+        assert_eq!(
+            access(&me(false, &[(A, &[Role::Teacher])]), Some(A), Area::Journal),
+            Access::Manage
+        );
+        assert_eq!(
+            access(&me(false, &[(A, &[Role::Admin])]), Some(A), Area::Journal),
+            Access::Manage
+        );
+        assert_eq!(
+            access(
+                &me(false, &[(A, &[Role::Principal])]),
+                Some(A),
+                Area::Journal
+            ),
+            Access::Read
+        );
+        assert_eq!(
+            access(
+                &me(false, &[(A, &[Role::Principal, Role::Teacher])]),
+                Some(A),
+                Area::Journal
+            ),
+            Access::Manage,
+            "a deputy who teaches writes their own lessons"
+        );
+        for role in [Role::Student, Role::Parent] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(
+                access(&user, Some(A), Area::Journal),
+                Access::None,
+                "{role}"
+            );
+        }
+        assert_eq!(Journal.href(Some(A)), format!("/journal?school={A}"));
+        assert!(Journal.is_current(&format!("/journal/{B}")));
+        assert!(!Journal.is_current("/journals"));
+        assert_eq!(
+            switch_target(&format!("/journal/{B}"), C),
+            format!("/journal?school={C}")
+        );
+    }
+
+    #[test]
+    fn mark_settings_are_the_admins_and_read_by_the_principal() {
+        let admin = me(false, &[(A, &[Role::Admin])]);
+        assert_eq!(access(&admin, Some(A), Area::MarkSettings), Access::Manage);
+        let principal = me(false, &[(A, &[Role::Principal])]);
+        assert_eq!(
+            access(&principal, Some(A), Area::MarkSettings),
+            Access::Read
+        );
+        for role in [Role::Teacher, Role::Student, Role::Parent] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(
+                access(&user, Some(A), Area::MarkSettings),
+                Access::None,
+                "{role}"
+            );
+        }
+        assert_eq!(
+            MarkSettings.href(Some(A)),
+            format!("/marks-settings?school={A}")
+        );
+        assert!(MarkSettings.is_current("/marks-settings"));
+        assert!(!MarkSettings.is_current("/marks"));
+        assert!(is_school_page("/marks-settings"));
+        // The class summary belongs to the classes.
+        assert!(Classes.is_current(&format!("/classes/{A}/summary")));
+        assert_eq!(
+            switch_target(&format!("/classes/{A}/summary"), B),
+            format!("/classes?school={B}")
+        );
+    }
+
+    #[test]
     fn roles_count_only_in_the_selected_school() {
         let user = me(false, &[(A, &[Role::Admin]), (B, &[Role::Parent])]);
         assert_eq!(access(&user, Some(A), Area::Invites), Access::Manage);
@@ -541,7 +697,7 @@ mod tests {
         assert_eq!(access(&user, None, Area::Audit), Access::None);
         assert_eq!(
             nav_items(&user, Some(B)),
-            [Home, Schedule, ApiTokens, Sessions]
+            [Home, Diary, Marks, Schedule, ApiTokens, Sessions]
         );
     }
 
@@ -552,8 +708,22 @@ mod tests {
         assert_eq!(
             nav_items(&root, Some(C)),
             [
-                Home, Schedule, Timetable, Schools, Classes, Persons, Years, Settings, Import,
-                Invites, Accounts, Audit, ApiTokens, Sessions
+                Home,
+                Journal,
+                Schedule,
+                Timetable,
+                Schools,
+                Classes,
+                Persons,
+                Years,
+                Settings,
+                MarkSettings,
+                Import,
+                Invites,
+                Accounts,
+                Audit,
+                ApiTokens,
+                Sessions
             ]
         );
         assert_eq!(access(&root, Some(C), Area::Accounts), Access::Manage);

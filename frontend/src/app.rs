@@ -16,11 +16,15 @@ use crate::i18n::*;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::api_tokens::ApiTokensPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::class_summary::ClassSummaryPage;
 use crate::pages::classes::{ClassPage, ClassesPage};
+use crate::pages::diary::{DiaryPage, MarksPage};
 use crate::pages::home::HomePage;
 use crate::pages::import::ImportPage;
 use crate::pages::invites::InvitesPage;
+use crate::pages::journal::{JournalListPage, JournalPage};
 use crate::pages::login::LoginPage;
+use crate::pages::mark_settings::MarkSettingsPage;
 use crate::pages::persons::{PersonPage, PersonsPage};
 use crate::pages::register::RegisterPage;
 use crate::pages::schedule::{SchedulePage, TodayPage};
@@ -86,6 +90,22 @@ fn Shell() -> impl IntoView {
                             view=|| view! { <RequireAuth><TodayPage /></RequireAuth> }
                         />
                         <Route
+                            path=path!("/journal")
+                            view=|| view! { <RequireAuth><JournalListPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/journal/:course_id")
+                            view=|| view! { <RequireAuth><JournalPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/diary")
+                            view=|| view! { <RequireAuth><DiaryPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/marks")
+                            view=|| view! { <RequireAuth><MarksPage /></RequireAuth> }
+                        />
+                        <Route
                             path=path!("/schedule")
                             view=|| view! { <RequireAuth><SchedulePage /></RequireAuth> }
                         />
@@ -134,6 +154,10 @@ fn Shell() -> impl IntoView {
                             view=|| view! { <RequireAuth><SettingsPage /></RequireAuth> }
                         />
                         <Route
+                            path=path!("/marks-settings")
+                            view=|| view! { <RequireAuth><MarkSettingsPage /></RequireAuth> }
+                        />
+                        <Route
                             path=path!("/years")
                             view=|| view! { <RequireAuth><YearsPage /></RequireAuth> }
                         />
@@ -144,6 +168,10 @@ fn Shell() -> impl IntoView {
                         <Route
                             path=path!("/classes/:id")
                             view=|| view! { <RequireAuth><ClassPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/classes/:id/summary")
+                            view=|| view! { <RequireAuth><ClassSummaryPage /></RequireAuth> }
                         />
                         <Route
                             path=path!("/persons")
@@ -252,6 +280,9 @@ fn nav_label(locale: Locale, item: NavItem) -> &'static str {
     match item {
         NavItem::Home => td_string!(locale, nav.home),
         NavItem::Today => td_string!(locale, schedule_view.nav_today),
+        NavItem::Journal => td_string!(locale, journal.nav),
+        NavItem::Diary => td_string!(locale, diary.nav),
+        NavItem::Marks => td_string!(locale, marks_page.nav),
         NavItem::Schedule => td_string!(locale, schedule_view.nav_schedule),
         NavItem::Timetable => td_string!(locale, nav.timetable),
         NavItem::Schools => td_string!(locale, nav.schools),
@@ -259,6 +290,7 @@ fn nav_label(locale: Locale, item: NavItem) -> &'static str {
         NavItem::Persons => td_string!(locale, nav.persons),
         NavItem::Years => td_string!(locale, nav.years),
         NavItem::Settings => td_string!(locale, nav.settings),
+        NavItem::MarkSettings => td_string!(locale, mark_settings.nav),
         NavItem::Import => td_string!(locale, nav.import),
         NavItem::Invites => td_string!(locale, nav.invites),
         NavItem::Accounts => td_string!(locale, nav.accounts),

@@ -88,6 +88,8 @@ pub enum Field {
     TtValidFrom,
     /// The teacher of an absence or a substitution.
     TtTeacher,
+    /// The school's edit window for marks, in days (empty = no limit).
+    EditWindowDays,
 }
 
 /// What is wrong with one input; each has a translated text (`field_errors.*`).

@@ -107,8 +107,12 @@ pub fn check_settings(
     name: &str,
     time_zone: &str,
     kind: Option<PeriodKind>,
+    edit_window: &str,
 ) -> Result<SchoolSettings, FieldErrors> {
     let mut errors = FieldErrors::new();
+    let edit_window_days = crate::mark_forms::check_edit_window(edit_window)
+        .map_err(|p| errors.push((Field::EditWindowDays, p)))
+        .unwrap_or(None);
     let name = required_text(&mut errors, Field::SchoolName, name, SCHOOL_NAME_MAX);
     if time_zone.trim().is_empty() {
         errors.push((Field::TimeZone, FieldProblem::Required));
@@ -123,6 +127,7 @@ pub fn check_settings(
             name,
             time_zone: time_zone.trim().to_string(),
             final_period_kind,
+            edit_window_days,
         }),
         _ => Err(errors),
     }
@@ -515,13 +520,18 @@ mod tests {
             "  Школа  № 1 ",
             "Europe/Moscow",
             Some(PeriodKind::Trimester),
+            "",
         )
         .unwrap();
         assert_eq!(ok.name, "Школа № 1");
         assert_eq!(ok.final_period_kind, PeriodKind::Trimester);
+        assert_eq!(ok.edit_window_days, None, "empty = no limit");
+        let ok = check_settings("Школа", "Europe/Moscow", Some(PeriodKind::Quarter), " 7 ");
+        assert_eq!(ok.unwrap().edit_window_days, Some(7));
         assert_eq!(
-            check_settings("", "Europe/Moscow", Some(PeriodKind::Year)).unwrap_err(),
+            check_settings("", "Europe/Moscow", Some(PeriodKind::Year), "0").unwrap_err(),
             vec![
+                (Field::EditWindowDays, FieldProblem::NumberRange(1, 365)),
                 (Field::SchoolName, FieldProblem::Required),
                 (Field::PeriodKind, FieldProblem::NotChosen)
             ]

@@ -429,49 +429,14 @@ pub fn controls_html(
             classes,
             locale,
         ),
-        Mode::Student => {
-            let mut people: Vec<(Uuid, String)> = Vec::new();
-            if let Some(me) = viewer.student {
-                people.push((me, td_string!(locale, schedule_view.mode_mine).to_string()));
-            }
-            for c in &viewer.children {
-                let name = match &c.class_name {
-                    Some(class) => format!("{}, {class}", c.name),
-                    None => c.name.clone(),
-                };
-                people.push((c.person_id, name));
-            }
-            if people.len() > 1 {
-                chooser.push_str("<ul class=\"chips\" data-testid=\"schedule-children\"");
-                push_attr(
-                    &mut chooser,
-                    "aria-label",
-                    td_string!(locale, schedule_view.children),
-                );
-                chooser.push('>');
-                for (id, name) in people {
-                    chooser.push_str("<li><a class=\"chip\"");
-                    push_attr(&mut chooser, "href", &page.href(Mode::Student, Some(id)));
-                    push_attr(&mut chooser, "data-testid", "schedule-child");
-                    push_attr(&mut chooser, "data-person-id", &id.to_string());
-                    if page.chosen == Some(id) {
-                        chooser.push_str(" aria-current=\"page\"");
-                    }
-                    chooser.push('>');
-                    escape(&name, &mut chooser);
-                    chooser.push_str("</a></li>");
-                }
-                chooser.push_str("</ul>");
-            } else if viewer.student.is_none()
-                && let Some(child) = viewer.children.first()
-            {
-                chooser.push_str("<p class=\"schedule-who\" data-testid=\"schedule-child-name\"");
-                push_attr(&mut chooser, "data-person-id", &child.person_id.to_string());
-                chooser.push('>');
-                escape(&people[0].1, &mut chooser);
-                chooser.push_str("</p>");
-            }
-        }
+        Mode::Student => children_html(
+            &mut chooser,
+            viewer,
+            page.chosen,
+            &|id| page.href(Mode::Student, Some(id)),
+            td_string!(locale, schedule_view.mode_mine),
+            locale,
+        ),
         Mode::Teacher | Mode::Room => {}
     }
     if !chooser.is_empty() {
@@ -480,6 +445,62 @@ pub fn controls_html(
         out.push_str("</div>");
     }
     out
+}
+
+/// Whose pages a student or parent chooses between: links to each (`schedule-children`,
+/// `schedule-child`, the current one with `aria-current`) when there are two or more — the
+/// account's own (`mine` is its text) first, then the children — or a parent's only child's
+/// name (`schedule-child-name`). Shared by the schedule, the diary and the marks page; `href`
+/// is the page of a student.
+pub fn children_html(
+    out: &mut String,
+    viewer: &Viewer,
+    chosen: Option<Uuid>,
+    href: &dyn Fn(Uuid) -> String,
+    mine: &str,
+    locale: Locale,
+) {
+    let mut people: Vec<(Uuid, String)> = Vec::new();
+    if let Some(me) = viewer.student {
+        people.push((me, mine.to_string()));
+    }
+    for c in &viewer.children {
+        let name = match &c.class_name {
+            Some(class) => format!("{}, {class}", c.name),
+            None => c.name.clone(),
+        };
+        people.push((c.person_id, name));
+    }
+    if people.len() > 1 {
+        out.push_str("<ul class=\"chips\" data-testid=\"schedule-children\"");
+        push_attr(
+            out,
+            "aria-label",
+            td_string!(locale, schedule_view.children),
+        );
+        out.push('>');
+        for (id, name) in people {
+            out.push_str("<li><a class=\"chip\"");
+            push_attr(out, "href", &href(id));
+            push_attr(out, "data-testid", "schedule-child");
+            push_attr(out, "data-person-id", &id.to_string());
+            if chosen == Some(id) {
+                out.push_str(" aria-current=\"page\"");
+            }
+            out.push('>');
+            escape(&name, out);
+            out.push_str("</a></li>");
+        }
+        out.push_str("</ul>");
+    } else if viewer.student.is_none()
+        && let Some(child) = viewer.children.first()
+    {
+        out.push_str("<p class=\"schedule-who\" data-testid=\"schedule-child-name\"");
+        push_attr(out, "data-person-id", &child.person_id.to_string());
+        out.push('>');
+        escape(&people[0].1, out);
+        out.push_str("</p>");
+    }
 }
 
 /// A remark on a lesson, shown as a badge.
@@ -768,7 +789,7 @@ pub fn class_text(lesson: &Lesson, with_class: bool, locale: Locale) -> Option<S
     }
 }
 
-fn push_tag(out: &mut String, tag: &str, class: &str, testid: &str, text: &str) {
+pub(crate) fn push_tag(out: &mut String, tag: &str, class: &str, testid: &str, text: &str) {
     out.push('<');
     out.push_str(tag);
     out.push_str(" class=\"");
@@ -782,7 +803,7 @@ fn push_tag(out: &mut String, tag: &str, class: &str, testid: &str, text: &str) 
     out.push('>');
 }
 
-fn push_attr(out: &mut String, name: &str, value: &str) {
+pub(crate) fn push_attr(out: &mut String, name: &str, value: &str) {
     out.push(' ');
     out.push_str(name);
     out.push_str("=\"");
@@ -917,6 +938,18 @@ pub fn lesson_html(
         }
         out.push_str("</p>");
     }
+    // A teacher's own or substituted lesson links to its course's journal.
+    if mode == Mode::Teacher
+        && let Some(me) = teacher
+        && (lesson.teacher_ids.contains(&me) || lesson.substitute_id == Some(me))
+    {
+        out.push_str("<p class=\"lesson-journal\"><a");
+        push_attr(out, "href", &format!("/journal/{}", lesson.course_id));
+        push_attr(out, "data-testid", "lesson-journal");
+        out.push('>');
+        escape(td_string!(locale, journal.open), out);
+        out.push_str("</a></p>");
+    }
     out.push_str("</article>");
 }
 
@@ -948,12 +981,55 @@ pub fn day_off_text(day: &ScheduleDay, locale: Locale) -> Option<String> {
     }
 }
 
+/// The test ids and the "current week" text of a week navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct WeekNavIds {
+    pub nav: &'static str,
+    pub prev: &'static str,
+    pub next: &'static str,
+    /// The week's dates (`data-week`).
+    pub label: &'static str,
+    pub current: &'static str,
+    pub current_text: fn(Locale) -> &'static str,
+    /// Whether the link back to the current week is there on the current week too (with
+    /// `aria-current="page"`) rather than only on another week.
+    pub current_always: bool,
+}
+
+/// The schedule pages' week navigation.
+pub const SCHEDULE_WEEK_NAV: WeekNavIds = WeekNavIds {
+    nav: "week-nav",
+    prev: "week-prev",
+    next: "week-next",
+    label: "week-label",
+    current: "week-current",
+    current_text: |l| td_string!(l, schedule_view.this_week),
+    current_always: false,
+};
+
 /// The week navigation: previous, the week's dates, next, and back to the current week.
 pub fn week_nav_html(schedule: &Schedule, link: &PageLink, locale: Locale) -> String {
-    let week = iso_week_of(schedule.from);
-    let current = iso_week_of(week_monday(schedule.today));
+    week_nav_for(
+        (schedule.from, schedule.to, schedule.today),
+        &|week| link.href(week),
+        &SCHEDULE_WEEK_NAV,
+        locale,
+    )
+}
+
+/// A week navigation for the week `from`–`to` seen on `today`; `href` is the page of a week
+/// (`None`: the current week).
+pub fn week_nav_for(
+    (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
+    href: &dyn Fn(Option<&str>) -> String,
+    ids: &WeekNavIds,
+    locale: Locale,
+) -> String {
+    let week = iso_week_of(from);
+    let current = iso_week_of(week_monday(today));
     let mut out = String::with_capacity(768);
-    out.push_str("<nav class=\"week-nav\" data-testid=\"week-nav\"");
+    out.push_str("<nav class=\"week-nav\"");
+    push_attr(&mut out, "data-testid", ids.nav);
     push_attr(
         &mut out,
         "aria-label",
@@ -962,49 +1038,57 @@ pub fn week_nav_html(schedule: &Schedule, link: &PageLink, locale: Locale) -> St
     out.push('>');
     // On phones the arrows of "← Предыдущая" / "Следующая →" stand alone (the words are hidden,
     // the link keeps them as its name).
-    let link_to = |out: &mut String, target: Option<String>, testid: &str, text: &str| {
-        out.push_str("<a class=\"button button-quiet\"");
-        push_attr(out, "href", &link.href(target.as_deref()));
-        push_attr(out, "data-testid", testid);
-        let words = text.trim_matches(|c: char| c == '←' || c == '→' || c == ' ');
-        if words.is_empty() || words == text {
-            out.push('>');
-            escape(text, out);
-        } else {
-            push_attr(out, "aria-label", words);
-            out.push('>');
-            let (before, after) = text.split_once(words).unwrap_or((text, ""));
-            escape(before, out);
-            out.push_str("<span class=\"week-nav-word\">");
-            escape(words, out);
-            out.push_str("</span>");
-            escape(after, out);
-        }
-        out.push_str("</a>");
-    };
+    let link_to =
+        |out: &mut String, target: Option<String>, testid: &str, text: &str, here: bool| {
+            out.push_str("<a class=\"button button-quiet\"");
+            push_attr(out, "href", &href(target.as_deref()));
+            push_attr(out, "data-testid", testid);
+            if here {
+                out.push_str(" aria-current=\"page\"");
+            }
+            let words = text.trim_matches(|c: char| c == '←' || c == '→' || c == ' ');
+            if words.is_empty() || words == text {
+                out.push('>');
+                escape(text, out);
+            } else {
+                push_attr(out, "aria-label", words);
+                out.push('>');
+                let (before, after) = text.split_once(words).unwrap_or((text, ""));
+                escape(before, out);
+                out.push_str("<span class=\"week-nav-word\">");
+                escape(words, out);
+                out.push_str("</span>");
+                escape(after, out);
+            }
+            out.push_str("</a>");
+        };
     link_to(
         &mut out,
         shift_week(&week, -1),
-        "week-prev",
+        ids.prev,
         td_string!(locale, schedule_view.prev_week),
+        false,
     );
-    out.push_str("<span class=\"week-label\" data-testid=\"week-label\"");
+    out.push_str("<span class=\"week-label\"");
+    push_attr(&mut out, "data-testid", ids.label);
     push_attr(&mut out, "data-week", &week);
     out.push('>');
-    escape(&week_label(schedule.from, schedule.to, locale), &mut out);
+    escape(&week_label(from, to, locale), &mut out);
     out.push_str("</span>");
     link_to(
         &mut out,
         shift_week(&week, 1),
-        "week-next",
+        ids.next,
         td_string!(locale, schedule_view.next_week),
+        false,
     );
-    if week != current {
+    if week != current || ids.current_always {
         link_to(
             &mut out,
             None,
-            "week-current",
-            td_string!(locale, schedule_view.this_week),
+            ids.current,
+            (ids.current_text)(locale),
+            week == current,
         );
     }
     out.push_str("</nav>");

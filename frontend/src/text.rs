@@ -75,6 +75,8 @@ pub fn code_text(locale: Locale, code: ErrorCode) -> &'static str {
         NotASchoolDay => td_string!(locale, errors.not_a_school_day),
         LessonCancelled => td_string!(locale, errors.lesson_cancelled),
         LessonHasData => td_string!(locale, errors.lesson_has_data),
+        InUse => td_string!(locale, mark_settings.err_in_use),
+        EditWindowClosed => td_string!(locale, mark_settings.err_edit_window_closed),
         DatabaseUnavailable => td_string!(locale, errors.database_unavailable),
         Internal => td_string!(locale, errors.internal),
     }

@@ -238,7 +238,11 @@ fn ClassBody(
         <p class="muted" data-testid="class-page-teacher">
             {tr!(classes.teacher)} ": " {class.class_teacher_name.clone().unwrap_or_else(|| "—".into())}
         </p>
-        <p><a href=format!("/classes?school={school_id}") data-testid="back-to-classes">{tr!(classes.back)}</a></p>
+        <p class="class-links">
+            <a href=format!("/classes?school={school_id}") data-testid="back-to-classes">{tr!(classes.back)}</a>
+            " "
+            <a href=crate::class_summary::summary_href(school_id, class_id, None) data-testid="class-summary-link">{tr!(class_summary.link)}</a>
+        </p>
         {(!manage).then(|| view! { <ReadOnlyNote /> })}
         {manage.then(|| view! {
             <div class="actions toolbar">

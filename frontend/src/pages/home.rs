@@ -1,9 +1,11 @@
 //! `/`: greeting and the account's schools and roles.
 
 use leptos::prelude::*;
+use otmetka_domain::Role;
 use otmetka_domain::auth::{Child, Me, Membership};
 
 use crate::auth::use_auth;
+use crate::diary::{diary_href, marks_href};
 use crate::format::display_name;
 use crate::i18n::*;
 use crate::text::role_text;
@@ -75,6 +77,15 @@ fn MembershipRow(membership: Membership) -> impl IntoView {
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
         .join(" ");
+    let school_id = membership.school_id;
+    let own = (membership.roles.contains(&Role::Student)).then(|| {
+        view! {
+            <p class="home-links">
+                <a class="button" href=diary_href(school_id, None, None) data-testid="home-diary">{tr!(diary.mine)}</a>
+                <a class="button button-quiet" href=marks_href(school_id, None, None) data-testid="home-marks">{tr!(marks_page.mine)}</a>
+            </p>
+        }
+    });
     let children = children_once(&membership.children);
     let children = (!children.is_empty()).then(|| {
         view! {
@@ -90,6 +101,10 @@ fn MembershipRow(membership: Membership) -> impl IntoView {
                                     None => tr!(home.no_class).into_any(),
                                 }}
                             </span>
+                            <span class="home-links">
+                                <a class="button button-quiet" href=diary_href(school_id, Some(c.person_id), None) data-testid="child-diary">{tr!(diary.open)}</a>
+                                <a class="button button-quiet" href=marks_href(school_id, Some(c.person_id), None) data-testid="child-marks">{tr!(diary.open_marks)}</a>
+                            </span>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -101,6 +116,7 @@ fn MembershipRow(membership: Membership) -> impl IntoView {
             <strong class="school-name">{membership.school_name}</strong>
             <span class="roles" data-testid="membership-roles" data-roles=role_codes>{role_list}</span>
             {membership.person_name.map(|n| view! { <span class="muted">{n}</span> })}
+            {own}
             {children}
         </li>
     }

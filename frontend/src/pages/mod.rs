@@ -3,11 +3,15 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod class_summary;
 pub mod classes;
+pub mod diary;
 pub mod home;
 pub mod import;
 pub mod invites;
+pub mod journal;
 pub mod login;
+pub mod mark_settings;
 pub mod persons;
 pub mod register;
 pub mod schedule;

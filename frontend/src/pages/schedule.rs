@@ -40,7 +40,7 @@ pub fn TodayPage() -> impl IntoView {
 }
 
 /// The viewer in a school, from the signed-in account.
-fn current_viewer(school_id: uuid::Uuid) -> Viewer {
+pub(crate) fn current_viewer(school_id: uuid::Uuid) -> Viewer {
     let auth = use_auth();
     auth.me
         .with_untracked(|m| m.as_ref().map(|m| crate::schedule::viewer(m, school_id)))

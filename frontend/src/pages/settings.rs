@@ -1,5 +1,5 @@
-//! `/settings?school=`: the school's name, time zone and the period kind of final marks. The
-//! admin changes them; the principal reads.
+//! `/settings?school=`: the school's name, time zone, the period kind of final marks and the
+//! edit window for marks. The admin changes them; the principal reads.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -55,6 +55,11 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
     let name = RwSignal::new(settings.name.clone());
     let zone = RwSignal::new(settings.time_zone.clone());
     let kind = RwSignal::new(settings.final_period_kind.as_str().to_string());
+    let edit_window = RwSignal::new(
+        settings
+            .edit_window_days
+            .map_or(String::new(), |d| d.to_string()),
+    );
     let fields = RwSignal::new(FieldErrors::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -71,7 +76,12 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
         error.set(None);
         saved.set(false);
         let kind = PeriodKind::parse(&kind.get_untracked());
-        let request = match check_settings(&name.get_untracked(), &zone.get_untracked(), kind) {
+        let request = match check_settings(
+            &name.get_untracked(),
+            &zone.get_untracked(),
+            kind,
+            &edit_window.get_untracked(),
+        ) {
             Ok(r) => {
                 fields.set(Vec::new());
                 r
@@ -85,6 +95,7 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
             match result {
                 Ok(s) => {
                     name.set(s.name);
+                    edit_window.set(s.edit_window_days.map_or(String::new(), |d| d.to_string()));
                     saved.set(true);
                     // The switcher and the page headings show the new name.
                     ctx.reload(auth);
@@ -127,6 +138,15 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
                     }).collect_view()).into_any())}
                 </SelectInput>
                 <p class="hint">{tr!(settings.final_kind_hint)}</p>
+                <TextInput
+                    id="edit-window-days"
+                    label=|l| td_string!(l, mark_settings.edit_window)
+                    value=edit_window
+                    errors=fields
+                    field=Field::EditWindowDays
+                    kind="number"
+                    hint=|l| td_string!(l, mark_settings.edit_window_hint)
+                />
             </fieldset>
             <ProblemAlert error=error testid="settings-error" />
             {dynv(move || (saved.get().then(|| view! { <p class="success" role="status" data-testid="settings-saved">{tr!(accounts.saved)}</p> })).into_any())}

@@ -464,7 +464,15 @@ async fn get_recent_marks(
 ) -> AppResult<web::Json<Vec<MarkFeedItem>>> {
     let (school_id, student_id) = path.into_inner();
     Ok(web::Json(
-        diary::recent_marks(&state.db, &actor, school_id, student_id, query.limit).await?,
+        diary::recent_marks(
+            &state.db,
+            &actor,
+            school_id,
+            student_id,
+            query.limit,
+            state.now(),
+        )
+        .await?,
     ))
 }
 

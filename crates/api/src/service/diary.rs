@@ -114,7 +114,7 @@ pub async fn diary(
     now: DateTime<Utc>,
 ) -> AppResult<Diary> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
-    authorize_student_schedule(db, actor, school_id, student_id).await?;
+    authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let student = student_person(db, school_id, student_id).await?;
     let span = match week {
         Some(w) => Span::Week(w),
@@ -303,7 +303,7 @@ pub async fn student_marks(
     now: DateTime<Utc>,
 ) -> AppResult<StudentMarks> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
-    authorize_student_schedule(db, actor, school_id, student_id).await?;
+    authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let student = student_person(db, school_id, student_id).await?;
     let settings = get_settings_row(db, school_id).await?;
     let today = school_today_at(&settings.time_zone, now);
@@ -430,6 +430,7 @@ pub async fn recent_marks(
     school_id: Uuid,
     student_id: Uuid,
     limit: Option<u64>,
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<MarkFeedItem>> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
     let limit = limit.unwrap_or(20);
@@ -438,7 +439,7 @@ pub async fn recent_marks(
             AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 100")
         );
     }
-    authorize_student_schedule(db, actor, school_id, student_id).await?;
+    authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let marks = mark::Entity::find()
         .filter(mark::Column::SchoolId.eq(school_id))
         .filter(mark::Column::StudentId.eq(student_id))

@@ -979,6 +979,7 @@ pub async fn authorize_student_schedule(
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let roster =
         crate::service::roster::authorize_person_read(db, actor, school_id, student_id).await;
@@ -997,7 +998,7 @@ pub async fn authorize_student_schedule(
                 return Err(e);
             };
             let school = school_row(db, school_id).await?;
-            let today = crate::service::structure::school_today(&school.time_zone);
+            let today = school_today_at(&school.time_zone, now);
             let current = enrollment::Entity::find()
                 .filter(enrollment::Column::StudentId.eq(student.id))
                 .filter(crate::service::structure::on_date(today))
@@ -1050,7 +1051,7 @@ pub async fn schedule(
     now: DateTime<Utc>,
 ) -> AppResult<Schedule> {
     match &subject {
-        Subject::Student(p) => authorize_student_schedule(db, actor, school_id, *p).await?,
+        Subject::Student(p) => authorize_student_schedule(db, actor, school_id, *p, now).await?,
         _ => policy::authorize(actor, school_id, Action::ReadStaffSchedules)?,
     }
     let school = school_row(db, school_id).await?;

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod import;
 mod invites;
+mod journal;
 mod matrix;
 mod openapi;
 mod roster;

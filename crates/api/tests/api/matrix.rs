@@ -147,6 +147,31 @@ const SUBSTITUTE: &str = r#"{"teacher_id":"{other_teacher_person}"}"#;
 const SUBSTITUTE_B: &str = r#"{"teacher_id":"{b_teacher}"}"#;
 /// A fresh lesson's first write (version 1).
 const CONTENT: &str = r#"{"topic":"Тема {n}","version":1}"#;
+// Issue 5: the class journal. School A's mark settings as they are (`{scale}` the pass/fail
+// scale, `{work_type}` oral answers, `{attendance_code}` ОП), `{work}` a work of `{lesson}` with
+// the student's 5, `{course2}` the teacher's course of 5Б (no lessons, no substitutes).
+const NEW_SCALE: &str = r#"{"code":"scale_{n}","name":"Шкала {n}","values":[{"value":"a","label":"A","numeric":5,"counts":true,"passing":true},{"value":"f","label":"F","numeric":2,"counts":true,"passing":false}]}"#;
+/// The pass/fail scale as it is (a PUT that changes nothing).
+const SCALE_A: &str = r#"{"code":"pass_fail","name":"Зачёт / незачёт","values":[{"value":"зч","label":"зач","counts":false,"passing":true},{"value":"нз","label":"незач","counts":false,"passing":false},{"value":"н/а","label":"н/а","counts":false,"passing":false},{"value":"осв","label":"осв.","counts":false,"passing":true}]}"#;
+const NEW_WORK_TYPE: &str =
+    r#"{"code":"wt_{n}","name":"Вид работы {n}","short_name":"В{n}","weight":1.5,"position":50}"#;
+/// Oral answers as they are.
+const WORK_TYPE_A: &str =
+    r#"{"code":"oral","name":"Ответ на уроке","short_name":"Отв","weight":1,"position":0}"#;
+/// An attendance code of its own per request (`{letters}`: never one of н, б, уп, оп).
+const NEW_CODE: &str = r#"{"code":"{letters}","label":"{letters}","name":"Код {n}","counts_as_absence":true,"position":50}"#;
+/// ОП as it is.
+const CODE_A: &str = r#"{"code":"оп","label":"ОП","name":"Опоздал","counts_as_absence":false,"excused":false,"position":3}"#;
+const NEW_WORK: &str = r#"{"work_type_id":"{work_type}","weight":2,"title":"Работа {n}"}"#;
+/// A fresh work's first change (version 1).
+const WORK_CHANGE: &str =
+    r#"{"work_type_id":"{work_type}","weight":3,"title":"Контрольная {n}","version":1}"#;
+/// A fresh cell's first write (version 0).
+const MARK: &str = r#"{"value":"5","version":0}"#;
+const ATTENDANCE: &str = r#"{"code":"н","version":0}"#;
+const BATCH: &str = r#"{"marks":[{"lesson_id":"{lesson}","work_id":"{fresh_work}","student_id":"{own_person}","value":"4","version":0}]}"#;
+/// A batch naming the world's work (for the other school's admin, who never gets that far).
+const BATCH_A: &str = r#"{"marks":[{"lesson_id":"{lesson}","work_id":"{work}","student_id":"{own_person}","value":"4","version":1}]}"#;
 /// A one-day absence of the teacher on a day of its own per request (`{absence_day}`): absences
 /// of one teacher may not overlap.
 const ABSENCE: &str =
@@ -205,6 +230,14 @@ enum Fix {
     FreshSubstituted,
     /// `{fresh_absence}`: a new absence of the teacher.
     FreshAbsence,
+    /// `{fresh_scale}`: a new mark scale of school A (not the default, unused).
+    FreshScale,
+    /// `{fresh_work_type}`: a new work type of school A (unused).
+    FreshWorkType,
+    /// `{fresh_attendance_code}`: a new attendance code of school A (unused).
+    FreshAttendanceCode,
+    /// `{fresh_work}`: a new work of `{lesson}` (no marks).
+    FreshWork,
 }
 
 /// One endpoint: method, path template under `/api/v1`, JSON body template (`""`: none), the
@@ -338,8 +371,8 @@ fn table() -> Vec<Row> {
         row(M::GET,    "/schools/{A}/lessons/{lesson}/free-teachers",        "",          Plain,            [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
         row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/substitute",     SUBSTITUTE,  FreshLesson,      [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::DELETE, "/schools/{A}/lessons/{fresh_lesson}/substitute",     "",          FreshSubstituted, [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
-        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/content",        CONTENT,     FreshLesson,      [401, 403, 403, 404, 403, 200, 403, 403, 403, 403, 403]),
-        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/content",        CONTENT,     FreshSubstituted, [401, 403, 403, 404, 403, 200, 200, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/content",        CONTENT,     FreshLesson,      [401, 200, 200, 404, 403, 200, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/content",        CONTENT,     FreshSubstituted, [401, 200, 200, 404, 403, 200, 200, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/teacher-absences",                      "",          Plain,            [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
         row(M::POST,   "/schools/{A}/teacher-absences",                      ABSENCE,     Plain,            [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
         row(M::DELETE, "/schools/{A}/teacher-absences/{fresh_absence}",      "",          FreshAbsence,     [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
@@ -348,6 +381,39 @@ fn table() -> Vec<Row> {
         row(M::GET,    "/schools/{A}/schedule?class_id={class}&date=2026-09-07", "",      Plain,            [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/schedule?room=101&today=true",          "",          Plain,            [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/schedule?student_id={own_person}&week=2026-W37", "", Plain,            [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
+        // Issue 5: the class journal. Mark settings are read by every member and written by
+        // admins. A course's journal is read by admins, principals, its teachers, the class
+        // teacher and its lessons' substitutes (`{course2}`: the other teacher is none of them);
+        // marks, attendance and works are written by the course's teachers, the lesson's
+        // substitute and the admin. A student's diary, marks and feed are read as their week
+        // (the staff who may, the student, their parents); a class summary by admins, principals
+        // and the class teacher.
+        //  method     path                                                  body           fixture              anon root adm  oadm prn  tch  otch stu  ostu par  opar
+        row(M::GET,    "/schools/{A}/mark-settings",                         "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200]),
+        row(M::POST,   "/schools/{A}/mark-scales",                           NEW_SCALE,     Plain,               [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/mark-scales/{scale}",                   SCALE_A,       Plain,               [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/mark-scales/{fresh_scale}",             "",            FreshScale,          [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/work-types",                            NEW_WORK_TYPE, Plain,               [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/work-types/{work_type}",                WORK_TYPE_A,   Plain,               [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/work-types/{fresh_work_type}",          "",            FreshWorkType,       [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/attendance-codes",                      NEW_CODE,      Plain,               [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/attendance-codes/{attendance_code}",    CODE_A,        Plain,               [401, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/attendance-codes/{fresh_attendance_code}", "",         FreshAttendanceCode, [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        // The other teacher substitutes `{sub_lesson}` of `{course}`: they read its journal.
+        row(M::GET,    "/schools/{A}/courses/{course}/journal?period_id={period}", "",      Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/courses/{course2}/journal",             "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/courses/{course}/journal",              BATCH,         FreshWork,           [401, 200, 200, 404, 403, 200, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/works/{fresh_work}/marks/{own_person}", MARK,          FreshWork,           [401, 200, 200, 404, 403, 200, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/attendance/{own_person}", ATTENDANCE, FreshLesson,   [401, 200, 200, 404, 403, 200, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/lessons/{fresh_lesson}/attendance/{own_person}", ATTENDANCE, FreshSubstituted, [401, 200, 200, 404, 403, 200, 200, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/{lesson}/works",                NEW_WORK,      Plain,               [401, 201, 201, 404, 403, 201, 403, 403, 403, 403, 403]),
+        row(M::PUT,    "/schools/{A}/works/{fresh_work}",                    WORK_CHANGE,   FreshWork,           [401, 200, 200, 404, 403, 200, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/works/{fresh_work}",                    "",            FreshWork,           [401, 204, 204, 404, 403, 204, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/students/{own_person}/diary?week=2026-W37", "",        Plain,               [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/students/{own_person}/marks?period_id={period}", "",   Plain,               [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/students/{own_person}/recent-marks",    "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class}/summary?period_id={period}", "",       Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class2}/summary",              "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
     ]
 }
 
@@ -412,6 +478,14 @@ struct World {
     entry: Uuid,
     lesson: Uuid,
     absence: Uuid,
+    /// An extra lesson of `{course}` the other teacher substitutes.
+    sub_lesson: Uuid,
+    /// School A's journal (see [`World::build_journal`]).
+    course2: Uuid,
+    scale: Uuid,
+    work_type: Uuid,
+    attendance_code: Uuid,
+    work: Uuid,
     counter: AtomicUsize,
     /// Hands out free lesson slots of `{class}` in quarter 1 (extra lessons).
     lesson_slots: AtomicUsize,
@@ -473,6 +547,12 @@ impl World {
             entry: Uuid::nil(),
             lesson: Uuid::nil(),
             absence: Uuid::nil(),
+            sub_lesson: Uuid::nil(),
+            course2: Uuid::nil(),
+            scale: Uuid::nil(),
+            work_type: Uuid::nil(),
+            attendance_code: Uuid::nil(),
+            work: Uuid::nil(),
             counter: AtomicUsize::new(0),
             lesson_slots: AtomicUsize::new(0),
             entry_slots: AtomicUsize::new(0),
@@ -521,6 +601,7 @@ impl World {
         w.build_structure(person_of(&other_student), person_of(&other_parent))
             .await;
         w.build_timetable().await;
+        w.build_journal().await;
         w
     }
 
@@ -605,6 +686,62 @@ impl World {
             &self.post(2, "/schools/{A}/teacher-absences", absence).await,
             "id",
         );
+        let (date, number) = self.lesson_slot();
+        let extra = format!(
+            r#"{{"course_id":"{}","date":"{date}","lesson_number":{number}}}"#,
+            self.course
+        );
+        self.sub_lesson = id_in(&self.post(2, "/schools/{A}/lessons", &extra).await, "id");
+        let path = format!(
+            "/schools/{}/lessons/{}/substitute",
+            self.school_a, self.sub_lesson
+        );
+        self.admin_ok(M::PUT, &path, &fill(SUBSTITUTE, &self.subs(0)))
+            .await;
+    }
+
+    /// School A's mark settings (the pass/fail scale, oral answers, ОП); `{work}`, a work of
+    /// `{lesson}` where the teacher gave the student a 5; `{course2}`, the teacher's course of 5Б.
+    async fn build_journal(&mut self) {
+        let path = format!("/schools/{}/mark-settings", self.school_a);
+        let settings = self.send(M::GET, &path, self.admin(), None, None).await;
+        let settings: Value = serde_json::from_str(&settings.body).unwrap();
+        let find = |list: &str, key: &str, value: &str| -> Uuid {
+            settings[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x[key] == value)
+                .unwrap_or_else(|| panic!("no {list} {value} in {settings}"))["id"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        self.scale = find("scales", "code", "pass_fail");
+        self.work_type = find("work_types", "code", "oral");
+        self.attendance_code = find("attendance_codes", "code", "оп");
+        self.work = id_in(
+            &self
+                .post(2, "/schools/{A}/lessons/{lesson}/works", NEW_WORK)
+                .await,
+            "id",
+        );
+        let mark = self
+            .send(
+                M::PUT,
+                &fill(
+                    "/schools/{A}/works/{work}/marks/{own_person}",
+                    &self.subs(0),
+                ),
+                self.token(TEACHER),
+                Some(MARK),
+                None,
+            )
+            .await;
+        assert_eq!(mark.status, 200, "{}", mark.body);
+        let course2 = r#"{"class_id":"{class2}","subject_id":"{subject}","teacher_ids":["{teacher_person}"],"hours_per_week":1}"#;
+        self.course2 = id_in(&self.post(2, "/schools/{A}/courses", course2).await, "id");
     }
 
     /// A free slot of `{class}` in quarter 1 for an extra lesson: (date, lesson number). Lessons
@@ -699,6 +836,12 @@ impl World {
             ("entry", self.entry.to_string()),
             ("lesson", self.lesson.to_string()),
             ("absence", self.absence.to_string()),
+            ("sub_lesson", self.sub_lesson.to_string()),
+            ("course2", self.course2.to_string()),
+            ("scale", self.scale.to_string()),
+            ("work_type", self.work_type.to_string()),
+            ("attendance_code", self.attendance_code.to_string()),
+            ("work", self.work.to_string()),
             (
                 "absence_day",
                 (chrono::NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()
@@ -957,6 +1100,28 @@ impl World {
                 let absence = self.admin_ok(M::POST, &path, &fill(ABSENCE, &subs)).await;
                 subs.push(("fresh_absence", id_in(&absence, "id").to_string()));
             }
+            Fix::FreshScale | Fix::FreshWorkType | Fix::FreshAttendanceCode | Fix::FreshWork => {
+                let (path, body, key) = match r.fix {
+                    Fix::FreshScale => ("/schools/{A}/mark-scales", NEW_SCALE, "fresh_scale"),
+                    Fix::FreshWorkType => {
+                        ("/schools/{A}/work-types", NEW_WORK_TYPE, "fresh_work_type")
+                    }
+                    Fix::FreshAttendanceCode => (
+                        "/schools/{A}/attendance-codes",
+                        NEW_CODE,
+                        "fresh_attendance_code",
+                    ),
+                    _ => (
+                        "/schools/{A}/lessons/{lesson}/works",
+                        NEW_WORK,
+                        "fresh_work",
+                    ),
+                };
+                let made = self
+                    .admin_ok(M::POST, &fill(path, &subs), &fill(body, &subs))
+                    .await;
+                subs.push((key, id_in(&made, "id").to_string()));
+            }
         }
         let path = fill(r.path, &subs);
         let body = (!r.body.is_empty()).then(|| fill(r.body, &subs));
@@ -1150,7 +1315,7 @@ fn the_coverage_check_names_endpoints_missing_from_the_table() {
 /// Every path that names an object of school A, with the body a write to it carries. The last
 /// ones put A's ids under school B, where the stranger *is* an admin: still 404 (their bodies
 /// name B's own objects, so only the id in the path is foreign).
-const IDS_OF_A: [(&str, &str); 84] = [
+const IDS_OF_A: [(&str, &str); 112] = [
     ("/schools/{A}", ""),
     ("/schools/{A}/invites", INVITE),
     ("/schools/{A}/invites/{invite}", ""),
@@ -1206,6 +1371,25 @@ const IDS_OF_A: [(&str, &str); 84] = [
     ("/schools/{A}/teacher-absences/{absence}", ""),
     ("/schools/{A}/teacher-absences/{absence}/lessons", ""),
     ("/schools/{A}/schedule?teacher_id={teacher_person}", ""),
+    ("/schools/{A}/mark-settings", ""),
+    ("/schools/{A}/mark-scales", NEW_SCALE),
+    ("/schools/{A}/mark-scales/{scale}", SCALE_A),
+    ("/schools/{A}/work-types", NEW_WORK_TYPE),
+    ("/schools/{A}/work-types/{work_type}", WORK_TYPE_A),
+    ("/schools/{A}/attendance-codes", NEW_CODE),
+    ("/schools/{A}/attendance-codes/{attendance_code}", CODE_A),
+    ("/schools/{A}/courses/{course}/journal", BATCH_A),
+    ("/schools/{A}/works/{work}/marks/{own_person}", MARK),
+    (
+        "/schools/{A}/lessons/{lesson}/attendance/{own_person}",
+        ATTENDANCE,
+    ),
+    ("/schools/{A}/lessons/{lesson}/works", NEW_WORK),
+    ("/schools/{A}/works/{work}", WORK_CHANGE),
+    ("/schools/{A}/students/{own_person}/diary", ""),
+    ("/schools/{A}/students/{own_person}/marks", ""),
+    ("/schools/{A}/students/{own_person}/recent-marks", ""),
+    ("/schools/{A}/classes/{class}/summary", ""),
     ("/schools/{B}/invites/{invite}", ""),
     ("/schools/{B}/persons/{person}", PERSON),
     ("/schools/{B}/persons/{own_person}", PERSON),
@@ -1241,6 +1425,21 @@ const IDS_OF_A: [(&str, &str); 84] = [
     ("/schools/{B}/schedule?teacher_id={teacher_person}", ""),
     ("/schools/{B}/schedule?class_id={class}", ""),
     ("/schools/{B}/schedule?student_id={own_person}", ""),
+    ("/schools/{B}/mark-scales/{scale}", SCALE_A),
+    ("/schools/{B}/work-types/{work_type}", WORK_TYPE_A),
+    ("/schools/{B}/attendance-codes/{attendance_code}", CODE_A),
+    ("/schools/{B}/courses/{course}/journal", BATCH_A),
+    ("/schools/{B}/works/{work}/marks/{own_person}", MARK),
+    (
+        "/schools/{B}/lessons/{lesson}/attendance/{own_person}",
+        ATTENDANCE,
+    ),
+    ("/schools/{B}/lessons/{lesson}/works", NEW_WORK),
+    ("/schools/{B}/works/{work}", WORK_CHANGE),
+    ("/schools/{B}/students/{own_person}/diary", ""),
+    ("/schools/{B}/students/{own_person}/marks", ""),
+    ("/schools/{B}/students/{own_person}/recent-marks", ""),
+    ("/schools/{B}/classes/{class}/summary", ""),
 ];
 
 /// The students' roster moves under school B (A's student, B's class in the body).
@@ -1286,7 +1485,13 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
             | "holiday"
             | "entry"
             | "lesson"
-            | "absence" => (*k, Uuid::now_v7().to_string()),
+            | "absence"
+            | "sub_lesson"
+            | "course2"
+            | "scale"
+            | "work_type"
+            | "attendance_code"
+            | "work" => (*k, Uuid::now_v7().to_string()),
             _ => (*k, v.clone()),
         })
         .collect();
@@ -1294,19 +1499,14 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
     for (path, body) in IDS_OF_A.into_iter().chain(ROSTER_MOVES_UNDER_B) {
         for method in [M::GET, M::POST, M::PUT, M::PATCH, M::DELETE] {
             let endpoint = format!("{method} {}", shape(path));
-            let (want, want_code) =
-                if path == "/schools/{B}/lessons/{lesson}/content" && method == M::PUT {
-                    // B's admin is no teacher in B: refused by role before any id is looked at
-                    // (the same answer for A's ids and unknown ones, checked below).
-                    (403, "forbidden")
-                } else if routed.contains(&endpoint) {
-                    (404, "not_found")
-                } else if routed.contains(&format!("{method} {}", last_as_parameter(path))) {
-                    // `PUT …/timetable/check` reaches `PUT …/timetable/{entry_id}`: not an id.
-                    (400, "invalid_path_parameter")
-                } else {
-                    (405, "method_not_allowed")
-                };
+            let (want, want_code) = if routed.contains(&endpoint) {
+                (404, "not_found")
+            } else if routed.contains(&format!("{method} {}", last_as_parameter(path))) {
+                // `PUT …/timetable/check` reaches `PUT …/timetable/{entry_id}`: not an id.
+                (400, "invalid_path_parameter")
+            } else {
+                (405, "method_not_allowed")
+            };
             let body = (!body.is_empty()).then(|| fill(body, &real));
             let got = w
                 .send(
@@ -1432,8 +1632,14 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
         )
         .await;
     let courses: Value = serde_json::from_str(&courses.body).unwrap();
-    assert_eq!(courses.as_array().unwrap().len(), 1, "{courses}");
-    assert_eq!(courses[0]["id"], w.course.to_string());
+    let ids: BTreeSet<&str> = courses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let want = [w.course.to_string(), w.course2.to_string()];
+    assert_eq!(ids, want.iter().map(String::as_str).collect(), "{courses}");
     let subjects = w
         .send(
             M::GET,
@@ -1499,6 +1705,60 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
         assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
         assert_eq!(list[0]["id"], id.to_string());
     }
+    // A's journal is as it was: the work of the lesson with the student's 5 (version 1), no
+    // attendance; the mark settings keep their scales, work types and codes.
+    let journal = w
+        .send(
+            M::GET,
+            &format!(
+                "/schools/{a}/courses/{}/journal?period_id={}",
+                w.course, w.period
+            ),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let journal: Value = serde_json::from_str(&journal.body).unwrap();
+    let marks = journal["marks"].as_array().unwrap();
+    assert_eq!(marks.len(), 1, "{journal}");
+    assert_eq!(
+        (
+            &marks[0]["work_id"],
+            &marks[0]["student_id"],
+            &marks[0]["value"],
+            &marks[0]["version"]
+        ),
+        (&json!(w.work), &json!(w.own_person), &json!("5"), &json!(1))
+    );
+    assert_eq!(journal["attendance"], json!([]));
+    let works: Vec<&Value> = journal["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["works"].as_array().unwrap())
+        .collect();
+    assert_eq!(works.len(), 1, "{journal}");
+    assert_eq!(works[0]["id"], json!(w.work));
+    assert_eq!(works[0]["weight"], 2.0);
+    assert_eq!(works[0]["version"], 1);
+    let settings = w
+        .send(
+            M::GET,
+            &format!("/schools/{a}/mark-settings"),
+            w.admin(),
+            None,
+            None,
+        )
+        .await;
+    let settings: Value = serde_json::from_str(&settings.body).unwrap();
+    assert_eq!(
+        settings["scales"].as_array().unwrap().len(),
+        2,
+        "{settings}"
+    );
+    assert_eq!(settings["work_types"].as_array().unwrap().len(), 6);
+    assert_eq!(settings["attendance_codes"].as_array().unwrap().len(), 4);
     // And B gained no persons or invites of A's.
     let b_invites = w
         .send(

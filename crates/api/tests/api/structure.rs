@@ -552,7 +552,7 @@ async fn subject_names_are_unique_in_a_school(app: TestApp) {
     let list = s.get(&app, "/subjects").await;
     assert_eq!(
         list,
-        json!([math, {"id": rus["id"], "name": "Русский язык", "short_name": "Р.яз"}])
+        json!([math, {"id": rus["id"], "name": "Русский язык", "short_name": "Р.яз", "mark_scale_id": null}])
     );
     let (other, admin_o) = app.school_with_admin(&s.root, "Другая", "admin.o").await;
     let res = app
@@ -717,7 +717,7 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
     let settings = s.get(&app, "/settings").await;
     assert_eq!(
         settings,
-        json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter"})
+        json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "edit_window_days": null})
     );
     for (body, field) in [
         (
@@ -731,6 +731,10 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
         (
             json!({"name": "", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "quarter"}),
             "name",
+        ),
+        (
+            json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "edit_window_days": 0}),
+            "edit_window_days",
         ),
     ] {
         let (status, res) = s.write(&app, Method::PUT, "/settings", body).await;
@@ -751,7 +755,7 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
         )
         .await;
     assert!(status.is_client_error(), "{res}");
-    let want = json!({"name": "Гимназия № 3 им. Пушкина", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "half_year"});
+    let want = json!({"name": "Гимназия № 3 им. Пушкина", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "half_year", "edit_window_days": 14});
     let (status, res) = s.write(&app, Method::PUT, "/settings", want.clone()).await;
     assert_eq!((status, &res), (StatusCode::OK, &want));
     assert_eq!(s.get(&app, "/settings").await, want);

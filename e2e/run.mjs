@@ -15,7 +15,7 @@
 // console logs and the server's log are printed, and the exit code is 1. The server is always
 // stopped, the temporary folder removed (unless --keep) and a created database dropped.
 // The run's machinery (options, database, server, browser, screenshots, report) is e2e/lib.mjs;
-// e2e/timetable.mjs is the second scenario.
+// e2e/timetable.mjs is the second scenario, e2e/journal.mjs the third.
 
 import { readFileSync } from 'node:fs';
 import {

@@ -2,13 +2,16 @@
 # Browser end-to-end test, once on SQLite and once on PostgreSQL.
 # Expects the SPA in frontend/dist (`just frontend`) and the tools from scripts/setup.sh.
 # Builds the debug server binary, then runs for each database e2e/run.mjs (an admin's first day:
-# invite, sessions, language) and e2e/timetable.mjs (issue 4: the demo school's "Today", a
-# substitute assigned and seen by the substitute). Each scenario is bounded by its own watchdog
-# and, should that fail, by `timeout` (E2E_TIMEOUT seconds, default 420).
+# invite, sessions, language), e2e/timetable.mjs (issue 4: the demo school's "Today", a
+# substitute assigned and seen by the substitute) and e2e/journal.mjs (issue 5: marks and an
+# absence typed into the demo school's journal with the keyboard, seen with the same average in
+# the parent's diary and marks page). Each scenario is bounded by its own watchdog and, should
+# that fail, by `timeout` (E2E_TIMEOUT seconds, default 420).
 # The binary is built by the same cargo command as `just test` runs (with --no-run): a plain
 # `cargo build -p otmetka-api` resolves other dependency features (no dev-dependencies) and would
 # compile much of the tree a second time.
-# Screenshots: target/e2e/sqlite/, target/e2e/postgres/ (timetable.mjs's are tt-*.png).
+# Screenshots: target/e2e/sqlite/, target/e2e/postgres/ (timetable.mjs's are tt-*.png,
+# journal.mjs's jr-*.png).
 # Usage: scripts/e2e.sh [sqlite|postgres]...   (default: both)
 set -euo pipefail
 
@@ -26,7 +29,7 @@ server="$(target_dir)/debug/otmetka"
 dbs=("$@")
 [ "${#dbs[@]}" -gt 0 ] || dbs=(sqlite postgres)
 
-scenarios=(run timetable)
+scenarios=(run timetable journal)
 limit="${E2E_TIMEOUT:-420}"
 
 failed=()
@@ -37,7 +40,7 @@ for db in "${dbs[@]}"; do
     fi
     for scenario in "${scenarios[@]}"; do
         log "browser test ${scenario}.mjs on ${db}"
-        # Both scenarios run even when the first fails, so that one run shows every failure.
+        # Every scenario runs even when an earlier one fails, so that one run shows every failure.
         if ! timeout --kill-after=15 "$limit" node "e2e/${scenario}.mjs" --server "$server" \
             --static-dir frontend/dist --db "$db" --screenshots "$(target_dir)/e2e/${db}"; then
             failed+=("${db}/${scenario}.mjs")

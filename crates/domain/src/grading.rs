@@ -68,11 +68,13 @@ pub struct MarkScaleInput {
 
 impl MarkScale {
     /// The scale value for an input, matched case-insensitively after trimming (`Н/А` → `н/а`).
+    /// A value matches before a label, so a label can never shadow another value.
     pub fn find(&self, input: &str) -> Option<&ScaleValue> {
         let want = input.trim().to_lowercase();
         self.values
             .iter()
-            .find(|v| v.value.to_lowercase() == want || v.label.to_lowercase() == want)
+            .find(|v| v.value.to_lowercase() == want)
+            .or_else(|| self.values.iter().find(|v| v.label.to_lowercase() == want))
     }
 
     /// The numeric value of a stored mark if it counts in averages.

@@ -182,8 +182,11 @@ pub struct MarkWrite {
     #[serde(default)]
     pub work_id: Option<Uuid>,
     pub student_id: Uuid,
-    /// A value of the subject's scale; `null` clears the cell.
+    /// A value of the subject's scale; `null` clears the cell. Required (send `null` to clear).
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub value: Option<String>,
+    /// Up to 500 characters. Omitted or `null`: the cell's comment stays; `""` removes it.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
     pub comment: Option<String>,
@@ -199,6 +202,9 @@ pub struct AttendanceWrite {
     pub lesson_id: Uuid,
     pub student_id: Uuid,
     /// An attendance code (`н`, `б`, `уп`, `оп`, case-insensitive); `null` clears the cell.
+    /// Required.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: Option<String>,
     pub version: i32,
 }
@@ -233,7 +239,8 @@ pub struct JournalBatchResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JournalConflict {
-    /// Stale mark cells as they are now (a cell that does not exist is absent).
+    /// Stale mark cells as they are now (a cell never written has version 0; cells of a work the
+    /// batch would have created are left out).
     pub marks: Vec<MarkCell>,
     pub attendance: Vec<AttendanceCell>,
 }
@@ -244,7 +251,11 @@ pub struct JournalConflict {
 #[cfg_attr(feature = "validate", derive(validator::Validate))]
 #[serde(deny_unknown_fields)]
 pub struct MarkCellInput {
+    /// A value of the subject's scale; `null` clears the cell. Required.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub value: Option<String>,
+    /// Omitted or `null`: the comment stays; `""` removes it.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
     pub comment: Option<String>,
@@ -256,6 +267,9 @@ pub struct MarkCellInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceCellInput {
+    /// `null` clears the cell. Required.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: Option<String>,
     pub version: i32,
 }

@@ -41,7 +41,7 @@ pub struct WeekQuery {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
-    /// 1–100, default 20.
+    /// 1–500, default 20.
     pub limit: Option<u64>,
 }
 

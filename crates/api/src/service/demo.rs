@@ -62,6 +62,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         note: "Алиева П. А., class teacher of 1А",
     },
     DemoAccount {
+        login: "teacher4b",
+        role: Some(Role::Teacher),
+        external_id: Some("T0011"),
+        note: "Кузнецов Р. А., class teacher of 4Б, teaches most of its subjects",
+    },
+    DemoAccount {
         login: "student",
         role: Some(Role::Student),
         external_id: Some("S00001"),

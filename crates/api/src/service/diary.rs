@@ -422,7 +422,7 @@ pub async fn student_marks(
 }
 
 /// The student's recent marks, newest first by when they were set (not by lesson date); changed
-/// marks carry the value before (`previous_value`), removed ones `value: null`. `limit` 1–100
+/// marks carry the value before (`previous_value`), removed ones `value: null`. `limit` 1–500
 /// (default 20). Errors: 400, 403, 404.
 pub async fn recent_marks(
     db: &impl ConnectionTrait,
@@ -434,9 +434,9 @@ pub async fn recent_marks(
 ) -> AppResult<Vec<MarkFeedItem>> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
     let limit = limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
+    if !(1..=500).contains(&limit) {
         return Err(
-            AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 100")
+            AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 500")
         );
     }
     authorize_student_schedule(db, actor, school_id, student_id, now).await?;

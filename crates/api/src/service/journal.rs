@@ -419,7 +419,8 @@ pub async fn journal(
             JournalLesson {
                 lesson: cat.lesson_dto(l, has_data),
                 works: ws,
-                writable: writer.check(course, l).is_ok(),
+                // Marks and attendance wait for the lesson's day.
+                writable: l.date <= today && writer.check(course, l).is_ok(),
             }
         })
         .collect();
@@ -470,7 +471,8 @@ struct MarkPlan {
     work_id: Option<Uuid>,
     student_id: Uuid,
     value: Option<String>,
-    comment: Option<String>,
+    /// `None`: keep the cell's comment; `Some(None)`: remove it; `Some(Some(_))`: set it.
+    comment: Option<Option<String>>,
     version: i32,
 }
 
@@ -501,6 +503,9 @@ pub async fn write_batch(
     let scale = cfg.scale(course.subject_scale_id).clone();
     let writer = Writer::load(db, actor, school_id, &settings, today).await?;
 
+    // Everything below reads and writes inside the school's lock, so a work deleted or a lesson
+    // cancelled meanwhile is seen.
+    let txn = begin_locked(db, school_id).await?;
     // Lessons and works the batch names.
     let lesson_ids_sent: HashSet<Uuid> = batch
         .marks
@@ -515,7 +520,7 @@ pub async fn write_batch(
             .filter(lesson::Column::SchoolId.eq(school_id))
             .filter(lesson::Column::CourseId.eq(course_id))
             .filter(lesson::Column::Id.is_in(lesson_ids_sent.iter().copied().collect::<Vec<_>>()))
-            .all(db)
+            .all(&txn)
             .await?
             .into_iter()
             .map(|l| (l.id, l))
@@ -528,7 +533,7 @@ pub async fn write_batch(
         work::Entity::find()
             .filter(work::Column::CourseId.eq(course_id))
             .filter(work::Column::Id.is_in(work_ids_sent))
-            .all(db)
+            .all(&txn)
             .await?
             .into_iter()
             .map(|w| (w.id, w))
@@ -550,7 +555,7 @@ pub async fn write_batch(
             .filter(
                 enrollment::Column::StudentId.is_in(students.iter().copied().collect::<Vec<_>>()),
             )
-            .all(db)
+            .all(&txn)
             .await?
         {
             spans.entry(e.student_id).or_default().push(DateSpan {
@@ -561,7 +566,7 @@ pub async fn write_batch(
         if let Some(g) = course.group_id {
             let members: HashSet<Uuid> = group_member::Entity::find()
                 .filter(group_member::Column::GroupId.eq(g))
-                .all(db)
+                .all(&txn)
                 .await?
                 .into_iter()
                 .map(|m| m.student_id)
@@ -616,12 +621,24 @@ pub async fn write_batch(
                 "the same cell is written twice in the batch",
             );
         }
-        if !enrolled(*student_id, l.date) {
+        let comment = comment.as_ref().map(|c| clean_comment(&Some(c.clone())));
+        let sets = value.as_deref().is_some_and(|v| !v.trim().is_empty())
+            || comment.as_ref().is_some_and(Option::is_some);
+        // Clearing is always allowed (a back-dated transfer must not freeze a wrong mark).
+        if sets && !enrolled(*student_id, l.date) {
             field(
                 &mut errors,
                 format!("marks[{i}].student_id"),
                 "not_enrolled",
                 format!("the student is not in {} on {}", course.class_name, l.date),
+            );
+        }
+        if sets && l.date > today {
+            field(
+                &mut errors,
+                format!("marks[{i}].lesson_id"),
+                "future_lesson",
+                format!("the lesson of {} has not taken place yet", l.date),
             );
         }
         let value = match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
@@ -653,7 +670,7 @@ pub async fn write_batch(
             work_id: *work_id,
             student_id: *student_id,
             value,
-            comment: clean_comment(comment),
+            comment,
             version: *version,
         });
     }
@@ -683,12 +700,21 @@ pub async fn write_batch(
                 "the same cell is written twice in the batch",
             );
         }
-        if !enrolled(*student_id, l.date) {
+        let sets = code.as_deref().is_some_and(|c| !c.trim().is_empty());
+        if sets && !enrolled(*student_id, l.date) {
             field(
                 &mut errors,
                 format!("attendance[{i}].student_id"),
                 "not_enrolled",
                 format!("the student is not in {} on {}", course.class_name, l.date),
+            );
+        }
+        if sets && l.date > today {
+            field(
+                &mut errors,
+                format!("attendance[{i}].lesson_id"),
+                "future_lesson",
+                format!("the lesson of {} has not taken place yet", l.date),
             );
         }
         let code = match code.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
@@ -726,7 +752,6 @@ pub async fn write_batch(
         on_behalf.insert(l.id, writer.check(course, l)?);
     }
 
-    let txn = begin_locked(db, school_id).await?;
     // Marks sent without a work go to the lesson's first work, created when there is none.
     let mut created_works = Vec::new();
     let need_default: HashSet<Uuid> = plans
@@ -840,6 +865,8 @@ pub async fn write_batch(
         if cur.map(|c| c.version).unwrap_or(0) != p.version {
             if let Some(c) = cur {
                 stale.marks.push(mark_cell(c));
+            } else if created_works.iter().any(|w| Some(w.id) == p.work_id) {
+                // The work would have been created by this batch: no such cell exists.
             } else {
                 // The cell does not exist (yet or any more): report it empty at version 0.
                 stale.marks.push(MarkCell {
@@ -886,8 +913,18 @@ pub async fn write_batch(
     for p in plans {
         let work_id = p.work_id.unwrap_or_default();
         let behalf = on_behalf.get(&p.lesson_id).copied().flatten();
+        let comment = match &p.comment {
+            Some(c) => c.clone(),
+            None => existing
+                .get(&(work_id, p.student_id))
+                .and_then(|c| c.comment.clone()),
+        };
+        let p = MarkPlan {
+            comment: Some(comment.clone()),
+            ..p
+        };
         match existing.get(&(work_id, p.student_id)) {
-            Some(cur) if cur.value == p.value && cur.comment == p.comment => {
+            Some(cur) if cur.value == p.value && cur.comment == comment => {
                 out_marks.push(mark_cell(cur));
             }
             Some(cur) => {
@@ -898,7 +935,7 @@ pub async fn write_batch(
                     am.set_at = Set(now);
                 }
                 am.value = Set(p.value.clone());
-                am.comment = Set(p.comment.clone());
+                am.comment = Set(comment.clone());
                 am.version = Set(cur.version + 1);
                 am.set_by = Set(Some(actor.account_id));
                 let row = am.update(&txn).await?;
@@ -920,7 +957,7 @@ pub async fn write_batch(
                 );
                 out_marks.push(mark_cell(&row));
             }
-            None if p.value.is_none() && p.comment.is_none() => {
+            None if p.value.is_none() && comment.is_none() => {
                 // Clearing a cell that was never written: nothing to store.
                 out_marks.push(MarkCell {
                     work_id,
@@ -942,7 +979,7 @@ pub async fn write_batch(
                     student_id: p.student_id,
                     value: p.value.clone(),
                     previous_value: None,
-                    comment: p.comment.clone(),
+                    comment: comment.clone(),
                     version: 1,
                     set_by: Some(actor.account_id),
                     set_at: now,
@@ -1208,7 +1245,9 @@ pub async fn create_work(
     now: DateTime<Utc>,
 ) -> AppResult<Work> {
     input.validate()?;
-    let (l, cfg, behalf) = work_context(db, actor, school_id, lesson_id, now).await?;
+    policy::authorize(actor, school_id, Action::WriteJournal)?;
+    let txn = begin_locked(db, school_id).await?;
+    let (l, cfg, behalf) = work_context(&txn, actor, school_id, lesson_id, now).await?;
     let Some(t) = cfg.work_type(input.work_type_id) else {
         return Err(AppError::field(
             "work_type_id",
@@ -1216,7 +1255,6 @@ pub async fn create_work(
             "no such work type",
         ));
     };
-    let txn = begin_locked(db, school_id).await?;
     let last = work::Entity::find()
         .filter(work::Column::LessonId.eq(lesson_id))
         .order_by_desc(work::Column::Position)
@@ -1262,8 +1300,9 @@ pub async fn update_work(
 ) -> AppResult<Work> {
     input.validate()?;
     policy::authorize(actor, school_id, Action::WriteJournal)?;
-    let old = work_row(db, school_id, id).await?;
-    let (_, cfg, behalf) = work_context(db, actor, school_id, old.lesson_id, now).await?;
+    let txn = begin_locked(db, school_id).await?;
+    let cur = work_row(&txn, school_id, id).await?;
+    let (_, cfg, behalf) = work_context(&txn, actor, school_id, cur.lesson_id, now).await?;
     if cfg.work_type(input.work_type_id).is_none() {
         return Err(AppError::field(
             "work_type_id",
@@ -1271,8 +1310,6 @@ pub async fn update_work(
             "no such work type",
         ));
     }
-    let txn = begin_locked(db, school_id).await?;
-    let cur = work_row(&txn, school_id, id).await?;
     if cur.version != input.version {
         let mut e = AppError::new(ErrorCode::VersionMismatch)
             .detail("the work was changed meanwhile; see `current`");
@@ -1310,17 +1347,22 @@ pub async fn delete_work(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     policy::authorize(actor, school_id, Action::WriteJournal)?;
-    let old = work_row(db, school_id, id).await?;
-    let (_, cfg, behalf) = work_context(db, actor, school_id, old.lesson_id, now).await?;
     let txn = begin_locked(db, school_id).await?;
+    let old = work_row(&txn, school_id, id).await?;
+    let (_, cfg, behalf) = work_context(&txn, actor, school_id, old.lesson_id, now).await?;
     let marks = mark::Entity::find()
         .filter(mark::Column::WorkId.eq(id))
-        .filter(mark::Column::Value.is_not_null())
+        .filter(
+            Condition::any()
+                .add(mark::Column::Value.is_not_null())
+                .add(mark::Column::Comment.is_not_null()),
+        )
         .count(&txn)
         .await?;
     if marks > 0 {
-        return Err(AppError::new(ErrorCode::InUse)
-            .detail(format!("the work has {marks} mark(s); clear them first")));
+        return Err(AppError::new(ErrorCode::InUse).detail(format!(
+            "the work has {marks} mark(s) or comment(s); clear them first"
+        )));
     }
     let res = work::Entity::delete_many()
         .filter(work::Column::Id.eq(id))

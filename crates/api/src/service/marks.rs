@@ -83,11 +83,13 @@ impl MarkConfig {
     }
 
     /// The attendance code for an input (trimmed, case-insensitive; `Н` → `н`).
+    /// A code matches before a label, so a label never shadows another code.
     pub fn code(&self, input: &str) -> Option<&AttendanceCode> {
         let want = input.trim().to_lowercase();
         self.codes
             .iter()
-            .find(|c| c.code == want || c.label.to_lowercase() == want)
+            .find(|c| c.code == want)
+            .or_else(|| self.codes.iter().find(|c| c.label.to_lowercase() == want))
     }
 
     /// Whether a stored attendance code counts as a missed lesson.
@@ -273,11 +275,20 @@ fn clean_values(values: &[ScaleValue]) -> AppResult<Vec<ScaleValue>> {
                 "value and label must not be blank",
             ));
         }
-        if !seen.insert(value.clone()) {
+        if value.chars().count() > 8 || label.chars().count() > 16 {
+            return Err(AppError::field(
+                &format!("values[{i}].value"),
+                "length",
+                "a value is 1–8 and a label 1–16 characters (after lower-casing)",
+            ));
+        }
+        // Values and labels share one namespace: what a teacher types must mean one value.
+        let label_key = label.to_lowercase();
+        if !seen.insert(value.clone()) || (label_key != value && !seen.insert(label_key)) {
             return Err(AppError::field(
                 &format!("values[{i}].value"),
                 "duplicate",
-                format!("the value {value} is listed twice"),
+                format!("the value or label of {value} is already another value's"),
             ));
         }
         if v.counts
@@ -604,6 +615,7 @@ pub async fn write_attendance_code(
     input.validate()?;
     let code = input.code.trim().to_lowercase();
     if code.is_empty()
+        || code.chars().count() > 4
         || code
             .chars()
             .any(|c| c.is_whitespace() || c.is_ascii_digit())
@@ -614,6 +626,7 @@ pub async fn write_attendance_code(
             "a code is 1–4 letters without spaces",
         ));
     }
+    let label_key = input.label.trim().to_lowercase();
     let txn = begin_locked(db, school_id).await?;
     let old = match id {
         Some(id) => Some(
@@ -625,6 +638,28 @@ pub async fn write_attendance_code(
         ),
         None => None,
     };
+    // Codes and labels share one namespace: what a teacher types must mean one code.
+    let clash = attendance_code::Entity::find()
+        .filter(attendance_code::Column::SchoolId.eq(school_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter(|c| Some(c.id) != id)
+        .find(|c| {
+            let cl = c.label.to_lowercase();
+            c.code == label_key || cl == label_key || cl == code
+        });
+    if let Some(c) = clash {
+        return Err(AppError::field(
+            "label",
+            "duplicate",
+            format!(
+                "«{}» is already the code or label of «{}»",
+                input.label.trim(),
+                c.name
+            ),
+        ));
+    }
     if let Some(o) = &old
         && o.code != code
     {

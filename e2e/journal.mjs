@@ -12,15 +12,13 @@
 // clock fixed at Thursday 03.12.2026, 15:00 in the school's zone (OTMETKA_FIXED_CLOCK): inside the
 // 2nd quarter, late enough in the week that the class already had three lessons of the subject.
 //
-// Who writes: the demo `parent` has Кирилл (1А) and Алексей (4Б). The demo `teacher`
-// (Абдуллаева, English) teaches neither class, and `classteacher` teaches only 1А, where first
-// graders get no marks (безотметочное обучение). The teacher of 4Б has no demo account, so the
-// journal is written by the demo `admin`, who may write every journal (the school administrator
-// entering marks for a teacher) — the child is Алексей, the course 4Б Математика.
+// Who writes: the demo `parent` has Кирилл (1А, first graders get no marks — безотметочное
+// обучение) and Алексей (4Б). The demo `teacher4b` (Кузнецов Р. А., class teacher of 4Б) teaches
+// 4Б Математика and writes its journal — the child is Алексей.
 //
 // Through the API it takes the course's journal (the current quarter) and this week's last three
 // lessons up to today, C < B < A. Then, in the browser (locale ru-RU):
-//   1. `admin` signs in, opens Журнал (nav-journal), picks 4Б Математика: the journal of the
+//   1. `teacher4b` signs in, opens Журнал (nav-journal), picks 4Б Математика: the journal of the
 //      current quarter, the cursor on today's lesson;
 //   2. with the keyboard only: clicks Алексей's mark cell of lesson A, types 5 Enter (the cursor
 //      moves down), 4 Enter for the next classmate, arrows up and left to lesson B, 4 Enter for
@@ -58,7 +56,7 @@ const WEEK = '2026-W49';
 
 /** The demo accounts (README "Demo school"). */
 const PASSWORD = 'otmetka-demo';
-const ADMIN = { login: 'admin', password: PASSWORD };
+const ADMIN = { login: 'teacher4b', password: PASSWORD };
 const PARENT = { login: 'parent', password: PASSWORD };
 const STUDENT = { login: 'student', password: PASSWORD };
 const TEACHER = { login: 'teacher', password: PASSWORD };
@@ -209,60 +207,60 @@ await e.run(async () => {
   const [aMark, bMark, cAtt] = [colOf(lA, 'mark'), colOf(lB, 'mark'), colOf(lC, 'att')];
   log(`${kid.name} (${CHILD_CLASS}), ${SUBJECT}: lessons C ${lC.lesson.date} №${lC.lesson.lesson_number}, B ${lB.lesson.date} №${lB.lesson.lesson_number}, A ${lA.lesson.date} №${lA.lesson.lesson_number}; classmates ${nameOf(mate)}, ${nameOf(mate2)}`);
 
-  // ---- 1. the admin opens the journal ----
-  const ap = await e.newPage('admin');
-  await signIn(ap, ADMIN, 'admin');
+  // ---- 1. the teacher opens the journal ----
+  const ap = await e.newPage('teacher4b');
+  await signIn(ap, ADMIN, 'teacher4b');
   await byId(ap, T.navJournal).click();
-  await expectVisible(ap, T.listPage, 'admin: the journal picker');
-  await expectVisible(ap, T.course(course.id), `admin: ${SUBJECT} ${CHILD_CLASS} in the picker`);
+  await expectVisible(ap, T.listPage, 'teacher4b: the journal picker');
+  await expectVisible(ap, T.course(course.id), `teacher4b: ${SUBJECT} ${CHILD_CLASS} in the picker`);
   await e.shot(ap, 'journal-picker');
   await byId(ap, T.course(course.id)).click();
-  await expectVisible(ap, T.grid, 'admin: the journal grid');
+  await expectVisible(ap, T.grid, 'teacher4b: the journal grid');
   const title = (await byId(ap, T.title).innerText()).trim();
-  if (!title.includes(SUBJECT) || !title.includes(CHILD_CLASS)) fail(`admin: the journal's title reads «${title}»`);
-  await until(() => byId(ap, T.period).inputValue(), (v) => v === period.id, 'admin: the period select',
+  if (!title.includes(SUBJECT) || !title.includes(CHILD_CLASS)) fail(`teacher4b: the journal's title reads «${title}»`);
+  await until(() => byId(ap, T.period).inputValue(), (v) => v === period.id, 'teacher4b: the period select',
     (v) => `has ${v}, expected the current quarter ${period.id}`);
   const periodText = (await byId(ap, T.period).locator('option:checked').innerText()).trim();
-  await expectAttr(byId(ap, T.lessonHead(lA.lesson.id)), 'data-date', lA.lesson.date, 'admin: lesson A\'s header');
+  await expectAttr(byId(ap, T.lessonHead(lA.lesson.id)), 'data-date', lA.lesson.date, 'teacher4b: lesson A\'s header');
   // The cursor starts in the attendance column of the latest lesson up to today.
-  await expectCursor(ap, T.att(before.students[0].id, lA.lesson.id), 'admin: the journal as opened');
-  log(`admin: journal «${title}», period «${periodText}», ${before.students.length} students, ${before.lessons.length} lessons`);
+  await expectCursor(ap, T.att(before.students[0].id, lA.lesson.id), 'teacher4b: the journal as opened');
+  log(`teacher4b: journal «${title}», period «${periodText}», ${before.students.length} students, ${before.lessons.length} lessons`);
   await e.shot(ap, 'journal-open');
 
   // ---- 2. marks and absences with the keyboard ----
   await byId(ap, T.cell(child.id, lA.lesson.id)).click();
-  await expectCursor(ap, T.cell(child.id, lA.lesson.id), 'admin: after clicking Алексей\'s cell of lesson A');
+  await expectCursor(ap, T.cell(child.id, lA.lesson.id), 'teacher4b: after clicking Алексей\'s cell of lesson A');
   const focused = await ap.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-  if (focused !== T.scroll) fail(`admin: after the click the focus is on ${focused}, not ${T.scroll}`);
+  if (focused !== T.scroll) fail(`teacher4b: after the click the focus is on ${focused}, not ${T.scroll}`);
   const kb = ap.keyboard;
   await kb.press('5');
   await e.shot(ap, 'typing-5');
   await kb.press('Enter');
-  await expectCursor(ap, T.cell(mate.id, lA.lesson.id), 'admin: Enter moves down');
+  await expectCursor(ap, T.cell(mate.id, lA.lesson.id), 'teacher4b: Enter moves down');
   await kb.press('4');
   await kb.press('Enter');
   await pressTimes(ap, 'ArrowUp', 2);
   await pressTimes(ap, 'ArrowLeft', aMark - bMark);
-  await expectCursor(ap, T.cell(child.id, lB.lesson.id), 'admin: arrows to lesson B');
+  await expectCursor(ap, T.cell(child.id, lB.lesson.id), 'teacher4b: arrows to lesson B');
   await kb.press('4');
   await kb.press('Enter');
   await kb.press('5');
   await kb.press('Enter');
   await pressTimes(ap, 'ArrowUp', 2);
   await pressTimes(ap, 'ArrowLeft', bMark - cAtt);
-  await expectCursor(ap, T.att(child.id, lC.lesson.id), 'admin: arrows to lesson C\'s attendance');
+  await expectCursor(ap, T.att(child.id, lC.lesson.id), 'teacher4b: arrows to lesson C\'s attendance');
   const cdp = await ap.context().newCDPSession(ap);
   await pressRussian(cdp, 'н', 'KeyY', 89);
   await kb.press('Enter');
   await kb.press('ArrowDown');
-  await expectCursor(ap, T.att(mate2.id, lC.lesson.id), 'admin: down to the second classmate');
+  await expectCursor(ap, T.att(mate2.id, lC.lesson.id), 'teacher4b: down to the second classmate');
   await kb.press('y'); // the same key with the Latin layout on
   await kb.press('Enter');
 
   const status = byId(ap, T.status);
-  await expectAttr(status, 'data-pending', 0, 'admin: journal-status after typing');
-  await expectAttr(status, 'data-failed', 0, 'admin: journal-status after typing');
-  await expectAttr(status, 'data-conflicts', 0, 'admin: journal-status after typing');
+  await expectAttr(status, 'data-pending', 0, 'teacher4b: journal-status after typing');
+  await expectAttr(status, 'data-failed', 0, 'teacher4b: journal-status after typing');
+  await expectAttr(status, 'data-conflicts', 0, 'teacher4b: journal-status after typing');
 
   // The server's journal now: lessons A and B got their first work.
   const after = await e.api('GET', J, { token: aTok });
@@ -274,11 +272,11 @@ await e.run(async () => {
   const want = [[child, wA, '5'], [mate, wA, '4'], [child, wB, '4'], [mate, wB, '5']];
   for (const [s, w, v] of want) {
     if (markOf(s.id, w) !== v) fail(`GET …/journal: ${nameOf(s)} has ${markOf(s.id, w)} on work ${w.id}, typed ${v}`);
-    await expectSaved(ap, T.cell(s.id, w.id), v, v, `admin: ${nameOf(s)}`);
+    await expectSaved(ap, T.cell(s.id, w.id), v, v, `teacher4b: ${nameOf(s)}`);
   }
   for (const s of [child, mate2]) {
     if (attOf(s.id, lC) !== 'н') fail(`GET …/journal: ${nameOf(s)}'s attendance of lesson C is ${attOf(s.id, lC)}, typed н`);
-    await expectSaved(ap, T.att(s.id, lC.lesson.id), 'н', 'Н', `admin: ${nameOf(s)}`);
+    await expectSaved(ap, T.att(s.id, lC.lesson.id), 'н', 'Н', `teacher4b: ${nameOf(s)}`);
   }
   if (after.marks.length !== 4 || after.attendance.length !== 2) {
     fail(`GET …/journal has ${after.marks.length} marks and ${after.attendance.length} attendance cells, typed 4 and 2`);
@@ -291,19 +289,19 @@ await e.run(async () => {
     || fail(`no work type «independent» among ${before.work_types.map((t) => t.code).join(', ')}`);
   await byId(ap, T.lessonHead(lA.lesson.id)).click();
   const editor = byId(ap, T.editor);
-  await expectVisible(ap, T.editor, 'admin: lesson A\'s editor');
+  await expectVisible(ap, T.editor, 'teacher4b: lesson A\'s editor');
   await byId(ap, T.workType(wA.id)).selectOption(kind.id);
   await byId(ap, T.workWeight(wA.id)).fill('2');
   await byId(ap, T.workSave(wA.id)).click();
   const head = byId(ap, T.workHead(wA.id));
   await until(async () => (await head.innerText()).replace(/\s+/g, ' ').trim(), (t) => t.startsWith(kind.short_name) && t.includes('×2'),
-    'admin: lesson A\'s work header after the change', (t) => `reads «${t}»`);
+    'teacher4b: lesson A\'s work header after the change', (t) => `reads «${t}»`);
   const work = await e.api('GET', J, { token: aTok }).then((j) => j.lessons.find((l) => l.lesson.id === lA.lesson.id).works[0]);
   if (work.id !== wA.id || work.work_type_id !== kind.id || work.weight !== 2) fail(`GET …/journal: lesson A's work is ${JSON.stringify(work)}`);
   await byId(ap, T.topic).fill(TOPIC);
   await byId(ap, T.homework).fill(HOMEWORK);
   const due = await byId(ap, T.homeworkDue).inputValue();
-  if (!due || due <= lA.lesson.date) fail(`admin: the homework's default due day is «${due}», expected the next lesson after ${lA.lesson.date}`);
+  if (!due || due <= lA.lesson.date) fail(`teacher4b: the homework's default due day is «${due}», expected the next lesson after ${lA.lesson.date}`);
   await e.shot(ap, 'lesson-editor');
   await byId(ap, T.contentSave).click();
   try {
@@ -311,13 +309,13 @@ await e.run(async () => {
   } catch {
     const err = byId(ap, T.contentError);
     const msg = (await err.count()) ? (await err.innerText()).trim() : 'no error shown';
-    fail(`admin: the lesson editor did not close after saving (${msg})`);
+    fail(`teacher4b: the lesson editor did not close after saving (${msg})`);
   }
   const saved = await e.api('GET', `${S}/lessons/${lA.lesson.id}`, { token: aTok });
   if (saved.topic !== TOPIC || saved.homework !== HOMEWORK || saved.homework_due_on !== due) {
     fail(`GET …/lessons/${lA.lesson.id}: topic «${saved.topic}», homework «${saved.homework}» due ${saved.homework_due_on}; saved «${TOPIC}», «${HOMEWORK}» due ${due}`);
   }
-  await expectAttr(status, 'data-pending', 0, 'admin: journal-status at the end');
+  await expectAttr(status, 'data-pending', 0, 'teacher4b: journal-status at the end');
   await e.shot(ap, 'lesson-saved');
 
   // ---- 4. the averages, as the journal shows them and as the server computed them ----
@@ -329,19 +327,19 @@ await e.run(async () => {
       fail(`GET …/journal: ${nameOf(s)}'s average ${JSON.stringify(a)}, expected ${want.toFixed(4)} of 2 marks`);
     }
     const cell = byId(ap, T.avg(s.id));
-    await expectAttr(cell, 'data-value', a.average.toFixed(2), `admin: ${nameOf(s)}'s average = the server's`);
-    await expectAttr(cell, 'data-count', 2, `admin: ${nameOf(s)}'s mark count`);
+    await expectAttr(cell, 'data-value', a.average.toFixed(2), `teacher4b: ${nameOf(s)}'s average = the server's`);
+    await expectAttr(cell, 'data-count', 2, `teacher4b: ${nameOf(s)}'s mark count`);
     const value = await cell.getAttribute('data-value');
     const text = (await cell.innerText()).trim();
-    if (text !== value.replace('.', ',')) fail(`admin: ${nameOf(s)}'s average reads «${text}», data-value ${value} (expected a decimal comma)`);
-    log(`admin: ${nameOf(s)}: average «${text}» (server ${a.average}), ${a.mark_count} marks, ${a.absences} absences`);
+    if (text !== value.replace('.', ',')) fail(`teacher4b: ${nameOf(s)}'s average reads «${text}», data-value ${value} (expected a decimal comma)`);
+    log(`teacher4b: ${nameOf(s)}: average «${text}» (server ${a.average}), ${a.mark_count} marks, ${a.absences} absences`);
     return { value, text, server: a };
   };
   const avg = await avgOf(child, 14 / 3);
   await avgOf(mate, 13 / 3);
   if (avg.server.absences !== 1) fail(`GET …/journal: ${nameOf(child)} has ${avg.server.absences} absences, expected 1`);
   const absText = (await byId(ap, T.abs(child.id)).innerText()).trim();
-  if (absText !== '1') fail(`admin: ${nameOf(child)}'s absences read «${absText}», expected 1`);
+  if (absText !== '1') fail(`teacher4b: ${nameOf(child)}'s absences read «${absText}», expected 1`);
   const { value: avgValue, text: avgText } = avg;
   await byId(ap, T.avg(child.id)).scrollIntoViewIfNeeded();
   await e.shot(ap, 'journal-averages');

@@ -459,10 +459,10 @@ async fn delete_lesson(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Cancel a lesson with a reason (admin).
+/// Cancel a lesson with a reason (admin). 409 `lesson_has_data` when it has marks or attendance (it was held).
 #[utoipa::path(tag = "lessons", security(("bearer" = [])), request_body = CancelLessonInput,
     params(("school_id" = Uuid, Path, description = "School id"), ("lesson_id" = Uuid, Path, description = "Lesson id")),
-    responses((status = 200, body = Lesson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Lesson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/schools/{school_id}/lessons/{lesson_id}/cancel")]
 async fn cancel_lesson(
     state: web::Data<AppState>,

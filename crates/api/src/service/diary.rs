@@ -313,12 +313,7 @@ pub async fn student_marks(
     let classes: HashSet<Uuid> = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
         .filter(enrollment::Column::StudentId.eq(student_id))
-        .filter(enrollment::Column::StartsOn.lte(to))
-        .filter(
-            Condition::any()
-                .add(enrollment::Column::EndsOn.is_null())
-                .add(enrollment::Column::EndsOn.gte(from)),
-        )
+        .filter(crate::service::structure::overlapping(from, to))
         .all(db)
         .await?
         .into_iter()
@@ -540,12 +535,7 @@ pub async fn class_summary(
     let enr = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
         .filter(enrollment::Column::ClassId.eq(class_id))
-        .filter(enrollment::Column::StartsOn.lte(to))
-        .filter(
-            Condition::any()
-                .add(enrollment::Column::EndsOn.is_null())
-                .add(enrollment::Column::EndsOn.gte(from)),
-        )
+        .filter(crate::service::structure::overlapping(from, to))
         .all(db)
         .await?;
     let student_ids: Vec<Uuid> = enr

@@ -202,12 +202,7 @@ pub async fn course_students(
     let enr = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
         .filter(enrollment::Column::ClassId.eq(course.class_id))
-        .filter(enrollment::Column::StartsOn.lte(to))
-        .filter(
-            Condition::any()
-                .add(enrollment::Column::EndsOn.is_null())
-                .add(enrollment::Column::EndsOn.gte(from)),
-        )
+        .filter(crate::service::structure::overlapping(from, to))
         .order_by_asc(enrollment::Column::StartsOn)
         .all(db)
         .await?;
@@ -580,6 +575,27 @@ pub async fn write_batch(
             .is_some_and(|v| v.iter().any(|s| s.contains(day)))
     };
 
+    // A cell that sets something needs the student in the class that day and the lesson held;
+    // clearing is always allowed (a back-dated transfer must not freeze a wrong mark).
+    let check_cell =
+        |errors: &mut Vec<FieldError>, at: &str, l: &lesson::Model, student: Uuid, sets: bool| {
+            if sets && !enrolled(student, l.date) {
+                field(
+                    errors,
+                    format!("{at}.student_id"),
+                    "not_enrolled",
+                    format!("the student is not in {} on {}", course.class_name, l.date),
+                );
+            }
+            if sets && l.date > today {
+                field(
+                    errors,
+                    format!("{at}.lesson_id"),
+                    "future_lesson",
+                    format!("the lesson of {} has not taken place yet", l.date),
+                );
+            }
+        };
     // Validate every cell; collect all errors.
     let mut errors = Vec::new();
     let mut plans: Vec<MarkPlan> = Vec::new();
@@ -624,23 +640,7 @@ pub async fn write_batch(
         let comment = comment.as_ref().map(|c| clean_comment(&Some(c.clone())));
         let sets = value.as_deref().is_some_and(|v| !v.trim().is_empty())
             || comment.as_ref().is_some_and(Option::is_some);
-        // Clearing is always allowed (a back-dated transfer must not freeze a wrong mark).
-        if sets && !enrolled(*student_id, l.date) {
-            field(
-                &mut errors,
-                format!("marks[{i}].student_id"),
-                "not_enrolled",
-                format!("the student is not in {} on {}", course.class_name, l.date),
-            );
-        }
-        if sets && l.date > today {
-            field(
-                &mut errors,
-                format!("marks[{i}].lesson_id"),
-                "future_lesson",
-                format!("the lesson of {} has not taken place yet", l.date),
-            );
-        }
+        check_cell(&mut errors, &format!("marks[{i}]"), l, *student_id, sets);
         let value = match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             None => None,
             Some(v) => match scale.find(v) {
@@ -701,22 +701,13 @@ pub async fn write_batch(
             );
         }
         let sets = code.as_deref().is_some_and(|c| !c.trim().is_empty());
-        if sets && !enrolled(*student_id, l.date) {
-            field(
-                &mut errors,
-                format!("attendance[{i}].student_id"),
-                "not_enrolled",
-                format!("the student is not in {} on {}", course.class_name, l.date),
-            );
-        }
-        if sets && l.date > today {
-            field(
-                &mut errors,
-                format!("attendance[{i}].lesson_id"),
-                "future_lesson",
-                format!("the lesson of {} has not taken place yet", l.date),
-            );
-        }
+        check_cell(
+            &mut errors,
+            &format!("attendance[{i}]"),
+            l,
+            *student_id,
+            sets,
+        );
         let code = match code.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             None => None,
             Some(c) => match cfg.code(c) {

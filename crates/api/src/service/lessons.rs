@@ -264,7 +264,8 @@ async fn change_lesson<T: ConnectionTrait + TransactionSession>(
 }
 
 /// Cancels a lesson with a reason; it stays in the journal, marked cancelled, and no marks or
-/// attendance can be written for it. Admin. Audited. Errors: 404, 422.
+/// attendance can be written for it. Admin. Audited. Errors: 404, 422, 409 `lesson_has_data`
+/// (it has marks or attendance: it was held; clear them first).
 pub async fn cancel(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -281,6 +282,23 @@ pub async fn cancel(
         return Err(AppError::field("reason", "length", "give a reason"));
     }
     let old = lesson_row(db, school_id, id).await?;
+    // A lesson with marks or attendance was held: cancelling it would freeze marks that still
+    // count. Clear them first (the journal's writers or the admin).
+    let marked = crate::entity::mark::Entity::find()
+        .filter(crate::entity::mark::Column::LessonId.eq(id))
+        .filter(crate::entity::mark::Column::Value.is_not_null())
+        .count(db)
+        .await?
+        + crate::entity::attendance::Entity::find()
+            .filter(crate::entity::attendance::Column::LessonId.eq(id))
+            .filter(crate::entity::attendance::Column::Code.is_not_null())
+            .count(db)
+            .await?;
+    if marked > 0 {
+        return Err(AppError::new(ErrorCode::LessonHasData).detail(format!(
+            "the lesson has {marked} mark(s) or attendance mark(s); clear them before cancelling"
+        )));
+    }
     let cat = Catalog::load(db, school_id).await?;
     change_lesson(
         outer,

@@ -673,12 +673,17 @@ pub async fn enrolled_counts(
 
 /// The condition "the enrollment covers `day`": started on or before it, not ended before it.
 pub fn on_date(day: NaiveDate) -> Condition {
+    overlapping(day, day)
+}
+
+/// The condition "the enrollment covers a day of `[from, to]`".
+pub fn overlapping(from: NaiveDate, to: NaiveDate) -> Condition {
     Condition::all()
-        .add(enrollment::Column::StartsOn.lte(day))
+        .add(enrollment::Column::StartsOn.lte(to))
         .add(
             Condition::any()
                 .add(enrollment::Column::EndsOn.is_null())
-                .add(enrollment::Column::EndsOn.gte(day)),
+                .add(enrollment::Column::EndsOn.gte(from)),
         )
 }
 

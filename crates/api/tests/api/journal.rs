@@ -49,6 +49,13 @@ journal_tests!(
     the_diary_week_has_lessons_in_order_with_marks_attendance_and_homework_due,
     mark_settings_have_defaults_and_refuse_to_drop_what_is_in_use,
     a_lesson_with_marks_is_kept_for_review_when_its_timetable_entry_goes,
+    marks_and_attendance_wait_for_the_lessons_day,
+    a_mark_left_behind_by_a_back_dated_transfer_can_be_cleared_but_not_changed,
+    value_and_code_are_required_and_an_omitted_comment_is_kept,
+    a_label_never_shadows_another_code_or_scale_value,
+    lengths_are_checked_after_lower_casing,
+    a_work_with_a_comment_only_cell_is_in_use,
+    recent_marks_take_up_to_500,
 );
 
 /// Thursday 26 November 2026, 09:00 UTC: 12:00 in Moscow, the school's time zone.
@@ -1004,8 +1011,23 @@ async fn cancelled_lessons_and_the_edit_window_stop_teachers_but_not_the_admin(a
     let m01 = s.account(&app, "M01", Role::Teacher).await;
     let s01 = s.person(&app, "S01").await;
 
-    // A cancelled lesson takes no marks, from nobody.
+    // A lesson with marks or attendance was held: it cannot be cancelled until they are cleared.
     let nov23 = s.lesson_on(&app, math, "2026-11-23").await;
+    let body =
+        json!({"attendance": [{"lesson_id": nov23, "student_id": s01, "code": "н", "version": 0}]});
+    expect(s.batch(&app, &s.admin, math, body).await, StatusCode::OK).await;
+    let res = app
+        .post(
+            &s.path(&format!("/lessons/{nov23}/cancel")),
+            Some(&s.admin),
+            json!({"reason": "карантин"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::CONFLICT, "lesson_has_data").await;
+    let body = json!({"attendance": [{"lesson_id": nov23, "student_id": s01, "code": null, "version": 1}]});
+    expect(s.batch(&app, &s.admin, math, body).await, StatusCode::OK).await;
+
+    // A cancelled lesson takes no marks, from nobody.
     let res = app
         .post(
             &s.path(&format!("/lessons/{nov23}/cancel")),
@@ -2034,4 +2056,610 @@ async fn a_lesson_with_marks_is_kept_for_review_when_its_timetable_entry_goes(ap
     let j = s.journal(&app, &s.admin, math_b).await;
     assert_eq!(j["marks"][0]["value"], "5");
     assert_eq!(j["attendance"][0]["code"], "б");
+}
+
+// ---------- 13. the write rules of the hardened journal ----------
+
+/// The journal lesson with id `lesson`.
+fn journal_lesson(j: &Value, lesson: Uuid) -> &Value {
+    j["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lesson"]["id"] == lesson.to_string())
+        .unwrap_or_else(|| panic!("no lesson {lesson} in the journal"))
+}
+
+async fn marks_and_attendance_wait_for_the_lessons_day(app: TestApp) {
+    let s = school(&app).await;
+    let russian = s.course("5А", RUSSIAN, None);
+    let m02 = s.account(&app, "M02", Role::Teacher).await;
+    let s01 = s.person(&app, "S01").await;
+    // Today is Thursday 26 November; Russian is on Mondays (lesson 2) and Thursdays.
+    let nov23 = s.lesson_on(&app, russian, "2026-11-23").await;
+    let today = s.lesson_on(&app, russian, "2026-11-26").await;
+    let nov30 = s.lesson_on(&app, russian, "2026-11-30").await;
+    let dec3 = s.lesson_on(&app, russian, "2026-12-03").await;
+
+    // Neither the teacher nor the admin writes a lesson that has not taken place; nothing of
+    // the batch is written, not even the default work.
+    for token in [&m02, &s.admin] {
+        let body = json!({
+            "marks": [mark(today, None, s01, "5", 0), mark(nov30, None, s01, "5", 0)],
+            "attendance": [
+                {"lesson_id": dec3, "student_id": s01, "code": "н", "version": 0},
+            ],
+        });
+        let res = s.batch(&app, token, russian, body).await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(
+            field_errors(&problem),
+            errs(&[
+                ("marks[1].lesson_id", "future_lesson"),
+                ("attendance[0].lesson_id", "future_lesson"),
+            ])
+        );
+    }
+    // The one-cell attendance endpoint follows the same rule.
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m02,
+            &format!("/lessons/{nov30}/attendance/{s01}"),
+            json!({"code": "б", "version": 0}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        field_errors(&problem),
+        errs(&[("attendance[0].lesson_id", "future_lesson")])
+    );
+    let j = s.journal(&app, &m02, russian).await;
+    assert_eq!(j["today"], "2026-11-26");
+    assert_eq!(j["marks"], json!([]));
+    assert_eq!(j["attendance"], json!([]));
+    assert!(
+        j["lessons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["works"] == json!([]))
+    );
+
+    // The journal: past and today's lessons writable for their teacher, later ones not.
+    for (lesson, writable) in [(nov23, true), (today, true), (nov30, false), (dec3, false)] {
+        assert_eq!(
+            journal_lesson(&j, lesson)["writable"],
+            writable,
+            "lesson {lesson}"
+        );
+    }
+    let later: Vec<&Value> = j["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["lesson"]["date"].as_str().unwrap() > "2026-11-26")
+        .collect();
+    assert!(!later.is_empty());
+    assert!(later.iter().all(|l| l["writable"] == false));
+    // Not for the admin either.
+    let ja = s.journal(&app, &s.admin, russian).await;
+    assert_eq!(journal_lesson(&ja, today)["writable"], true);
+    assert_eq!(journal_lesson(&ja, nov30)["writable"], false);
+
+    // Today's lesson takes marks and attendance.
+    let body = json!({
+        "marks": [mark(today, None, s01, "5", 0)],
+        "attendance": [{"lesson_id": today, "student_id": s01, "code": "оп", "version": 0}],
+    });
+    let out = expect(s.batch(&app, &m02, russian, body).await, StatusCode::OK).await;
+    assert_eq!(
+        (&out["marks"][0]["value"], &out["marks"][0]["version"]),
+        (&json!("5"), &json!(1))
+    );
+    assert_eq!(out["attendance"][0]["code"], "оп");
+    let j = s.journal(&app, &m02, russian).await;
+    assert_eq!(j["marks"].as_array().unwrap().len(), 1);
+    assert_eq!(j["marks"][0]["lesson_id"], today.to_string());
+    assert_eq!(avg(&j["averages"], s01), (json!(5.0), 1));
+}
+
+async fn a_mark_left_behind_by_a_back_dated_transfer_can_be_cleared_but_not_changed(app: TestApp) {
+    let s = school(&app).await;
+    let math_a = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let x = s.person(&app, "S03").await;
+    let nov23 = s.lesson_on(&app, math_a, "2026-11-23").await;
+    let nov25 = s.lesson_on(&app, math_a, "2026-11-25").await;
+    // X gets a 5 and an absence on Monday 23 November, a 4 on Wednesday 25 November.
+    let body = json!({
+        "marks": [mark(nov23, None, x, "5", 0), mark(nov25, None, x, "4", 0)],
+        "attendance": [{"lesson_id": nov23, "student_id": x, "code": "н", "version": 0}],
+    });
+    let out = expect(s.batch(&app, &m01, math_a, body).await, StatusCode::OK).await;
+    assert_eq!(avg(&out["averages"], x), (json!(4.5), 2));
+    let work23: Uuid = out["marks"][0]["work_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let work25: Uuid = out["marks"][1]["work_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // Then the admin records that X moved to 5Б on 18 November.
+    let res = app
+        .post(
+            &s.path(&format!("/students/{x}/transfer")),
+            Some(&s.admin),
+            json!({"class_id": s.class("5Б"), "date": "2026-11-18"}),
+        )
+        .await;
+    expect(res, StatusCode::CREATED).await;
+
+    // Changing the marks or the attendance is refused…
+    let body = json!({
+        "marks": [mark(nov23, Some(work23), x, "4", 1)],
+        "attendance": [{"lesson_id": nov23, "student_id": x, "code": "б", "version": 1}],
+    });
+    let res = s.batch(&app, &m01, math_a, body).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        field_errors(&problem),
+        errs(&[
+            ("marks[0].student_id", "not_enrolled"),
+            ("attendance[0].student_id", "not_enrolled"),
+        ])
+    );
+    let res = s.put_mark(&app, &m01, work25, x, Some("3"), 1).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        field_errors(&problem),
+        errs(&[("marks[0].student_id", "not_enrolled")])
+    );
+    let j = s.journal(&app, &m01, math_a).await;
+    assert_eq!(avg(&j["averages"], x), (json!(4.5), 2));
+    assert_eq!(j["attendance"][0]["code"], "н");
+
+    // …clearing them is allowed, in a batch and through the one-cell endpoints.
+    let body = json!({
+        "marks": [{"lesson_id": nov23, "work_id": work23, "student_id": x, "value": null, "version": 1}],
+        "attendance": [{"lesson_id": nov23, "student_id": x, "code": null, "version": 1}],
+    });
+    let out = expect(s.batch(&app, &m01, math_a, body).await, StatusCode::OK).await;
+    assert_eq!(
+        (&out["marks"][0]["value"], &out["marks"][0]["version"]),
+        (&Value::Null, &json!(2))
+    );
+    assert_eq!(
+        (
+            &out["attendance"][0]["code"],
+            &out["attendance"][0]["version"]
+        ),
+        (&Value::Null, &json!(2))
+    );
+    let res = s.put_mark(&app, &m01, work25, x, None, 1).await;
+    let cleared = expect(res, StatusCode::OK).await;
+    assert_eq!(
+        (&cleared["value"], &cleared["version"]),
+        (&Value::Null, &json!(2))
+    );
+    // Nothing of X counts in 5А any more.
+    let j = s.journal(&app, &m01, math_a).await;
+    assert_eq!(avg(&j["averages"], x), (Value::Null, 0));
+    assert_eq!(of(&j["averages"], "student_id", x)["absences"], 0);
+    let values: Vec<&Value> = j["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["student_id"] == x.to_string())
+        .map(|m| &m["value"])
+        .collect();
+    assert_eq!(values, vec![&Value::Null, &Value::Null]);
+    assert!(
+        j["attendance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["code"].is_null())
+    );
+    // And once cleared, a value still cannot go back in.
+    let res = s.put_mark(&app, &m01, work25, x, Some("4"), 2).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        field_errors(&problem),
+        errs(&[("marks[0].student_id", "not_enrolled")])
+    );
+}
+
+async fn value_and_code_are_required_and_an_omitted_comment_is_kept(app: TestApp) {
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let s01 = s.person(&app, "S01").await;
+    let nov23 = s.lesson_on(&app, math, "2026-11-23").await;
+    let work = id(&s.work(&app, &m01, nov23, "oral", 1.0).await);
+
+    // No `value`: 400, in a batch and in the one-cell endpoint; no `code`: 400 too.
+    let body =
+        json!({"marks": [{"lesson_id": nov23, "work_id": work, "student_id": s01, "version": 0}]});
+    let res = s.batch(&app, &m01, math, body).await;
+    let problem = assert_problem(res, StatusCode::BAD_REQUEST, "malformed_json").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `value`"),
+        "{problem}"
+    );
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &format!("/works/{work}/marks/{s01}"),
+            json!({"comment": "молодец", "version": 0}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::BAD_REQUEST, "malformed_json").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `value`"),
+        "{problem}"
+    );
+    let body = json!({"attendance": [{"lesson_id": nov23, "student_id": s01, "version": 0}]});
+    let res = s.batch(&app, &m01, math, body).await;
+    let problem = assert_problem(res, StatusCode::BAD_REQUEST, "malformed_json").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `code`"),
+        "{problem}"
+    );
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &format!("/lessons/{nov23}/attendance/{s01}"),
+            json!({"version": 0}),
+        )
+        .await;
+    assert_problem(res, StatusCode::BAD_REQUEST, "malformed_json").await;
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(j["marks"], json!([]));
+    assert_eq!(j["attendance"], json!([]));
+
+    // A 5 with a comment; then a 4 without `comment` keeps it.
+    let body = json!({"marks": [{
+        "lesson_id": nov23, "work_id": work, "student_id": s01,
+        "value": "5", "comment": "молодец", "version": 0,
+    }]});
+    let out = expect(s.batch(&app, &m01, math, body).await, StatusCode::OK).await;
+    assert_eq!(
+        (&out["marks"][0]["value"], &out["marks"][0]["comment"]),
+        (&json!("5"), &json!("молодец"))
+    );
+    let body = json!({"marks": [mark(nov23, Some(work), s01, "4", 1)]});
+    let out = expect(s.batch(&app, &m01, math, body).await, StatusCode::OK).await;
+    assert_eq!(
+        (
+            &out["marks"][0]["value"],
+            &out["marks"][0]["comment"],
+            &out["marks"][0]["version"]
+        ),
+        (&json!("4"), &json!("молодец"), &json!(2))
+    );
+    // The one-cell endpoint without `comment` keeps it as well.
+    let res = s.put_mark(&app, &m01, work, s01, Some("3"), 2).await;
+    let cell = expect(res, StatusCode::OK).await;
+    assert_eq!(
+        (&cell["value"], &cell["comment"], &cell["version"]),
+        (&json!("3"), &json!("молодец"), &json!(3))
+    );
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(
+        (&j["marks"][0]["value"], &j["marks"][0]["comment"]),
+        (&json!("3"), &json!("молодец"))
+    );
+    // `""` removes it (the value stays).
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &format!("/works/{work}/marks/{s01}"),
+            json!({"value": "3", "comment": "", "version": 3}),
+        )
+        .await;
+    let cell = expect(res, StatusCode::OK).await;
+    assert_eq!(
+        (&cell["value"], &cell["comment"], &cell["version"]),
+        (&json!("3"), &Value::Null, &json!(4))
+    );
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(
+        (&j["marks"][0]["value"], &j["marks"][0]["comment"]),
+        (&json!("3"), &Value::Null)
+    );
+}
+
+async fn a_label_never_shadows_another_code_or_scale_value(app: TestApp) {
+    let s = school(&app).await;
+    let codes_before = s.settings(&app).await["attendance_codes"].clone();
+    // A new code labelled «Н» would make «н» mean two codes.
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/attendance-codes",
+            json!({"code": "до", "label": "Н", "name": "дистант", "counts_as_absence": false}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), errs(&[("label", "duplicate")]));
+    // A label equal to another code is refused as well.
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/attendance-codes",
+            json!({"code": "д", "label": "уп", "name": "дистант", "counts_as_absence": false}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), errs(&[("label", "duplicate")]));
+    assert_eq!(s.settings(&app).await["attendance_codes"], codes_before);
+    // A code of its own is fine: `до` shown as «Д».
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/attendance-codes",
+            json!({"code": "до", "label": "Д", "name": "дистант", "counts_as_absence": false}),
+        )
+        .await;
+    let created = expect(res, StatusCode::CREATED).await;
+    assert_eq!(
+        (&created["code"], &created["label"]),
+        (&json!("до"), &json!("Д"))
+    );
+    // Now a code `д` would be shadowed by that label.
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/attendance-codes",
+            json!({"code": "Д", "label": "ДД", "name": "другое", "counts_as_absence": true}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), errs(&[("label", "duplicate")]));
+    assert_eq!(
+        s.settings(&app).await["attendance_codes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+
+    // A scale whose labels swap its values is refused.
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/mark-scales",
+            json!({"code": "swap", "name": "Перевёртыш", "values": [
+                {"value": "a", "label": "b", "counts": false, "passing": true},
+                {"value": "b", "label": "a", "counts": false, "passing": false},
+            ]}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        field_errors(&problem),
+        errs(&[("values[1].value", "duplicate")])
+    );
+    let scales = s.settings(&app).await["scales"].clone();
+    assert_eq!(scales.as_array().unwrap().len(), 2);
+
+    // Typing «н» or «Н» still stores `н`; «Д» (the label) stores `до`.
+    let math = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let s01 = s.person(&app, "S01").await;
+    let s02 = s.person(&app, "S02").await;
+    let s03 = s.person(&app, "S03").await;
+    let nov23 = s.lesson_on(&app, math, "2026-11-23").await;
+    let body = json!({"attendance": [
+        {"lesson_id": nov23, "student_id": s01, "code": "н", "version": 0},
+        {"lesson_id": nov23, "student_id": s02, "code": "Н", "version": 0},
+        {"lesson_id": nov23, "student_id": s03, "code": "Д", "version": 0},
+    ]});
+    let out = expect(s.batch(&app, &m01, math, body).await, StatusCode::OK).await;
+    let codes: Vec<&Value> = out["attendance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["code"])
+        .collect();
+    assert_eq!(codes, vec![&json!("н"), &json!("н"), &json!("до")]);
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(of(&j["attendance"], "student_id", s01)["code"], "н");
+    assert_eq!(of(&j["attendance"], "student_id", s03)["code"], "до");
+    // н counts as an absence, the distance code does not.
+    assert_eq!(of(&j["averages"], "student_id", s01)["absences"], 1);
+    assert_eq!(of(&j["averages"], "student_id", s03)["absences"], 0);
+}
+
+async fn lengths_are_checked_after_lower_casing(app: TestApp) {
+    let s = school(&app).await;
+    let before = s.settings(&app).await;
+    // «İ» is one character that lower-cases to two: 8 of them are 16 stored characters.
+    let long = "İ".repeat(8);
+    assert_eq!(long.chars().count(), 8);
+    assert_eq!(long.to_lowercase().chars().count(), 16);
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/mark-scales",
+            json!({"code": "dotted", "name": "Точки", "values": [
+                {"value": long, "label": "İ", "counts": false, "passing": true},
+            ]}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        field_errors(&problem),
+        errs(&[("values[0].value", "length")])
+    );
+    // An attendance code of 4 such characters is 8 after lower-casing.
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/attendance-codes",
+            json!({"code": "İİİİ", "label": "İ", "name": "точки", "counts_as_absence": false}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), errs(&[("code", "format")]));
+    // Nothing was stored.
+    assert_eq!(s.settings(&app).await, before);
+    // Within the limits after lower-casing, both are accepted and stored lower case.
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/mark-scales",
+            json!({"code": "dotted", "name": "Точки", "values": [
+                {"value": "İİİİ", "label": "İİİİ", "counts": false, "passing": true},
+            ]}),
+        )
+        .await;
+    let created = expect(res, StatusCode::CREATED).await;
+    assert_eq!(created["values"][0]["value"], "İİİİ".to_lowercase());
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            "/attendance-codes",
+            json!({"code": "İİ", "label": "İİ", "name": "точки", "counts_as_absence": false}),
+        )
+        .await;
+    let created = expect(res, StatusCode::CREATED).await;
+    assert_eq!(created["code"], "İİ".to_lowercase());
+}
+
+async fn a_work_with_a_comment_only_cell_is_in_use(app: TestApp) {
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let s01 = s.person(&app, "S01").await;
+    let nov23 = s.lesson_on(&app, math, "2026-11-23").await;
+    let work = id(&s.work(&app, &m01, nov23, "homework", 1.0).await);
+    let cell = format!("/works/{work}/marks/{s01}");
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &cell,
+            json!({"value": null, "comment": "нет тетради", "version": 0}),
+        )
+        .await;
+    let out = expect(res, StatusCode::OK).await;
+    assert_eq!(
+        (&out["value"], &out["comment"], &out["version"]),
+        (&Value::Null, &json!("нет тетради"), &json!(1))
+    );
+    let res = s
+        .send(
+            &app,
+            Method::DELETE,
+            &m01,
+            &format!("/works/{work}"),
+            Value::Null,
+        )
+        .await;
+    assert_problem(res, StatusCode::CONFLICT, "in_use").await;
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(
+        journal_lesson(&j, nov23)["works"][0]["id"],
+        work.to_string()
+    );
+    assert_eq!(j["marks"][0]["comment"], "нет тетради");
+    // With the comment removed, the work goes.
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &cell,
+            json!({"value": null, "comment": "", "version": 1}),
+        )
+        .await;
+    assert_eq!(expect(res, StatusCode::OK).await["comment"], Value::Null);
+    let res = s
+        .send(
+            &app,
+            Method::DELETE,
+            &m01,
+            &format!("/works/{work}"),
+            Value::Null,
+        )
+        .await;
+    expect(res, StatusCode::NO_CONTENT).await;
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(journal_lesson(&j, nov23)["works"], json!([]));
+}
+
+async fn recent_marks_take_up_to_500(app: TestApp) {
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let student = s.account(&app, "S01", Role::Student).await;
+    let s01 = s.person(&app, "S01").await;
+    let nov23 = s.lesson_on(&app, math, "2026-11-23").await;
+    let body = json!({"marks": [mark(nov23, None, s01, "5", 0)]});
+    expect(s.batch(&app, &m01, math, body).await, StatusCode::OK).await;
+    let feed = |limit: &str| {
+        let path = s.path(&format!("/students/{s01}/recent-marks?limit={limit}"));
+        let app = &app;
+        let student = &student;
+        async move { app.get(&path, Some(student)).await }
+    };
+    let items = expect(feed("500").await, StatusCode::OK).await;
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        (&items[0]["lesson_id"], &items[0]["value"]),
+        (&json!(nov23.to_string()), &json!("5"))
+    );
+    let problem = assert_problem(
+        feed("501").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query_parameter",
+    )
+    .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("1 to 500"),
+        "{problem}"
+    );
 }

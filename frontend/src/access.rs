@@ -44,7 +44,9 @@ pub enum Area {
     /// The class journal of a course: its teachers and the admin write, the principal reads
     /// (the server says which lessons each may write).
     Journal,
-    /// The diary and marks pages: a student's own, a parent's children's.
+    /// The diary and marks pages: a student's own, a parent's children's; staff (admin,
+    /// principal, teachers) open a student's from the class summary (the server checks whose:
+    /// the class teacher's students, any for the admin and the principal).
     Diary,
     /// Timetable administration: bell schedules, the weekly timetable of a class or a teacher,
     /// the calendar, substitutions and lesson changes (admin; the principal reads).
@@ -105,8 +107,16 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
                 Area::Journal if admin || teacher => Access::Manage,
                 Area::Journal if principal => Access::Read,
                 Area::Journal => Access::None,
-                // The diary and the marks page of a student or a parent's children (read-only).
-                Area::Diary if roles.contains(&Role::Student) || roles.contains(&Role::Parent) => {
+                // The diary and the marks page (read-only) of a student or a parent's children;
+                // staff reach a student's through the class summary (the server checks the
+                // relation and answers 403 otherwise).
+                Area::Diary
+                    if admin
+                        || principal
+                        || teacher
+                        || roles.contains(&Role::Student)
+                        || roles.contains(&Role::Parent) =>
+                {
                     Access::Read
                 }
                 Area::Diary => Access::None,
@@ -269,14 +279,21 @@ impl NavItem {
 }
 
 /// The navigation for an account in the selected school, in menu order: only links to pages the
-/// account may open.
+/// account may open. «Дневник» and «Оценки» are a student's and a parent's: staff open a
+/// student's diary from the class summary instead.
 pub fn nav_items(me: &Me, school_id: Option<Uuid>) -> Vec<NavItem> {
+    let own_diary = school_id.is_some_and(|id| {
+        roles_in(me, id)
+            .iter()
+            .any(|r| matches!(r, Role::Student | Role::Parent))
+    });
     NavItem::ALL
         .into_iter()
         .filter(|item| {
             item.area()
                 .is_none_or(|area| access(me, school_id, area) != Access::None)
         })
+        .filter(|item| own_diary || !matches!(item, NavItem::Diary | NavItem::Marks))
         .collect()
 }
 
@@ -593,17 +610,35 @@ mod tests {
     }
 
     #[test]
-    fn the_diary_and_marks_are_for_students_and_parents() {
+    fn the_diary_and_marks_are_for_students_and_parents_and_staff_open_them_from_the_summary() {
         for role in [Role::Student, Role::Parent] {
             let user = me(false, &[(A, &[role])]);
             assert_eq!(access(&user, Some(A), Area::Diary), Access::Read, "{role}");
             assert_eq!(access(&user, Some(B), Area::Diary), Access::None, "{role}");
+            let nav = nav_items(&user, Some(A));
+            assert!(nav.contains(&Diary) && nav.contains(&Marks), "{role}");
         }
         for role in [Role::Teacher, Role::Admin, Role::Principal] {
             let user = me(false, &[(A, &[role])]);
-            assert_eq!(access(&user, Some(A), Area::Diary), Access::None, "{role}");
+            assert_eq!(
+                access(&user, Some(A), Area::Diary),
+                Access::Read,
+                "{role}: the page lets them in, the server checks the student"
+            );
+            assert_eq!(access(&user, Some(B), Area::Diary), Access::None, "{role}");
+            let nav = nav_items(&user, Some(A));
+            assert!(
+                !nav.contains(&Diary) && !nav.contains(&Marks),
+                "{role}: no menu items, the pages are reached from the class summary"
+            );
         }
-        assert_eq!(access(&me(true, &[]), Some(A), Area::Diary), Access::None);
+        let teaching_parent = me(false, &[(A, &[Role::Teacher, Role::Parent])]);
+        assert!(nav_items(&teaching_parent, Some(A)).contains(&Diary));
+        let root = me(true, &[]);
+        assert_eq!(access(&root, Some(A), Area::Diary), Access::Read);
+        assert!(!nav_items(&root, Some(A)).contains(&Diary));
+        assert_eq!(access(&me(false, &[]), Some(A), Area::Diary), Access::None);
+        assert_eq!(access(&root, None, Area::Diary), Access::None);
         assert_eq!(Diary.href(Some(A)), format!("/diary?school={A}"));
         assert_eq!(Marks.href(Some(A)), format!("/marks?school={A}"));
         assert!(Diary.is_current("/diary"));

@@ -152,6 +152,17 @@ pub fn summary_href(school_id: Uuid, class_id: Uuid, period: Option<Uuid>) -> St
     }
 }
 
+/// A student's diary from the summary: `/diary?school=&student=` (the current week).
+pub fn student_diary_href(school_id: Uuid, student_id: Uuid) -> String {
+    crate::diary::diary_href(school_id, Some(student_id), None)
+}
+
+/// A student's marks from the summary: `/marks?school=&student=&period=`, in the period the
+/// summary shows.
+pub fn student_marks_href(school_id: Uuid, student_id: Uuid, period: Option<Uuid>) -> String {
+    crate::diary::marks_href(school_id, Some(student_id), period)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +317,18 @@ mod tests {
         assert_eq!(
             summary_href(s, c, Some(ANNA)),
             format!("/classes/{c}/summary?school={s}&period={ANNA}")
+        );
+        assert_eq!(
+            student_diary_href(s, BORIS),
+            format!("/diary?school={s}&student={BORIS}")
+        );
+        assert_eq!(
+            student_marks_href(s, BORIS, Some(ANNA)),
+            format!("/marks?school={s}&student={BORIS}&period={ANNA}")
+        );
+        assert_eq!(
+            student_marks_href(s, BORIS, None),
+            format!("/marks?school={s}&student={BORIS}")
         );
         assert_eq!(period_from_query(Some(&ANNA.to_string())), Some(ANNA));
         assert_eq!(period_from_query(Some("current")), None);

@@ -1,6 +1,7 @@
 //! The student's diary (`/diary`: a week of lessons with topics, homework, marks and absences)
 //! and marks page (`/marks`: a period's marks by subject with averages, and the feed of recent
-//! marks), for the student and their parents.
+//! marks), for the student and their parents, and for staff who open a student's from the
+//! class summary (see [`pick_student`]).
 //!
 //! Like [`crate::schedule`], whose week navigation and child switcher these pages share, the
 //! pages are rendered to HTML text by plain functions (one string renderer costs far less wasm
@@ -33,14 +34,55 @@ pub fn parse_week(value: Option<&str>) -> Option<String> {
     value.and_then(normal_week)
 }
 
+/// Whose diary or marks the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// The account's own record or one of its children (the child switcher shows).
+    Own(Uuid),
+    /// A student of the school that a staff account (admin, principal, teacher) opened from the
+    /// class summary: no switcher, the student's name from the response as a heading. The
+    /// server decides whether the account may read them (403 otherwise).
+    Staff(Uuid),
+    /// A staff account without a student in the URL: a hint to open one from the class summary.
+    StaffHint,
+    /// The account has no student to show.
+    Nobody,
+}
+
+impl Whose {
+    /// The student the API is asked about.
+    pub fn id(self) -> Option<Uuid> {
+        match self {
+            Whose::Own(id) | Whose::Staff(id) => Some(id),
+            Whose::StaffHint | Whose::Nobody => None,
+        }
+    }
+
+    /// Whether the page shows another person's student to a staff account.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Whose::Staff(_))
+    }
+}
+
 /// The student whose diary or marks to show: the one the URL names when the account may see
-/// them (itself or one of its children), else the account's own record, else the first child.
-/// An id the account may not use is never sent to the API.
-pub fn pick_student(viewer: &Viewer, asked: Option<Uuid>) -> Option<Uuid> {
+/// them (itself or one of its children); for a staff account any student the URL names (the
+/// server checks); else the account's own record, else the first child. A student or parent
+/// never sends an id that is not theirs.
+pub fn pick_student(viewer: &Viewer, asked: Option<Uuid>) -> Whose {
     let allowed = viewer.students();
-    asked
-        .filter(|id| allowed.contains(id))
-        .or_else(|| allowed.first().copied())
+    if let Some(id) = asked.filter(|id| allowed.contains(id)) {
+        return Whose::Own(id);
+    }
+    if viewer.staff
+        && let Some(id) = asked
+    {
+        return Whose::Staff(id);
+    }
+    match allowed.first() {
+        Some(id) => Whose::Own(*id),
+        None if viewer.staff => Whose::StaffHint,
+        None => Whose::Nobody,
+    }
 }
 
 /// `/diary?school=&student=&week=`.
@@ -923,10 +965,10 @@ mod tests {
     #[test]
     fn the_student_is_one_the_account_may_see() {
         let student = viewer(&[Role::Student], Some(ME), &[]);
-        assert_eq!(pick_student(&student, None), Some(ME));
+        assert_eq!(pick_student(&student, None), Whose::Own(ME));
         assert_eq!(
             pick_student(&student, Some(KID1)),
-            Some(ME),
+            Whose::Own(ME),
             "another student's id is replaced, never sent"
         );
         let parent = viewer(
@@ -934,11 +976,51 @@ mod tests {
             None,
             &[(KID1, "Кирилл"), (KID2, "Алексей")],
         );
-        assert_eq!(pick_student(&parent, None), Some(KID1), "the first child");
-        assert_eq!(pick_student(&parent, Some(KID2)), Some(KID2));
-        assert_eq!(pick_student(&parent, Some(ME)), Some(KID1));
-        let teacher = viewer(&[Role::Teacher], Some(ME), &[]);
-        assert_eq!(pick_student(&teacher, Some(KID1)), None);
+        assert_eq!(
+            pick_student(&parent, None),
+            Whose::Own(KID1),
+            "the first child"
+        );
+        assert_eq!(pick_student(&parent, Some(KID2)), Whose::Own(KID2));
+        assert_eq!(pick_student(&parent, Some(ME)), Whose::Own(KID1));
+        assert_eq!(pick_student(&parent, Some(ME)).id(), Some(KID1));
+        let nobody = viewer(&[Role::Parent], None, &[]);
+        assert_eq!(pick_student(&nobody, Some(KID1)), Whose::Nobody);
+        assert_eq!(pick_student(&nobody, None).id(), None);
+    }
+
+    #[test]
+    fn staff_may_ask_for_any_student_and_the_server_decides() {
+        for role in [Role::Teacher, Role::Admin, Role::Principal] {
+            let staff = viewer(&[role], Some(ME), &[]);
+            assert_eq!(
+                pick_student(&staff, Some(KID1)),
+                Whose::Staff(KID1),
+                "{role}"
+            );
+            assert!(pick_student(&staff, Some(KID1)).is_staff());
+            assert_eq!(pick_student(&staff, Some(KID1)).id(), Some(KID1));
+            assert_eq!(
+                pick_student(&staff, None),
+                Whose::StaffHint,
+                "{role}: without a student, a hint"
+            );
+            assert_eq!(pick_student(&staff, None).id(), None);
+        }
+        // A teacher who is also a parent: their own children stay theirs (with the switcher),
+        // another student is a staff view, and without `?student=` the first child.
+        let both = viewer(
+            &[Role::Teacher, Role::Parent],
+            Some(ME),
+            &[(KID1, "Кирилл")],
+        );
+        assert_eq!(pick_student(&both, Some(KID1)), Whose::Own(KID1));
+        assert_eq!(pick_student(&both, Some(KID2)), Whose::Staff(KID2));
+        assert_eq!(pick_student(&both, None), Whose::Own(KID1));
+        assert!(!pick_student(&both, None).is_staff());
+        // A student or a parent never gets the staff view.
+        let student = viewer(&[Role::Student], Some(ME), &[]);
+        assert!(!pick_student(&student, Some(KID2)).is_staff());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `/classes/{id}/summary?school=&period=`: the class teacher's summary of a class for a period —
 //! every student's average and absences in every course of the class, the absence totals, and a
 //! footer for the class. Read by the class teacher, the admin and the principal (the server
-//! answers 403 to another teacher). Prints on paper as the table alone.
+//! answers 403 to another teacher). Prints on paper as the table alone. Each student's name opens
+//! their diary, the small «Оценки» beside it their marks in the shown period.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -15,7 +16,8 @@ use crate::access::{Area, SchoolOption};
 use crate::api::{self, ApiError};
 use crate::auth::use_auth;
 use crate::class_summary::{
-    Table, average_class, average_text, build, period_from_query, sort_periods, summary_href,
+    Table, average_class, average_text, build, period_from_query, sort_periods, student_diary_href,
+    student_marks_href, summary_href,
 };
 use crate::i18n::*;
 use crate::load::Res;
@@ -142,7 +144,7 @@ fn Summary(school: SchoolOption) -> impl IntoView {
             <LoadError error=err testid="summary-load-error" retry_testid="summary-retry" on_retry=move || summary.refetch() />
         }
         .into_any(),
-        Some(Ok(s)) => view! { <SummaryTable summary=s /> }.into_any(),
+        Some(Ok(s)) => view! { <SummaryTable summary=s school_id=school_id /> }.into_any(),
     }
     };
     let on_print = move |_| {
@@ -184,17 +186,18 @@ fn Summary(school: SchoolOption) -> impl IntoView {
 }
 
 #[component]
-fn SummaryTable(summary: ClassSummary) -> impl IntoView {
+fn SummaryTable(summary: ClassSummary, school_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let table = build(&summary);
     let period = summary.period.clone();
+    let period_uuid = period.id;
     let period_id = period.id.to_string();
     let empty = table.rows.is_empty();
     let no_courses = table.columns.is_empty();
     let table = std::sync::Arc::new(table);
     let render = move || {
         let locale = i18n.get_locale();
-        render_table(locale, &table)
+        render_table(locale, &table, school_id, period_uuid)
     };
     view! {
         <p class="summary-period-line" data-testid="summary-period-line" data-period-id=period_id>
@@ -212,7 +215,7 @@ fn SummaryTable(summary: ClassSummary) -> impl IntoView {
 }
 
 /// The table for a language (the decimal separator and the headers follow it).
-fn render_table(locale: Locale, t: &Table) -> AnyView {
+fn render_table(locale: Locale, t: &Table, school_id: Uuid, period: Uuid) -> AnyView {
     let comma = locale == Locale::ru;
     let head = t
         .columns
@@ -277,7 +280,24 @@ fn render_table(locale: Locale, t: &Table) -> AnyView {
                 .collect_view();
             view! {
                 <tr data-testid="summary-row" data-student-id=sid.to_string()>
-                    <th scope="row" class="sum-name">{r.name.clone()}</th>
+                    <th scope="row" class="sum-name">
+                        <a
+                            class="sum-student"
+                            href=student_diary_href(school_id, sid)
+                            data-testid=format!("summary-student-{sid}")
+                            title=td_string!(locale, class_summary.diary_title, name = r.name.clone())
+                        >
+                            {r.name.clone()}
+                        </a>
+                        <a
+                            class="sum-marks no-print"
+                            href=student_marks_href(school_id, sid, Some(period))
+                            data-testid=format!("summary-marks-{sid}")
+                            aria-label=td_string!(locale, class_summary.marks_title, name = r.name.clone())
+                        >
+                            {td_string!(locale, class_summary.marks)}
+                        </a>
+                    </th>
                     {cells}
                     <td class="sum-total" data-testid=format!("summary-total-{sid}") data-absences=r.absences>
                         {r.absences}

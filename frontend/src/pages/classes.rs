@@ -329,6 +329,7 @@ fn StudentTable(
             td_string!(l, classes.group).into(),
             td_string!(l, classes.since).into(),
             td_string!(l, classes.account).into(),
+            String::new(),
         ];
         if manage {
             head.push(String::new());
@@ -384,6 +385,28 @@ fn StudentTable(
                                 .testid("student-account")
                                 .attr("data-has-account", s.has_account.to_string())
                                 .text(account),
+                        )
+                        // The student's diary and marks (the server checks who may read them).
+                        .cell(
+                            Cell::new("")
+                                .part(Part::Link {
+                                    href: crate::class_summary::student_diary_href(
+                                        school_id,
+                                        s.student_id,
+                                    ),
+                                    testid: "student-diary",
+                                    text: td_string!(l, diary.open).into(),
+                                })
+                                .part(Part::Text(" · ".into()))
+                                .part(Part::Link {
+                                    href: crate::class_summary::student_marks_href(
+                                        school_id,
+                                        s.student_id,
+                                        None,
+                                    ),
+                                    testid: "student-marks",
+                                    text: td_string!(l, diary.open_marks).into(),
+                                }),
                         );
                     if manage {
                         row = row.cell(

@@ -3,7 +3,9 @@
 //! a period's marks by subject with averages, and the feed of recent marks.
 //!
 //! A student sees their own, a parent their children's (a switcher when there are several);
-//! the server checks every request again (403 otherwise). The HTML comes from
+//! staff (admin, principal, teachers) open a student's from the class summary
+//! (`?student=`, the student's name as a heading, no switcher; without a student a hint).
+//! The server checks every request again (403 otherwise). The HTML comes from
 //! [`crate::diary`].
 
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use crate::access::{Area, SchoolOption};
 use crate::api::ApiError;
 use crate::auth::use_auth;
 use crate::diary::{
-    diary_href, diary_html, feed_html, marks_href, marks_html, parse_id, parse_week,
+    Whose, diary_href, diary_html, feed_html, marks_href, marks_html, parse_id, parse_week,
     period_choices, period_select_html, pick_student,
 };
 use crate::diary_api;
@@ -66,8 +68,40 @@ fn failed(
     }
 }
 
-fn no_student() -> AnyView {
-    view! { <p class="note" data-testid="diary-no-student">{tr!(diary.no_student)}</p> }.into_any()
+/// Nothing to show: a hint for staff (open a student from the class summary), else the
+/// account has no student.
+fn no_student(whose: Whose, school_id: Uuid, marks: bool) -> AnyView {
+    if whose == Whose::StaffHint {
+        let classes = crate::access::NavItem::Classes.href(Some(school_id));
+        let text = if marks {
+            tr!(marks_page.staff_hint).into_any()
+        } else {
+            tr!(diary.staff_hint).into_any()
+        };
+        view! {
+            <p class="note" data-testid="diary-staff-hint">
+                {text}
+                " "
+                <a href=classes data-testid="diary-to-classes">{tr!(diary.to_classes)}</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <p class="note" data-testid="diary-no-student">{tr!(diary.no_student)}</p> }
+            .into_any()
+    }
+}
+
+/// The heading of a student a staff account opened: their name from the response.
+fn student_heading(whose: Whose, testid: &'static str, id: Uuid, name: String) -> AnyView {
+    if whose.is_staff() {
+        view! {
+            <h2 class="diary-student" data-testid=testid data-person-id=id.to_string()>{name}</h2>
+        }
+        .into_any()
+    } else {
+        ().into_any()
+    }
 }
 
 #[component]
@@ -90,9 +124,9 @@ fn DiaryWeek(school: SchoolOption) -> impl IntoView {
         })
     };
     let data = Res::new(move || {
-        let (student, week) = shown.get();
+        let (whose, week) = shown.get();
         async move {
-            match student {
+            match whose.id() {
                 Some(student) => diary_api::diary(auth, school_id, student, week)
                     .await
                     .map(Some),
@@ -103,13 +137,16 @@ fn DiaryWeek(school: SchoolOption) -> impl IntoView {
     let chooser = {
         let viewer = viewer.clone();
         move || {
-            let (student, week) = shown.get();
+            let (whose, week) = shown.get();
             let locale = i18n.get_locale();
             let mut out = String::new();
+            if whose.is_staff() {
+                return out;
+            }
             children_html(
                 &mut out,
                 &viewer,
-                student,
+                whose.id(),
                 &|id| diary_href(school_id, Some(id), week.as_deref()),
                 td_string!(locale, diary.mine),
                 locale,
@@ -120,11 +157,18 @@ fn DiaryWeek(school: SchoolOption) -> impl IntoView {
     let body = move || match data.get() {
         None => loading(),
         Some(Err(err)) => failed(err, "diary-load-error", move || data.refetch()),
-        Some(Ok(None)) => no_student(),
+        Some(Ok(None)) => no_student(shown.get_untracked().0, school_id, false),
         Some(Ok(Some(diary))) => {
             let diary = Arc::new(diary);
             let student = diary.student_id;
+            let heading = student_heading(
+                shown.get_untracked().0,
+                "diary-student",
+                student,
+                diary.student_name.clone(),
+            );
             view! {
+                {heading}
                 <div
                     class="diary"
                     inner_html=move || {
@@ -139,14 +183,14 @@ fn DiaryWeek(school: SchoolOption) -> impl IntoView {
             .into_any()
         }
     };
-    let to_marks = move || marks_href(school_id, shown.get().0, None);
+    let to_marks = move || marks_href(school_id, shown.get().0.id(), None);
     view! {
         <section class="page page-wide" data-testid="diary-page">
             <h1>{tr!(diary.title)}</h1>
             <PageSchool school=Some(school) />
             <div class="toolbar schedule-chooser" inner_html=chooser></div>
             {dynv(body)}
-            <p class="schedule-more">
+            <p class="schedule-more" hidden=move || shown.get().0 == Whose::StaffHint>
                 <a href=to_marks data-testid="diary-to-marks">{tr!(diary.to_marks)}</a>
             </p>
         </section>
@@ -172,11 +216,11 @@ fn Marks(school: SchoolOption) -> impl IntoView {
             })
         })
     };
-    let student = Memo::new(move |_| shown.get().0);
+    let student = Memo::new(move |_| shown.get().0.id());
     let marks = Res::new(move || {
-        let (student, period) = shown.get();
+        let (whose, period) = shown.get();
         async move {
-            match student {
+            match whose.id() {
                 Some(student) => diary_api::marks(auth, school_id, student, period)
                     .await
                     .map(Some),
@@ -199,25 +243,32 @@ fn Marks(school: SchoolOption) -> impl IntoView {
 
     // The child switcher and the period select, as HTML; a change of the select opens the
     // chosen period.
+    // A 403: the subjects say "no access"; no period select, no feed.
+    let forbidden = Memo::new(
+        move |_| matches!(marks.get(), Some(Err(err)) if err.code() == Some(ErrorCode::Forbidden)),
+    );
     let controls = {
         let viewer = viewer.clone();
         move || {
-            let (student, period) = shown.get();
+            let (whose, period) = shown.get();
+            let student = whose.id();
             let locale = i18n.get_locale();
             let mut out = String::new();
-            children_html(
-                &mut out,
-                &viewer,
-                student,
-                &|id| marks_href(school_id, Some(id), period),
-                td_string!(locale, marks_page.mine),
-                locale,
-            );
+            if !whose.is_staff() {
+                children_html(
+                    &mut out,
+                    &viewer,
+                    student,
+                    &|id| marks_href(school_id, Some(id), period),
+                    td_string!(locale, marks_page.mine),
+                    locale,
+                );
+            }
             let loaded = marks.get().and_then(Result::ok).flatten();
             let shown_period = loaded.as_ref().map(|m| &m.period);
             let list = periods.get().and_then(Result::ok).unwrap_or_default();
             let choices = period_choices(&list, shown_period);
-            if student.is_some() && !choices.is_empty() {
+            if student.is_some() && !choices.is_empty() && !forbidden.get() {
                 let chosen = shown_period.map(|p| p.id).or(period);
                 out.push_str(&period_select_html(&choices, chosen, locale));
             }
@@ -244,7 +295,7 @@ fn Marks(school: SchoolOption) -> impl IntoView {
     let body = move || match marks.get() {
         None => loading(),
         Some(Err(err)) => failed(err, "marks-load-error", move || marks.refetch()),
-        Some(Ok(None)) => no_student(),
+        Some(Ok(None)) => no_student(shown.get_untracked().0, school_id, true),
         Some(Ok(Some(m))) => {
             let m = Arc::new(m);
             view! {
@@ -255,6 +306,8 @@ fn Marks(school: SchoolOption) -> impl IntoView {
     };
     let feed_body = move || match feed.get() {
         None => loading(),
+        // The subjects already say "no access".
+        Some(Err(err)) if err.code() == Some(ErrorCode::Forbidden) => ().into_any(),
         Some(Err(err)) => failed(err, "feed-load-error", move || feed.refetch()),
         Some(Ok(None)) => ().into_any(),
         Some(Ok(Some(items))) => {
@@ -270,14 +323,25 @@ fn Marks(school: SchoolOption) -> impl IntoView {
             .into_any()
         }
     };
+    // A staff account's student: the name from the response, above the subjects and the feed.
+    let heading = move || match marks.get() {
+        Some(Ok(Some(m))) => student_heading(
+            shown.get_untracked().0,
+            "marks-student",
+            m.student_id,
+            m.student_name,
+        ),
+        _ => ().into_any(),
+    };
     let to_diary = move || diary_href(school_id, student.get(), None);
     view! {
         <section class="page page-wide" data-testid="marks-page">
             <h1>{tr!(marks_page.title)}</h1>
             <PageSchool school=Some(school) />
+            {dynv(heading)}
             <div class="toolbar schedule-chooser marks-controls" on:change=on_change inner_html=controls></div>
             <div class="marks-layout">
-                <aside class="marks-feed" data-testid="marks-feed">
+                <aside class="marks-feed" data-testid="marks-feed" hidden=move || forbidden.get()>
                     <h2>{tr!(marks_page.feed_title)}</h2>
                     {dynv(feed_body)}
                 </aside>
@@ -286,7 +350,7 @@ fn Marks(school: SchoolOption) -> impl IntoView {
                     {dynv(body)}
                 </div>
             </div>
-            <p class="schedule-more">
+            <p class="schedule-more" hidden=move || shown.get().0 == Whose::StaffHint>
                 <a href=to_diary data-testid="marks-to-diary">{tr!(marks_page.to_diary)}</a>
             </p>
         </section>

@@ -305,6 +305,65 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0 + if x >= 0.0 { 1e-9 } else { -1e-9 }).round() / 100.0
 }
 
+/// The school's default rounding threshold for final-mark suggestions (regulation §6 leaves it
+/// to the school): a fractional part of 0.5 or more rounds up — 3.5 → 4.
+pub const DEFAULT_ROUNDING_THRESHOLD: f64 = 0.5;
+
+/// Rounds an average to a whole mark with a school's threshold (DESIGN §2): the fractional part
+/// at or above `threshold` rounds up, below it rounds down. `threshold` is in (0, 1]; 0.5 gives
+/// 3.5 → 4, 0.6 gives 3.55 → 3 and 4.6 → 5. `None` stays `None` (no average, no suggestion).
+/// Guards against binary fractions (4.6 − 4 is 0.5999…): a difference below 1e-9 counts as equal.
+pub fn round_with_threshold(average: Option<f64>, threshold: f64) -> Option<i32> {
+    let a = average.filter(|a| a.is_finite())?;
+    let whole = a.floor();
+    let up = a - whole + 1e-9 >= threshold;
+    Some(whole as i32 + i32::from(up))
+}
+
+/// The final mark a period's average suggests on `scale`: the rounded average when that whole
+/// number is a value of the scale (`"4"`), else `None` (no counting marks, or a scale without
+/// numbers such as pass/fail).
+pub fn suggest_period_mark(
+    scale: &MarkScale,
+    average: Option<f64>,
+    threshold: f64,
+) -> Option<String> {
+    let n = round_with_threshold(average, threshold)?;
+    scale
+        .values
+        .iter()
+        .find(|v| v.counts && v.numeric == Some(n as f64))
+        .map(|v| v.value.clone())
+}
+
+/// The year mark the period marks suggest (regulation §6: the year mark follows the period marks):
+/// the plain mean of the period marks that count on `scale`, rounded with `threshold`. Marks
+/// that do not count leave the mean: with no counting mark the suggestion is `н/а` when any
+/// period is not attested, else `осв` when any is exempt (if the scale has those values), else
+/// `None`. Quarters 4, 4, 5, 5 give 4.5 → 5 with threshold 0.5 and → 4 with 0.6.
+pub fn suggest_year_mark<'a>(
+    scale: &MarkScale,
+    period_marks: impl IntoIterator<Item = &'a str>,
+    threshold: f64,
+) -> Option<String> {
+    let marks: Vec<&str> = period_marks.into_iter().collect();
+    let (sum, n) = marks
+        .iter()
+        .filter_map(|m| scale.counting(m))
+        .fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+    if n > 0 {
+        return suggest_period_mark(scale, Some(sum / f64::from(n)), threshold);
+    }
+    let has = |code: &str| marks.contains(&code) && scale.values.iter().any(|v| v.value == code);
+    if has("н/а") {
+        Some("н/а".into())
+    } else if has("осв") {
+        Some("осв".into())
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,5 +438,59 @@ mod tests {
             weighted_average([(Some(5.0), 1.0), (Some(4.0), 1.0), (Some(4.0), 1.0)]).average,
             Some(4.33)
         );
+    }
+    #[test]
+    fn rounding_thresholds_of_issue_6() {
+        assert_eq!(round_with_threshold(Some(3.5), 0.5), Some(4));
+        assert_eq!(round_with_threshold(Some(3.55), 0.6), Some(3));
+        assert_eq!(round_with_threshold(Some(3.6), 0.6), Some(4));
+        assert_eq!(round_with_threshold(Some(4.6), 0.6), Some(5));
+        assert_eq!(round_with_threshold(Some(2.5), 0.5), Some(3));
+        assert_eq!(round_with_threshold(Some(4.49), 0.5), Some(4));
+        assert_eq!(round_with_threshold(Some(5.0), 0.5), Some(5));
+        assert_eq!(round_with_threshold(None, 0.5), None);
+        let s = five();
+        assert_eq!(
+            suggest_period_mark(&s, Some(3.75), 0.5).as_deref(),
+            Some("4")
+        );
+        assert_eq!(suggest_period_mark(&s, None, 0.5), None);
+    }
+
+    #[test]
+    fn year_suggestion_from_period_marks() {
+        let s = five();
+        assert_eq!(
+            suggest_year_mark(&s, ["4", "4", "5", "5"], 0.5).as_deref(),
+            Some("5")
+        );
+        assert_eq!(
+            suggest_year_mark(&s, ["4", "4", "5", "5"], 0.6).as_deref(),
+            Some("4")
+        );
+        // н/а and осв. leave the mean.
+        assert_eq!(
+            suggest_year_mark(&s, ["5", "н/а", "4", "5"], 0.5).as_deref(),
+            Some("5")
+        );
+        assert_eq!(
+            suggest_year_mark(&s, ["осв", "3", "4"], 0.6).as_deref(),
+            Some("3")
+        );
+        // Nothing counts: not attested wins over exempt.
+        assert_eq!(
+            suggest_year_mark(&s, ["осв", "н/а"], 0.5).as_deref(),
+            Some("н/а")
+        );
+        assert_eq!(
+            suggest_year_mark(&s, ["осв", "осв"], 0.5).as_deref(),
+            Some("осв")
+        );
+        assert_eq!(suggest_year_mark(&s, [], 0.5), None);
+        let pf = MarkScale {
+            values: MarkScale::pass_fail_values(),
+            ..five()
+        };
+        assert_eq!(suggest_year_mark(&pf, ["зч", "зч"], 0.5), None);
     }
 }

@@ -284,6 +284,19 @@ await e.run(async () => {
   await byId(ap, T.cell(child.id, wA.id)).scrollIntoViewIfNeeded();
   await e.shot(ap, 'journal-saved');
 
+  // A comment on Алексей's 5 (the info panel under the grid; Enter saves through the batch).
+  const COMMENT = 'e2e: отличный ответ у доски';
+  await byId(ap, T.cell(child.id, wA.id)).click();
+  await expectVisible(ap, 'journal-comment', 'teacher4b: the comment input of a mark');
+  await byId(ap, 'journal-comment').fill(COMMENT);
+  await byId(ap, 'journal-comment').press('Enter');
+  await until(async () => (await e.api('GET', J, { token: aTok })).marks
+    .find((m) => m.student_id === child.id && m.work_id === wA.id),
+  (m) => m?.comment === COMMENT && m?.value === '5',
+  'teacher4b: the comment saved with the mark', (m) => `the cell is ${JSON.stringify(m)}`);
+  await expectAttr(status, 'data-pending', 0, 'teacher4b: journal-status after the comment');
+  await expectAttr(byId(ap, T.cell(child.id, wA.id)), 'title', COMMENT, 'teacher4b: the commented cell\'s title');
+
   // ---- 3. lesson A's header: its work becomes an independent work of weight 2; topic, homework ----
   const kind = before.work_types.find((t) => t.code === 'independent')
     || fail(`no work type «independent» among ${before.work_types.map((t) => t.code).join(', ')}`);

@@ -98,6 +98,8 @@ pub struct Edit {
     pub value: Option<String>,
     /// The version the change is based on (0 for a cell never written).
     pub version: i32,
+    /// The new comment of a mark (`""` removes it); `None` keeps the cell's comment.
+    pub comment: Option<String>,
     pub state: EditState,
     /// Increases with every change, so that an answer for an older value does not settle a
     /// newer one typed meanwhile.
@@ -363,6 +365,14 @@ pub fn mark_class(scale: &MarkScale, value: &str) -> &'static str {
     }
 }
 
+/// The longest comment of a mark, in characters.
+pub const COMMENT_MAX: usize = 500;
+
+/// A comment as it is sent: trimmed and cut to [`COMMENT_MAX`] characters (`""` removes it).
+pub fn comment_text(text: &str) -> String {
+    text.trim().chars().take(COMMENT_MAX).collect()
+}
+
 /// `dd.mm`.
 pub fn day_month(day: NaiveDate) -> String {
     format!("{:02}.{:02}", day.day(), day.month())
@@ -483,6 +493,8 @@ pub struct Grid {
     /// The server's grid changed under this one (a mark went to a work it does not know):
     /// the page offers to reload.
     pub stale: bool,
+    /// The comment being typed in the panel for a cell (kept while the panel is redrawn).
+    pub comment_draft: Option<(CellKey, String)>,
 }
 
 /// The lesson's columns: attendance, then its works (or the empty sub-column).
@@ -543,6 +555,7 @@ impl Grid {
             sent: None,
             dirty: Dirty::default(),
             stale: false,
+            comment_draft: None,
         };
         grid.rebuild_columns();
         grid.cursor = (0, grid.start_column());
@@ -873,6 +886,7 @@ impl Grid {
         }
         if (row, col) != self.cursor {
             self.touch_cursor();
+            self.comment_draft = None;
             self.cursor = (row, col);
             self.touch_cursor();
             out.moved = true;
@@ -999,7 +1013,7 @@ impl Grid {
                     // Typed again after seeing the current value: write over it.
                     e.version = version;
                 }
-                if value == base && e.state != EditState::Conflict {
+                if value == base && e.state != EditState::Conflict && e.comment.is_none() {
                     self.edits.remove(&key);
                 } else {
                     e.value = value;
@@ -1015,6 +1029,7 @@ impl Grid {
                     Edit {
                         value,
                         version,
+                        comment: None,
                         state: EditState::Pending,
                         seq,
                     },
@@ -1026,6 +1041,78 @@ impl Grid {
             self.touch(key);
         }
         changed
+    }
+
+    /// The comment a mark cell shows: the edit's, else the server's (`None` when there is none).
+    pub fn comment(&self, key: CellKey) -> Option<String> {
+        let saved = match key.slot {
+            Slot::Work(w) => self
+                .marks
+                .get(&(key.student, w))
+                .and_then(|m| m.comment.clone()),
+            _ => None,
+        };
+        self.edits
+            .get(&key)
+            .and_then(|e| e.comment.clone())
+            .or(saved)
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The cursor's cell when its mark's comment can be edited: a mark cell with a value that
+    /// may be written.
+    pub fn comment_cell(&self) -> Option<CellKey> {
+        let (row, col) = self.cursor;
+        let key = self.key_at(row, col)?;
+        (key.slot != Slot::Att && self.lock_at(row, col) == Lock::Open && self.value(key).is_some())
+            .then_some(key)
+    }
+
+    /// Sets the comment of the cursor's mark (trimmed, at most [`COMMENT_MAX`] characters; empty
+    /// removes it): a change of the cell with its current value, sent with the next batch.
+    /// Nothing changes when the cell has no mark, is locked, or the comment is the same.
+    pub fn set_comment(&mut self, text: &str) -> Outcome {
+        let mut out = Outcome {
+            handled: true,
+            ..Outcome::default()
+        };
+        let Some(key) = self.comment_cell() else {
+            return out;
+        };
+        self.comment_draft = None;
+        let comment = comment_text(text);
+        if self.comment(key).unwrap_or_default() == comment {
+            return out;
+        }
+        let (_, version) = self.base(key);
+        let value = self.value(key);
+        self.seq += 1;
+        let seq = self.seq;
+        match self.edits.get_mut(&key) {
+            Some(e) => {
+                if matches!(e.state, EditState::Conflict | EditState::Failed(_)) {
+                    e.version = version;
+                }
+                e.comment = Some(comment);
+                e.seq = seq;
+                e.state = EditState::Pending;
+            }
+            None => {
+                self.edits.insert(
+                    key,
+                    Edit {
+                        value,
+                        version,
+                        comment: Some(comment),
+                        state: EditState::Pending,
+                        seq,
+                    },
+                );
+            }
+        }
+        self.touch(key);
+        out.save = true;
+        out
     }
 
     /// Drops the change of a cell (not while it is being sent): back to the server's value.
@@ -1119,7 +1206,7 @@ impl Grid {
             attendance: Vec::new(),
         };
         for (key, _) in keys {
-            let comment = match key.slot {
+            let kept = match key.slot {
                 Slot::Work(w) => self
                     .marks
                     .get(&(key.student, w))
@@ -1129,6 +1216,7 @@ impl Grid {
             let Some(e) = self.edits.get_mut(&key) else {
                 continue;
             };
+            let comment = e.comment.clone().or(kept);
             e.state = EditState::Sending;
             match key.slot {
                 Slot::Att => {
@@ -1672,6 +1760,10 @@ impl Grid {
                 }
             }
         }
+        let comment = self.comment(key);
+        if comment.is_some() {
+            class.push_str(" jc-cmt");
+        }
         if here {
             class.push_str(" cur");
             if self.editing.is_some() {
@@ -1698,6 +1790,9 @@ impl Grid {
         }
         if here {
             attr(&mut out, "aria-selected", "true");
+        }
+        if let Some(c) = &comment {
+            attr(&mut out, "title", c);
         }
         out.push('>');
         match (&self.editing, here) {
@@ -1948,11 +2043,44 @@ impl Grid {
                 _ => {}
             }
         }
+        if self.comment_cell() == Some(key) {
+            self.comment_html(&mut out, key, locale);
+        }
         out.push_str("</div>");
         if lock == Lock::Open {
             self.palette_html(&mut out, locale);
         }
         out
+    }
+
+    /// The comment of the cursor's mark: an input (Enter saves, Escape goes back to the grid)
+    /// and a save button.
+    fn comment_html(&self, out: &mut String, key: CellKey, locale: Locale) {
+        let text = match &self.comment_draft {
+            Some((k, t)) if *k == key => t.clone(),
+            _ => self.comment(key).unwrap_or_default(),
+        };
+        out.push_str("<div class=\"jp-comment\"><input type=\"text\" id=\"journal-comment\"");
+        attr(out, "class", "jp-comment-input");
+        attr(out, "data-testid", "journal-comment");
+        attr(out, "maxlength", &COMMENT_MAX.to_string());
+        attr(out, "autocomplete", "off");
+        attr(out, "aria-label", td_string!(locale, journal.comment));
+        attr(
+            out,
+            "placeholder",
+            td_string!(locale, journal.comment_placeholder),
+        );
+        attr(out, "value", &text);
+        out.push('>');
+        button(
+            out,
+            "comment",
+            "journal-comment-save",
+            td_string!(locale, journal.comment_save),
+            "button",
+        );
+        out.push_str("</div>");
     }
 
     /// The values of the scale and the attendance codes, as a hint.
@@ -2770,6 +2898,100 @@ pub mod tests {
         g.batch_failed(BatchError::Other(Failure::Network));
         g.discard_failed();
         assert!(!g.unsaved());
+    }
+
+    #[test]
+    fn a_comment_is_written_with_the_cells_value_and_version() {
+        let mut j = journal();
+        j.marks[0].comment = Some("устно".into());
+        let mut g = Grid::new(j);
+        let key = g.key_at(0, 1).unwrap(); // S1 × W1: 5, version 1
+        assert_eq!(g.value(key).as_deref(), Some("5"));
+        g.cursor = (0, 1);
+        let html = g.cell_html(0, 1, Locale::ru);
+        assert!(
+            html.contains("jc-cmt") && html.contains("title=\"устно\""),
+            "{html}"
+        );
+        let panel = g.panel_html(Locale::ru);
+        assert!(panel.contains("data-testid=\"journal-comment\""), "{panel}");
+        assert!(panel.contains("value=\"устно\""), "{panel}");
+        assert!(panel.contains("maxlength=\"500\""), "{panel}");
+        assert!(panel.contains("journal-comment-save"), "{panel}");
+        // The same comment is no change.
+        assert!(!g.set_comment(" устно ").save);
+        assert!(!g.unsaved());
+        // A new comment: one write with the current value and version.
+        assert!(g.set_comment("  у доски ").save);
+        assert_eq!(g.value(key).as_deref(), Some("5"));
+        assert_eq!(g.state(key), CellState::Pending);
+        assert_eq!(g.comment(key).as_deref(), Some("у доски"));
+        let batch = g.take_batch().unwrap();
+        assert_eq!(batch.marks.len(), 1);
+        let w = &batch.marks[0];
+        assert_eq!(
+            (
+                w.value.as_deref(),
+                w.comment.as_deref(),
+                w.version,
+                w.work_id
+            ),
+            (Some("5"), Some("у доски"), 1, Some(W1))
+        );
+        let mut saved = mark(S1, l1(), W1, "5", 2);
+        saved.comment = Some("у доски".into());
+        g.batch_saved(JournalBatchResult {
+            marks: vec![saved],
+            attendance: vec![],
+            works: vec![],
+            averages: vec![],
+        });
+        assert!(!g.unsaved());
+        // An empty comment removes it: sent as "".
+        assert!(g.set_comment("   ").save);
+        let batch = g.take_batch().unwrap();
+        assert_eq!(batch.marks[0].comment.as_deref(), Some(""));
+        assert_eq!(batch.marks[0].version, 2);
+        assert_eq!(g.comment(key), None);
+        assert!(!g.cell_html(0, 1, Locale::ru).contains("jc-cmt"));
+        // At most 500 characters.
+        assert_eq!(comment_text(&"я".repeat(600)).chars().count(), COMMENT_MAX);
+    }
+
+    #[test]
+    fn a_comment_needs_a_writable_mark_and_rides_with_a_typed_value() {
+        let mut g = Grid::new(journal());
+        // The attendance column and an empty mark cell have no comment input.
+        g.cursor = (0, 0);
+        assert!(!g.panel_html(Locale::ru).contains("journal-comment"));
+        assert!(!g.set_comment("x").save);
+        g.cursor = (1, 1); // S2 × W1: no mark
+        assert!(!g.panel_html(Locale::ru).contains("journal-comment"));
+        assert!(!g.set_comment("x").save);
+        assert!(!g.unsaved());
+        // A typed mark and its comment go in one write; retyping the old value keeps the comment.
+        typed(&mut g, "4");
+        g.key(Key::Escape);
+        g.cursor = (0, 1);
+        typed(&mut g, "3");
+        g.key(Key::Enter);
+        g.cursor = (0, 1);
+        assert!(g.set_comment("пересдача").save);
+        typed(&mut g, "5");
+        g.key(Key::Enter);
+        let batch = g.take_batch().unwrap();
+        assert_eq!(batch.marks.len(), 1);
+        assert_eq!(batch.marks[0].value.as_deref(), Some("5"));
+        assert_eq!(batch.marks[0].comment.as_deref(), Some("пересдача"));
+        // Without a comment edit the cell's comment is kept (null).
+        let mut g = Grid::new(journal());
+        g.cursor = (0, 1);
+        typed(&mut g, "4");
+        g.key(Key::Enter);
+        assert_eq!(g.take_batch().unwrap().marks[0].comment, None);
+        // A locked cell has none either.
+        g.cursor = (2, 1);
+        assert!(!g.panel_html(Locale::ru).contains("journal-comment"));
     }
 
     #[test]

@@ -290,12 +290,38 @@ fn apply(ctx: Ctx, out: Outcome) {
             }
         });
     }
+    // The panel is drawn anew: a comment being typed keeps its focus (its text is the draft).
+    let typing_comment = document()
+        .active_element()
+        .is_some_and(|el| el.id() == COMMENT_INPUT);
     ctx.panel.update(|n| *n += 1);
+    if typing_comment {
+        request_animation_frame(focus_comment);
+    }
     if out.moved && !dirty.full {
         scroll_to_cursor(ctx);
     }
     if out.save {
         schedule_save(ctx);
+    }
+}
+
+/// The `id` of the comment input in the panel.
+const COMMENT_INPUT: &str = "journal-comment";
+
+fn comment_input() -> Option<web_sys::HtmlInputElement> {
+    use leptos::wasm_bindgen::JsCast as _;
+    document()
+        .get_element_by_id(COMMENT_INPUT)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+}
+
+/// Focuses the comment input with the caret at the end.
+fn focus_comment() {
+    if let Some(input) = comment_input() {
+        let _ = input.focus();
+        let end = input.value().encode_utf16().count() as u32;
+        let _ = input.set_selection_range(end, end);
     }
 }
 
@@ -472,6 +498,10 @@ fn GridView(
                 let key = g.key_at(r, c);
                 match (action.as_str(), key) {
                     ("put", _) => g.put_value(&value),
+                    ("comment", _) => {
+                        let text = comment_input().map(|i| i.value()).unwrap_or_default();
+                        g.set_comment(&text)
+                    }
                     ("clear", _) => g.key(Key::Delete),
                     ("keep", Some(k)) => Outcome {
                         save: g.keep_mine(k),
@@ -511,6 +541,49 @@ fn GridView(
             .unwrap_or_default();
         apply(ctx, out);
         focus_grid();
+    };
+
+    // The comment input: typing is kept as the draft; Enter saves, Escape goes back to the grid.
+    // (It is outside `journal-scroll`, so the grid's keys never see it.)
+    let on_panel_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|i| i.id() == COMMENT_INPUT)
+        else {
+            return;
+        };
+        if ev.is_composing() {
+            return;
+        }
+        let out = match ev.key().as_str() {
+            "Enter" => {
+                let text = input.value();
+                ctx.grid.try_update_value(|g| g.set_comment(&text))
+            }
+            "Escape" | "Esc" => ctx.grid.try_update_value(|g| {
+                g.comment_draft = None;
+                Outcome::default()
+            }),
+            _ => return,
+        };
+        ev.prevent_default();
+        focus_grid();
+        apply(ctx, out.unwrap_or_default());
+    };
+    let on_panel_input = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|i| i.id() == COMMENT_INPUT)
+        else {
+            return;
+        };
+        let text = input.value();
+        ctx.grid.update_value(|g| {
+            let (r, c) = g.cursor;
+            g.comment_draft = g.key_at(r, c).map(|k| (k, text));
+        });
     };
 
     let grid_html = move || {
@@ -563,7 +636,14 @@ fn GridView(
                 on:click=on_click
                 inner_html=grid_html
             ></div>
-            <div class="jp" data-testid="journal-panel" on:click=on_panel inner_html=panel_html></div>
+            <div
+                class="jp"
+                data-testid="journal-panel"
+                on:click=on_panel
+                on:keydown=on_panel_key
+                on:input=on_panel_input
+                inner_html=panel_html
+            ></div>
             {editor_view}
         </div>
     }

@@ -9,6 +9,7 @@ mod m20261129_000001_foundation;
 mod m20261129_000002_structure;
 mod m20261129_000003_timetable;
 mod m20261129_000004_journal;
+mod m20261129_000005_final_marks;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_structure::Migration),
             Box::new(m20261129_000003_timetable::Migration),
             Box::new(m20261129_000004_journal::Migration),
+            Box::new(m20261129_000005_final_marks::Migration),
         ]
     }
 }

@@ -290,8 +290,15 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | SessionRevoked
         | RefreshTokenInvalid
         | RefreshTokenReused => StatusCode::UNAUTHORIZED,
-        AccountDisabled | Forbidden | InsufficientScope | SessionRequired
-        | CurrentPasswordWrong | EditWindowClosed => StatusCode::FORBIDDEN,
+        AccountDisabled
+        | Forbidden
+        | InsufficientScope
+        | SessionRequired
+        | CurrentPasswordWrong
+        | EditWindowClosed
+        | FinalMarkDeadlinePassed
+        | FinalMarkNotOpen
+        | PeriodClosed => StatusCode::FORBIDDEN,
         TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         LoginTaken | PersonHasAccount | Conflict | TimetableConflict | LessonCancelled
         | LessonHasData | InUse => StatusCode::CONFLICT,
@@ -345,6 +352,9 @@ pub fn title_of(code: ErrorCode) -> &'static str {
         LessonCancelled => "Lesson cancelled",
         LessonHasData => "Lesson has journal data",
         EditWindowClosed => "Edit window closed",
+        FinalMarkDeadlinePassed => "Final-mark deadline passed",
+        FinalMarkNotOpen => "Final marks not open yet",
+        PeriodClosed => "Period closed",
         InUse => "Still in use",
         DatabaseUnavailable => "Database unavailable",
         Internal => "Internal server error",

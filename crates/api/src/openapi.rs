@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         (name = "structure", description = "Academic years, periods, subjects, classes, subgroups, courses, settings"),
         (name = "roster", description = "Class lists, enrollments, guardians, invite sheets"),
         (name = "import", description = "Importing a school's data from CSV or JSON"),
+        (name = "final-marks", description = "Final marks, term reopenings, the closing view, report cards"),
         (name = "meta", description = "This document"),
     )
 )]

@@ -92,6 +92,16 @@ pub enum ErrorCode {
     /// The object is still used (a work with marks, a scale value, work type or attendance code
     /// that marks use) and cannot be removed. HTTP 409.
     InUse,
+    /// A teacher's window for a period's final marks has closed (N days after the period's end,
+    /// regulation §6, counted in the school's time zone); only the principal or the admin sets
+    /// them now, with a reason, or the admin reopens the period for the course. HTTP 403.
+    FinalMarkDeadlinePassed,
+    /// A teacher's window for a period's final marks has not opened yet (K days before the
+    /// period's end). HTTP 403.
+    FinalMarkNotOpen,
+    /// The lesson lies in a period whose final marks are closed; its journal is read-only for
+    /// teachers until the admin reopens the period for the course. HTTP 403.
+    PeriodClosed,
     /// The database is unreachable. HTTP 503.
     DatabaseUnavailable,
     /// Anything unexpected; details are in the server log under the `instance` id. HTTP 500.
@@ -143,6 +153,9 @@ impl ErrorCode {
             LessonHasData => "lesson_has_data",
             EditWindowClosed => "edit_window_closed",
             InUse => "in_use",
+            FinalMarkDeadlinePassed => "final_mark_deadline_passed",
+            FinalMarkNotOpen => "final_mark_not_open",
+            PeriodClosed => "period_closed",
             DatabaseUnavailable => "database_unavailable",
             Internal => "internal",
         }

@@ -378,8 +378,12 @@ pub struct SubjectMarks {
     pub mark_count: u32,
     /// Lessons missed in the period (codes counting as absence).
     pub absences: u32,
-    /// The period's final mark once it is set (issue 6); `null` before.
+    /// The subject's mark scale (one of `StudentMarks::scales`).
+    pub scale_id: Uuid,
+    /// The period's final mark once it is set; `null` before.
     pub final_mark: Option<String>,
+    /// The final mark the average suggests with the school's rounding threshold.
+    pub suggested_final: Option<String>,
 }
 
 /// A student's marks of a period by subject (`GET …/students/{student_id}/marks?period_id=`).
@@ -391,6 +395,11 @@ pub struct StudentMarks {
     pub period: Period,
     /// By subject name.
     pub subjects: Vec<SubjectMarks>,
+    /// The scales the subjects use, and the school's work types and rounding threshold: what the
+    /// what-if calculator needs to compute as the server does.
+    pub scales: Vec<MarkScale>,
+    pub work_types: Vec<WorkType>,
+    pub rounding_threshold: f64,
 }
 
 /// A recent-marks feed item: a mark as it was set, newest first by `set_at` (a mark put today

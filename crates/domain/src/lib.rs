@@ -11,6 +11,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod finals;
 pub mod grading;
 pub mod import;
 pub mod invite;

@@ -273,4 +273,35 @@ pub struct SchoolSettings {
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 365)))]
     pub edit_window_days: Option<i32>,
+    /// Final-mark suggestions round an average up when its fractional part is at least this
+    /// (0.01–1.0; DESIGN §2). Default 0.5 (3.5 → 4); 0.6 makes 3.55 → 3 and 3.6 → 4.
+    #[serde(default = "default_rounding_threshold")]
+    #[cfg_attr(feature = "validate", validate(range(min = 0.01, max = 1.0)))]
+    pub rounding_threshold: f64,
+    /// K: teachers may set a period's final marks from this many days before its last day
+    /// (0–60, default 7).
+    #[serde(default = "default_final_marks_open_days")]
+    #[cfg_attr(feature = "validate", validate(range(min = 0, max = 60)))]
+    pub final_marks_open_days: i32,
+    /// N: … until the end of this many days after its last day, in the school's time zone
+    /// (0–60, default 3 — regulation §6: "не позднее 3-х дней после окончания учебного
+    /// периода"). Later only the principal or the admin sets them, with a reason.
+    #[serde(default = "default_final_marks_close_days")]
+    #[cfg_attr(feature = "validate", validate(range(min = 0, max = 60)))]
+    pub final_marks_close_days: i32,
+}
+
+/// Default of [`SchoolSettings::rounding_threshold`].
+pub fn default_rounding_threshold() -> f64 {
+    crate::grading::DEFAULT_ROUNDING_THRESHOLD
+}
+
+/// Default K of [`SchoolSettings::final_marks_open_days`]: 7 days.
+pub fn default_final_marks_open_days() -> i32 {
+    7
+}
+
+/// Default N of [`SchoolSettings::final_marks_close_days`]: 3 days (regulation §6).
+pub fn default_final_marks_close_days() -> i32 {
+    3
 }

@@ -59,6 +59,13 @@ pub enum Action {
     /// Read a student's diary, marks and marks feed: every role; services check the relation
     /// (the student, their parents, their class teacher; admin and principal read every student).
     ReadDiary,
+    /// Set final marks: teachers (services check that the actor teaches the course and that the
+    /// term's window is open, regulation §6), the principal and the admin (any time; outside
+    /// the teachers' window with a reason).
+    WriteFinalMarks,
+    /// The closing view of a term (which courses lack final marks, failing marks): admin,
+    /// principal (regulation §9–10: the director and the deputy see that it happens).
+    ControlFinalMarks,
 }
 
 impl Action {
@@ -81,6 +88,8 @@ impl Action {
             ReadStaffSchedules => &[Role::Admin, Role::Principal, Role::Teacher],
             WriteJournal => &[Role::Teacher, Role::Admin],
             ReadJournal => &[Role::Admin, Role::Principal, Role::Teacher],
+            WriteFinalMarks => &[Role::Admin, Role::Principal, Role::Teacher],
+            ControlFinalMarks => &[Role::Admin, Role::Principal],
             ReadDiary => &[
                 Role::Admin,
                 Role::Principal,

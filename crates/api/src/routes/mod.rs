@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod finals;
 pub mod health;
 pub mod import;
 pub mod invites;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     import::configure(cfg);
     timetable::configure(cfg);
     journal::configure(cfg);
+    finals::configure(cfg);
 }
 
 /// A JSON list with `X-Total-Count`.

@@ -9,12 +9,14 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use otmetka_domain::grading::MarkScale;
+use otmetka_domain::finals::Term;
+use otmetka_domain::grading::{MarkScale, suggest_period_mark};
 use otmetka_domain::journal::{
     ClassSummary, Diary, DiaryDay, DiaryLesson, HomeworkDue, MarkFeedItem, StudentMark,
     StudentMarks, SubjectMarks, SummaryCell, SummaryCourse, SummaryStudent,
 };
 use otmetka_domain::person::full_name;
+use otmetka_domain::structure::PeriodKind;
 use otmetka_domain::{ErrorCode, Role};
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
@@ -361,6 +363,26 @@ pub async fn student_marks(
     };
     let cfg = MarkConfig::load(db, school_id).await?;
     let cat = Catalog::load(db, school_id).await?;
+    // The period's final marks, when the period is one the school gives them for.
+    let term = PeriodKind::parse(&period.kind)
+        .filter(|k| *k == settings.final_period_kind)
+        .map(|kind| Term::Period {
+            kind,
+            number: period.number,
+        });
+    let finals = match term {
+        Some(t) => {
+            crate::service::finals::student_term_marks(
+                db,
+                school_id,
+                student_id,
+                period.academic_year_id,
+                t,
+            )
+            .await?
+        }
+        None => HashMap::new(),
+    };
     let mut course_ids: HashSet<Uuid> = cat
         .courses
         .values()
@@ -403,16 +425,31 @@ pub async fn student_marks(
                     .filter(|a| a.course_id == c.id)
                     .filter(|a| a.code.as_deref().is_some_and(|x| cfg.counts_as_absence(x)))
                     .count() as u32,
-                final_mark: None,
+                scale_id: scale.id,
+                final_mark: term.and_then(|_| finals.get(&c.subject_id).cloned()),
+                suggested_final: suggest_period_mark(
+                    scale,
+                    avg.average,
+                    settings.rounding_threshold,
+                ),
             }
         })
         .collect();
     subjects.sort_by(|a, b| (&a.subject_name, a.course_id).cmp(&(&b.subject_name, b.course_id)));
+    let used: HashSet<Uuid> = subjects.iter().map(|s| s.scale_id).collect();
     Ok(StudentMarks {
         student_id,
         student_name: name_of(&student),
         period: period_dto(period),
         subjects,
+        scales: cfg
+            .scales
+            .iter()
+            .filter(|s| used.contains(&s.id))
+            .cloned()
+            .collect(),
+        work_types: cfg.work_types.clone(),
+        rounding_threshold: settings.rounding_threshold,
     })
 }
 

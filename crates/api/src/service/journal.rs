@@ -47,6 +47,8 @@ pub struct Writer {
     me: Option<Uuid>,
     window: Option<i32>,
     today: NaiveDate,
+    /// Periods whose final marks are closed (teachers only; `None` for the admin).
+    closed: Option<crate::service::finals::ClosedPeriods>,
 }
 
 impl Writer {
@@ -62,17 +64,25 @@ impl Writer {
         let me = actor_staff_person(db, actor, school_id)
             .await?
             .map(|p| p.id);
+        let closed = if admin {
+            None
+        } else {
+            Some(crate::service::finals::ClosedPeriods::load(db, school_id, settings, today).await?)
+        };
         Ok(Writer {
             admin,
             me,
             window: settings.edit_window_days,
             today,
+            closed,
         })
     }
 
     /// Whether the actor may write the lesson's marks and attendance now; `Ok(on_behalf_of)`
     /// (the course's teacher when a substitute writes). Errors: 403 `forbidden` (not their
-    /// course or substitution), 409 `lesson_cancelled`, 403 `edit_window_closed`.
+    /// course or substitution), 409 `lesson_cancelled`, 403 `edit_window_closed`, 403
+    /// `period_closed` (the lesson's period's final marks are closed and the admin has not
+    /// reopened it for the course).
     pub fn check(&self, course: &CourseInfo, l: &lesson::Model) -> AppResult<Option<Uuid>> {
         let on_behalf = if self.admin {
             None
@@ -100,13 +110,23 @@ impl Writer {
                 l.date
             )));
         }
+        if let Some((term, closes)) = self
+            .closed
+            .as_ref()
+            .and_then(|c| c.closes(course.id, l.date))
+        {
+            return Err(AppError::new(ErrorCode::PeriodClosed).detail(format!(
+                "{term} was closed after {closes}; its journal is read-only for teachers until \
+                 the admin reopens it for the course"
+            )));
+        }
         Ok(on_behalf)
     }
 }
 
 /// Who reads a course's journal: admin and principal; a teacher who teaches the course, is the
 /// class's class teacher or substitutes one of its lessons. Errors: 403, 404.
-async fn authorize_journal_read(
+pub async fn authorize_journal_read(
     db: &impl ConnectionTrait,
     actor: &Actor,
     school_id: Uuid,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod diary;
+pub mod finals;
 pub mod invites;
 pub mod journal;
 pub mod lessons;

@@ -126,6 +126,12 @@ struct StoredSettings {
     final_period_kind: Option<PeriodKind>,
     #[serde(default)]
     edit_window_days: Option<i32>,
+    #[serde(default)]
+    rounding_threshold: Option<f64>,
+    #[serde(default)]
+    final_marks_open_days: Option<i32>,
+    #[serde(default)]
+    final_marks_close_days: Option<i32>,
 }
 
 /// The school's settings. Any member.
@@ -150,6 +156,15 @@ pub async fn get_settings_row(
         time_zone: s.time_zone,
         final_period_kind: stored.final_period_kind.unwrap_or(PeriodKind::Quarter),
         edit_window_days: stored.edit_window_days,
+        rounding_threshold: stored
+            .rounding_threshold
+            .unwrap_or_else(otmetka_domain::structure::default_rounding_threshold),
+        final_marks_open_days: stored
+            .final_marks_open_days
+            .unwrap_or_else(otmetka_domain::structure::default_final_marks_open_days),
+        final_marks_close_days: stored
+            .final_marks_close_days
+            .unwrap_or_else(otmetka_domain::structure::default_final_marks_close_days),
     })
 }
 
@@ -178,6 +193,9 @@ pub async fn put_settings(
     let stored = serde_json::to_string(&StoredSettings {
         final_period_kind: Some(input.final_period_kind),
         edit_window_days: input.edit_window_days,
+        rounding_threshold: Some(input.rounding_threshold),
+        final_marks_open_days: Some(input.final_marks_open_days),
+        final_marks_close_days: Some(input.final_marks_close_days),
     })
     .map_err(AppError::internal)?;
     school::Entity::update_many()

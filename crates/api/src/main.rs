@@ -112,8 +112,8 @@ async fn seed_marks(state: &otmetka_api::state::AppState) -> anyhow::Result<()> 
         .await
         .map_err(|e| anyhow::anyhow!("demo marks: {e}"))?;
     println!(
-        "Demo journal: {} lessons, {} marks, {} absences.",
-        done.lessons, done.marks, done.absences
+        "Demo journal: {} lessons, {} marks, {} absences, {} final marks of closed periods.",
+        done.lessons, done.marks, done.absences, done.final_marks
     );
     Ok(())
 }

@@ -487,9 +487,16 @@ pub fn needs_comment(scale: &MarkScale, value: &str, suggested: Option<&str>) ->
     }
 }
 
+/// The first grade that gets marks: grade 1 is taught without marks (безотметочное обучение), so
+/// its classes have no final-mark terms.
+pub const FIRST_GRADED_GRADE: i32 = 2;
+
 /// The terms of a year for a grade: the periods of `kind` (numbers 1…), year, and exam and final
-/// for graduating grades.
+/// for graduating grades; none below [`FIRST_GRADED_GRADE`].
 pub fn terms_for(kind: PeriodKind, period_numbers: &[i32], grade: i32) -> Vec<Term> {
+    if grade < FIRST_GRADED_GRADE {
+        return Vec::new();
+    }
     let mut t: Vec<Term> = period_numbers
         .iter()
         .map(|&number| Term::Period { kind, number })
@@ -659,5 +666,6 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["half_year_1", "half_year_2", "year"]
         );
+        assert!(terms_for(PeriodKind::Quarter, &[1, 2, 3, 4], 1).is_empty());
     }
 }

@@ -239,6 +239,8 @@ pub struct MarksSeeded {
     pub lessons: usize,
     pub marks: usize,
     pub absences: usize,
+    /// Final marks of periods whose teachers' window had closed by today.
+    pub final_marks: usize,
 }
 
 /// Fills the demo school's lessons up to `until` (inclusive) with topics, homework, marks and
@@ -432,6 +434,52 @@ pub async fn seed_marks(
             )
             .await?;
         }
+    }
+    // Final marks of the terms already closed by today: the suggestions, set by the admin with
+    // a reason (what a school that moved its past quarter into Otmetka would have).
+    for course_id in by_course
+        .keys()
+        .copied()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let sheet =
+            crate::service::finals::course_sheet(db, &actor, school_id, course_id, now).await?;
+        let closed: Vec<_> = sheet
+            .terms
+            .iter()
+            .filter(|t| t.state == otmetka_domain::finals::TermState::Closed)
+            .map(|t| t.term)
+            .collect();
+        let marks: Vec<otmetka_domain::finals::FinalMarkWrite> = sheet
+            .cells
+            .iter()
+            .filter(|c| c.due && c.value.is_none() && closed.contains(&c.term))
+            .filter_map(|c| {
+                Some(otmetka_domain::finals::FinalMarkWrite {
+                    student_id: c.student_id,
+                    term: c.term,
+                    value: Some(c.suggested.clone()?),
+                    comment: None,
+                    version: c.version,
+                })
+            })
+            .collect();
+        if marks.is_empty() {
+            continue;
+        }
+        out.final_marks += marks.len();
+        crate::service::finals::write_batch(
+            db,
+            &actor,
+            school_id,
+            course_id,
+            otmetka_domain::finals::FinalMarksBatch {
+                marks,
+                reason: Some("демо-школа: отметки прошедших четвертей".into()),
+            },
+            now,
+        )
+        .await?;
     }
     Ok(out)
 }

@@ -51,6 +51,9 @@ pub enum Area {
     /// Timetable administration: bell schedules, the weekly timetable of a class or a teacher,
     /// the calendar, substitutions and lesson changes (admin; the principal reads).
     Timetable,
+    /// The period closing view: which courses still lack final marks, and the failing final
+    /// marks (the principal and the admin read it).
+    Closing,
 }
 
 impl Area {
@@ -120,6 +123,8 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
                     Access::Read
                 }
                 Area::Diary => Access::None,
+                Area::Closing if admin || principal => Access::Read,
+                Area::Closing => Access::None,
                 Area::Import | Area::Audit => Access::None,
                 _ if admin => Access::Manage,
                 _ if principal => Access::Read,
@@ -138,8 +143,10 @@ pub enum NavItem {
     Home,
     Today,
     Journal,
+    Closing,
     Diary,
     Marks,
+    ReportCard,
     Schedule,
     Timetable,
     Schools,
@@ -163,6 +170,8 @@ impl NavItem {
             NavItem::Home => "/",
             NavItem::Today => "/today",
             NavItem::Journal => "/journal",
+            NavItem::Closing => "/closing",
+            NavItem::ReportCard => "/report-card",
             NavItem::Diary => "/diary",
             NavItem::Marks => "/marks",
             NavItem::Schedule => "/schedule",
@@ -188,6 +197,8 @@ impl NavItem {
             NavItem::Home => "nav-home",
             NavItem::Today => "nav-today",
             NavItem::Journal => "nav-journal",
+            NavItem::Closing => "nav-closing",
+            NavItem::ReportCard => "nav-report-card",
             NavItem::Diary => "nav-diary",
             NavItem::Marks => "nav-marks",
             NavItem::Schedule => "nav-schedule",
@@ -214,7 +225,8 @@ impl NavItem {
             NavItem::Schools => Some(Area::Schools),
             NavItem::Today => Some(Area::Today),
             NavItem::Journal => Some(Area::Journal),
-            NavItem::Diary | NavItem::Marks => Some(Area::Diary),
+            NavItem::Closing => Some(Area::Closing),
+            NavItem::Diary | NavItem::Marks | NavItem::ReportCard => Some(Area::Diary),
             NavItem::Schedule => Some(Area::Schedule),
             NavItem::Timetable => Some(Area::Timetable),
             NavItem::Classes => Some(Area::Classes),
@@ -255,12 +267,14 @@ impl NavItem {
     }
 
     /// Every link, in menu order.
-    pub const ALL: [NavItem; 19] = [
+    pub const ALL: [NavItem; 21] = [
         NavItem::Home,
         NavItem::Today,
         NavItem::Journal,
+        NavItem::Closing,
         NavItem::Diary,
         NavItem::Marks,
+        NavItem::ReportCard,
         NavItem::Schedule,
         NavItem::Timetable,
         NavItem::Schools,
@@ -279,8 +293,8 @@ impl NavItem {
 }
 
 /// The navigation for an account in the selected school, in menu order: only links to pages the
-/// account may open. «Дневник» and «Оценки» are a student's and a parent's: staff open a
-/// student's diary from the class summary instead.
+/// account may open. «Дневник», «Оценки» and «Табель» are a student's and a parent's: staff open
+/// a student's diary, marks and report card from the class summary and the class page instead.
 pub fn nav_items(me: &Me, school_id: Option<Uuid>) -> Vec<NavItem> {
     let own_diary = school_id.is_some_and(|id| {
         roles_in(me, id)
@@ -293,7 +307,9 @@ pub fn nav_items(me: &Me, school_id: Option<Uuid>) -> Vec<NavItem> {
             item.area()
                 .is_none_or(|area| access(me, school_id, area) != Access::None)
         })
-        .filter(|item| own_diary || !matches!(item, NavItem::Diary | NavItem::Marks))
+        .filter(|item| {
+            own_diary || !matches!(item, NavItem::Diary | NavItem::Marks | NavItem::ReportCard)
+        })
         .collect()
 }
 
@@ -506,7 +522,9 @@ mod tests {
         for role in [Role::Student, Role::Parent] {
             assert_eq!(
                 nav_items(&me(false, &[(A, &[role])]), Some(A)),
-                [Home, Diary, Marks, Schedule, ApiTokens, Sessions],
+                [
+                    Home, Diary, Marks, ReportCard, Schedule, ApiTokens, Sessions
+                ],
                 "{role}"
             );
         }
@@ -524,6 +542,7 @@ mod tests {
             [
                 Home,
                 Journal,
+                Closing,
                 Schedule,
                 Timetable,
                 Classes,
@@ -559,6 +578,7 @@ mod tests {
                 Home,
                 Today,
                 Journal,
+                Closing,
                 Schedule,
                 Timetable,
                 Classes,
@@ -616,7 +636,10 @@ mod tests {
             assert_eq!(access(&user, Some(A), Area::Diary), Access::Read, "{role}");
             assert_eq!(access(&user, Some(B), Area::Diary), Access::None, "{role}");
             let nav = nav_items(&user, Some(A));
-            assert!(nav.contains(&Diary) && nav.contains(&Marks), "{role}");
+            assert!(
+                nav.contains(&Diary) && nav.contains(&Marks) && nav.contains(&ReportCard),
+                "{role}"
+            );
         }
         for role in [Role::Teacher, Role::Admin, Role::Principal] {
             let user = me(false, &[(A, &[role])]);
@@ -628,7 +651,7 @@ mod tests {
             assert_eq!(access(&user, Some(B), Area::Diary), Access::None, "{role}");
             let nav = nav_items(&user, Some(A));
             assert!(
-                !nav.contains(&Diary) && !nav.contains(&Marks),
+                !nav.contains(&Diary) && !nav.contains(&Marks) && !nav.contains(&ReportCard),
                 "{role}: no menu items, the pages are reached from the class summary"
             );
         }
@@ -645,6 +668,47 @@ mod tests {
         assert!(!Diary.is_current("/marks"));
         assert!(is_school_page("/marks"));
         assert_eq!(switch_target("/diary", B), format!("/diary?school={B}"));
+    }
+
+    #[test]
+    fn the_closing_view_is_the_principals_and_the_admins() {
+        for role in [Role::Admin, Role::Principal] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(
+                access(&user, Some(A), Area::Closing),
+                Access::Read,
+                "{role}"
+            );
+            assert!(nav_items(&user, Some(A)).contains(&Closing), "{role}");
+            assert_eq!(
+                access(&user, Some(B), Area::Closing),
+                Access::None,
+                "{role}"
+            );
+        }
+        for role in [Role::Teacher, Role::Student, Role::Parent] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(
+                access(&user, Some(A), Area::Closing),
+                Access::None,
+                "{role}"
+            );
+            assert!(!nav_items(&user, Some(A)).contains(&Closing), "{role}");
+        }
+        assert_eq!(access(&me(true, &[]), Some(A), Area::Closing), Access::Read);
+        assert_eq!(Closing.href(Some(A)), format!("/closing?school={A}"));
+        assert!(Closing.is_current("/closing"));
+        assert!(is_school_page("/closing"));
+        assert_eq!(ReportCard.href(Some(A)), format!("/report-card?school={A}"));
+        assert!(ReportCard.is_current("/report-card"));
+        assert!(!ReportCard.is_current("/report-cards"));
+        assert!(is_school_page("/report-card"));
+        // The class's report cards belong to the classes.
+        assert!(Classes.is_current(&format!("/classes/{A}/report-cards")));
+        assert_eq!(
+            switch_target(&format!("/classes/{A}/report-cards"), B),
+            format!("/classes?school={B}")
+        );
     }
 
     #[test]
@@ -732,7 +796,9 @@ mod tests {
         assert_eq!(access(&user, None, Area::Audit), Access::None);
         assert_eq!(
             nav_items(&user, Some(B)),
-            [Home, Diary, Marks, Schedule, ApiTokens, Sessions]
+            [
+                Home, Diary, Marks, ReportCard, Schedule, ApiTokens, Sessions
+            ]
         );
     }
 
@@ -745,6 +811,7 @@ mod tests {
             [
                 Home,
                 Journal,
+                Closing,
                 Schedule,
                 Timetable,
                 Schools,

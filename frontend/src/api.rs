@@ -623,6 +623,39 @@ pub(crate) async fn delete_json<T: DeserializeOwned>(
     parse(authed_answer(auth, call).await?)
 }
 
+/// A file the API sent (a CSV export): its bytes, media type and `Content-Disposition`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileAnswer {
+    pub data: Vec<u8>,
+    pub content_type: Option<String>,
+    pub disposition: Option<String>,
+}
+
+/// `GET` a file from a school path with the access token (a plain link could not send it);
+/// `accept` is its media type (`text/csv`).
+pub(crate) async fn get_file(
+    auth: Auth,
+    school_id: Uuid,
+    rest: &str,
+    accept: &str,
+) -> Result<FileAnswer, ApiError> {
+    let mut call = Call::new(Method::GET, school_path(school_id, rest));
+    call.headers
+        .push(("Accept", format!("{accept}, application/problem+json")));
+    let resp = authed(auth, &call).await?;
+    let status = resp.status();
+    let headers = resp.headers();
+    let data = resp
+        .binary()
+        .await
+        .map_err(|_| ApiError::Unexpected { status })?;
+    Ok(FileAnswer {
+        data,
+        content_type: headers.get("content-type"),
+        disposition: headers.get("content-disposition"),
+    })
+}
+
 /// `GET …/settings`.
 pub async fn settings(auth: Auth, school_id: Uuid) -> Result<SchoolSettings, ApiError> {
     get_json(auth, school_id, "/settings").await

@@ -18,6 +18,7 @@ use crate::pages::api_tokens::ApiTokensPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::class_summary::ClassSummaryPage;
 use crate::pages::classes::{ClassPage, ClassesPage};
+use crate::pages::closing::ClosingPage;
 use crate::pages::diary::{DiaryPage, MarksPage};
 use crate::pages::home::HomePage;
 use crate::pages::import::ImportPage;
@@ -27,6 +28,7 @@ use crate::pages::login::LoginPage;
 use crate::pages::mark_settings::MarkSettingsPage;
 use crate::pages::persons::{PersonPage, PersonsPage};
 use crate::pages::register::RegisterPage;
+use crate::pages::report_card::{ClassReportCardsPage, ReportCardPage};
 use crate::pages::schedule::{SchedulePage, TodayPage};
 use crate::pages::schools::SchoolsPage;
 use crate::pages::sessions::SessionsPage;
@@ -98,12 +100,20 @@ fn Shell() -> impl IntoView {
                             view=|| view! { <RequireAuth><JournalPage /></RequireAuth> }
                         />
                         <Route
+                            path=path!("/closing")
+                            view=|| view! { <RequireAuth><ClosingPage /></RequireAuth> }
+                        />
+                        <Route
                             path=path!("/diary")
                             view=|| view! { <RequireAuth><DiaryPage /></RequireAuth> }
                         />
                         <Route
                             path=path!("/marks")
                             view=|| view! { <RequireAuth><MarksPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/report-card")
+                            view=|| view! { <RequireAuth><ReportCardPage /></RequireAuth> }
                         />
                         <Route
                             path=path!("/schedule")
@@ -172,6 +182,10 @@ fn Shell() -> impl IntoView {
                         <Route
                             path=path!("/classes/:id/summary")
                             view=|| view! { <RequireAuth><ClassSummaryPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/classes/:id/report-cards")
+                            view=|| view! { <RequireAuth><ClassReportCardsPage /></RequireAuth> }
                         />
                         <Route
                             path=path!("/persons")
@@ -281,6 +295,8 @@ fn nav_label(locale: Locale, item: NavItem) -> &'static str {
         NavItem::Home => td_string!(locale, nav.home),
         NavItem::Today => td_string!(locale, schedule_view.nav_today),
         NavItem::Journal => td_string!(locale, journal.nav),
+        NavItem::Closing => td_string!(locale, nav.closing),
+        NavItem::ReportCard => td_string!(locale, nav.report_card),
         NavItem::Diary => td_string!(locale, diary.nav),
         NavItem::Marks => td_string!(locale, marks_page.nav),
         NavItem::Schedule => td_string!(locale, schedule_view.nav_schedule),

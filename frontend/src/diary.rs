@@ -9,8 +9,9 @@
 //! unit-tested on the host.
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use otmetka_domain::grading::MarkScale;
 use otmetka_domain::journal::{
-    Diary, DiaryDay, DiaryLesson, MarkFeedItem, StudentMark, StudentMarks, SubjectMarks,
+    Diary, DiaryDay, DiaryLesson, MarkFeedItem, StudentMark, SubjectMarks,
 };
 use otmetka_domain::structure::{Period, PeriodKind};
 use otmetka_domain::timetable::LessonStatus;
@@ -641,16 +642,18 @@ pub fn subject_counts(subject: &SubjectMarks, locale: Locale) -> String {
     }
 }
 
-/// One subject of the marks page: its marks by date as badges, the average, the counts and the
-/// final mark once set.
-pub fn subject_html(out: &mut String, subject: &SubjectMarks, locale: Locale) {
+/// One subject of the marks page, inside its card (`<section class="ms">`, which the page
+/// renders with the what-if panel): the subject and its teachers, its marks by date as badges,
+/// the average and the counts, and the final mark beside the one the average suggests.
+pub fn subject_body_html(
+    subject: &SubjectMarks,
+    scale: Option<&MarkScale>,
+    locale: Locale,
+) -> String {
+    let mut s = String::with_capacity(1024 + 300 * subject.marks.len());
+    let out = &mut s;
     let course = subject.course_id.to_string();
-    out.push_str("<section class=\"ms\"");
-    push_attr(out, "data-testid", &format!("marks-subject-{course}"));
-    push_attr(out, "data-course-id", &course);
-    push_attr(out, "data-count", &subject.mark_count.to_string());
-    push_attr(out, "data-absences", &subject.absences.to_string());
-    out.push_str("><div class=\"ms-head\"><h3 class=\"ms-name\">");
+    out.push_str("<div class=\"ms-head\"><h3 class=\"ms-name\">");
     escape(&subject.subject_name, out);
     out.push_str("</h3>");
     let teachers: Vec<String> = subject
@@ -689,42 +692,68 @@ pub fn subject_html(out: &mut String, subject: &SubjectMarks, locale: Locale) {
     push_attr(out, "data-testid", &format!("marks-counts-{course}"));
     out.push('>');
     escape(&subject_counts(subject, locale), out);
-    out.push_str("</span>");
-    if let Some(final_mark) = trimmed(subject.final_mark.as_deref()) {
-        out.push_str(" <span");
-        push_attr(
-            out,
-            "class",
-            &format!("ms-final mk {}", Tone::of_value(final_mark).class()),
-        );
-        push_attr(out, "data-testid", &format!("marks-final-{course}"));
+    out.push_str("</span></p>");
+    finals_html(out, subject, scale, locale);
+    s
+}
+
+/// The final mark of the period (or "not set yet") beside the one the average suggests with the
+/// school's rounding; nothing when neither is there.
+fn finals_html(
+    out: &mut String,
+    subject: &SubjectMarks,
+    scale: Option<&MarkScale>,
+    locale: Locale,
+) {
+    let final_mark = trimmed(subject.final_mark.as_deref());
+    let suggested = trimmed(subject.suggested_final.as_deref());
+    if final_mark.is_none() && suggested.is_none() {
+        return;
+    }
+    let course = subject.course_id.to_string();
+    out.push_str("<p class=\"ms-finals\"");
+    push_attr(out, "data-testid", &format!("marks-finals-{course}"));
+    out.push('>');
+    match final_mark {
+        Some(value) => {
+            let label = crate::what_if::label_of(scale, value);
+            out.push_str("<span");
+            push_attr(
+                out,
+                "class",
+                &format!("ms-final mk {}", Tone::of_value(&label).class()),
+            );
+            push_attr(out, "data-testid", &format!("marks-final-{course}"));
+            push_attr(out, "data-value", value);
+            out.push('>');
+            escape(
+                &td_string!(locale, marks_page.final_mark, mark = label),
+                out,
+            );
+            out.push_str("</span>");
+        }
+        None => {
+            out.push_str("<span class=\"ms-final-none muted\"");
+            push_attr(out, "data-testid", &format!("marks-final-{course}"));
+            out.push_str(" data-value=\"\">");
+            escape(td_string!(locale, what_if.final_not_set), out);
+            out.push_str("</span>");
+        }
+    }
+    if let Some(value) = suggested {
+        let label = crate::what_if::label_of(scale, value);
+        out.push_str(" <span class=\"ms-suggested\"");
+        push_attr(out, "data-testid", &format!("marks-suggested-{course}"));
+        push_attr(out, "data-value", value);
+        push_attr(out, "title", td_string!(locale, what_if.suggested_title));
         out.push('>');
         escape(
-            &td_string!(locale, marks_page.final_mark, mark = final_mark),
+            &td_string!(locale, what_if.suggested_final, mark = label),
             out,
         );
         out.push_str("</span>");
     }
-    out.push_str("</p></section>");
-}
-
-/// The marks page's subjects.
-pub fn marks_html(marks: &StudentMarks, locale: Locale) -> String {
-    let mut out = String::with_capacity(1024 + 1024 * marks.subjects.len());
-    out.push_str("<div class=\"marks-subjects\" data-testid=\"marks-subjects\"");
-    push_attr(&mut out, "data-period-id", &marks.period.id.to_string());
-    push_attr(&mut out, "data-count", &marks.subjects.len().to_string());
-    out.push('>');
-    if marks.subjects.is_empty() {
-        out.push_str("<p class=\"note\" data-testid=\"marks-none\">");
-        escape(td_string!(locale, marks_page.no_subjects), &mut out);
-        out.push_str("</p>");
-    }
-    for subject in &marks.subjects {
-        subject_html(&mut out, subject, locale);
-    }
-    out.push_str("</div>");
-    out
+    out.push_str("</p>");
 }
 
 /// The feed of recent marks, newest set first as the server sends them: subject, value (old →
@@ -1324,7 +1353,9 @@ mod tests {
             average: Some(3.5),
             mark_count: 2,
             absences: 3,
+            scale_id: Uuid::from_u128(0x5CA1E),
             final_mark: None,
+            suggested_final: Some("4".into()),
         };
         let empty = SubjectMarks {
             course_id: Uuid::from_u128(0xC1),
@@ -1334,19 +1365,10 @@ mod tests {
             mark_count: 0,
             absences: 0,
             final_mark: Some("зч".into()),
+            suggested_final: None,
             ..subject.clone()
         };
-        let marks = StudentMarks {
-            student_id: KID1,
-            student_name: "Михайлов Кирилл".into(),
-            period: period.clone(),
-            subjects: vec![subject.clone(), empty],
-        };
-        let html = marks_html(&marks, Locale::ru);
-        assert!(
-            html.contains(&format!("data-testid=\"marks-subject-{COURSE}\"")),
-            "{html}"
-        );
+        let html = subject_body_html(&subject, None, Locale::ru);
         assert!(
             html.contains(&format!(
                 "class=\"ms-avg mk-4\" data-testid=\"marks-avg-{COURSE}\" data-value=\"3.50\">3,50</strong>"
@@ -1354,10 +1376,46 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(">2 отметки · 3 пропуска</span>"), "{html}");
-        assert!(html.contains(">0 отметок</span>"), "{html}");
-        assert!(html.contains(">Итоговая: зч</span>"), "{html}");
         assert!(html.contains("Абдуллаева\u{a0}С.\u{a0}Ш."), "{html}");
         assert_eq!(html.matches("data-testid=\"marks-mark-").count(), 2);
+        // No final mark yet, and the one the average suggests beside it.
+        assert!(
+            html.contains(&format!(
+                "data-testid=\"marks-final-{COURSE}\" data-value=\"\">Итоговая не выставлена</span>"
+            )),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!(
+                "data-testid=\"marks-suggested-{COURSE}\" data-value=\"4\""
+            )),
+            "{html}"
+        );
+        assert!(html.contains(">По расчёту: 4</span>"), "{html}");
+
+        let html = subject_body_html(&empty, None, Locale::ru);
+        assert!(html.contains(">0 отметок</span>"), "{html}");
+        assert!(html.contains(">Итоговая: зч</span>"), "{html}");
+        assert!(!html.contains("marks-suggested-"), "{html}");
+        // With the scale the label shows: зч → зач.
+        let pass_fail = MarkScale {
+            id: Uuid::from_u128(0x5CA1E),
+            code: "pass_fail".into(),
+            name: "Зачёт".into(),
+            values: MarkScale::pass_fail_values(),
+            is_default: false,
+        };
+        let html = subject_body_html(&empty, Some(&pass_fail), Locale::ru);
+        assert!(html.contains(">Итоговая: зач</span>"), "{html}");
+        assert!(html.contains("data-value=\"зч\""), "{html}");
+        let bare = SubjectMarks {
+            final_mark: None,
+            ..empty.clone()
+        };
+        assert!(
+            !subject_body_html(&bare, None, Locale::ru).contains("ms-finals"),
+            "neither a final mark nor a suggestion: no line"
+        );
 
         assert_eq!(subject_counts(&subject, Locale::en), "2 marks · 3 absences");
         let one = SubjectMarks {

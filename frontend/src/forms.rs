@@ -90,6 +90,12 @@ pub enum Field {
     TtTeacher,
     /// The school's edit window for marks, in days (empty = no limit).
     EditWindowDays,
+    /// The rounding threshold of final-mark suggestions (0.01–1).
+    RoundingThreshold,
+    /// K: days before a period's end the final marks open to teachers (0–60).
+    FinalMarksOpenDays,
+    /// N: days after a period's end teachers still set its final marks (0–60).
+    FinalMarksCloseDays,
 }
 
 /// What is wrong with one input; each has a translated text (`field_errors.*`).
@@ -123,6 +129,8 @@ pub enum FieldProblem {
     DateOrder,
     /// A period outside its academic year.
     OutsideYear,
+    /// A rounding threshold outside 0.01–1.
+    ThresholdRange,
     /// A rule the SPA has no specific text for.
     Invalid,
 }

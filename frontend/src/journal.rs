@@ -16,11 +16,22 @@
 //!
 //! The page (`pages/journal.rs`) renders [`Grid::grid_html`] once and then patches only the
 //! cells a step changed ([`Grid::take_dirty`]), so that a keystroke never rebuilds the table.
+//!
+//! Right of the averages come the final-mark columns (issue 6, [`crate::finals`]): the journal
+//! period's term and, for the year's last period, the year. Their cells are edited like the
+//! others (their edits are kept with the same keys, slot [`Slot::Final`]) but go in a batch of
+//! their own (`POST …/final-marks`). Enter or `=` on an empty final cell accepts the suggestion;
+//! a value more than one point off the suggestion waits for a comment, and a write outside the
+//! teachers' window (principal, admin) for a reason.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use otmetka_domain::ErrorCode;
+use otmetka_domain::finals::{
+    CourseFinalMarks, FinalMarkWrite, FinalMarksBatch, FinalMarksResult, FinalTerm, Term,
+    TermState, needs_comment,
+};
 use otmetka_domain::grading::{AttendanceCode, MarkScale, ScaleValue, scale_average};
 use otmetka_domain::journal::{
     AttendanceCell, AttendanceWrite, Journal, JournalBatch, JournalBatchResult, JournalConflict,
@@ -31,6 +42,9 @@ use otmetka_domain::timetable::{Lesson, LessonContentInput, LessonStatus};
 use uuid::Uuid;
 
 use crate::api::ApiError;
+use crate::finals::{
+    FinalBatchError, Finals, Hold, average_text, check_reason, term_short, term_title, window_label,
+};
 use crate::i18n::{Locale, td_string};
 use crate::table::escape;
 
@@ -43,14 +57,31 @@ pub enum Slot {
     Work(Uuid),
     /// The marks of a lesson that has no work yet (the server creates the first one).
     NewWork,
+    /// A final mark of a term (its key's `lesson` is nil).
+    Final(Term),
 }
 
-/// One cell of the grid: a student × a lesson's sub-column.
+/// One cell of the grid: a student × a lesson's sub-column (or a final-mark term).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CellKey {
     pub student: Uuid,
     pub lesson: Uuid,
     pub slot: Slot,
+}
+
+impl CellKey {
+    /// A student's final mark of a term.
+    pub fn final_mark(student: Uuid, term: Term) -> CellKey {
+        CellKey {
+            student,
+            lesson: Uuid::nil(),
+            slot: Slot::Final(term),
+        }
+    }
+
+    pub fn is_final(&self) -> bool {
+        matches!(self.slot, Slot::Final(_))
+    }
 }
 
 /// A column of the grid: a lesson (index into [`Journal::lessons`]) and a sub-column.
@@ -113,6 +144,8 @@ pub enum CellState {
     Pending,
     Error,
     Conflict,
+    /// A final mark that waits for a comment or a reason before it is sent.
+    Held,
 }
 
 impl CellState {
@@ -122,6 +155,7 @@ impl CellState {
             CellState::Pending => "pending",
             CellState::Error => "error",
             CellState::Conflict => "conflict",
+            CellState::Held => "held",
         }
     }
 }
@@ -135,6 +169,17 @@ pub enum Lock {
     Cancelled,
     /// Not the caller's lesson, outside the edit window, or a read-only role.
     ReadOnly,
+    /// The lesson's period is closed (its final marks' window ended): read-only for teachers
+    /// until the admin reopens it.
+    PeriodClosed,
+    /// A final mark the student is not due (not in the course on the term's last day).
+    NotDue,
+    /// The teachers' window of the term has not opened yet.
+    TermNotOpen,
+    /// The teachers' window of the term has closed.
+    TermClosed,
+    /// A final mark the reader may only read (not a teacher of the course).
+    FinalReadOnly,
 }
 
 /// A note for the line under the grid, about the last keystroke.
@@ -144,6 +189,14 @@ pub enum Note {
     NotOnScale(String),
     /// The cell cannot be written.
     Locked(Lock),
+    /// A final mark more than one point off the suggestion: write a comment to send it.
+    CommentRequired,
+    /// Enter or `=` on a final cell without a suggestion.
+    NoSuggestion,
+    /// The reason typed is too short (or was refused): 3–500 characters.
+    ReasonNeeded,
+    /// "Accept all" found no empty cell with a suggestion.
+    NothingToAccept,
 }
 
 /// A key of the grid (from a `keydown`).
@@ -193,7 +246,7 @@ pub fn parse_key(key: &str, shift: bool, modifier: bool) -> Option<Key> {
             if chars.next().is_some() {
                 return None;
             }
-            if c.is_alphanumeric() || "+-/.,;'[]`".contains(c) {
+            if c.is_alphanumeric() || "+-/.,;'[]`=".contains(c) {
                 Key::Text(c)
             } else {
                 return None;
@@ -211,6 +264,8 @@ pub struct Outcome {
     pub save: bool,
     /// The cursor moved: scroll it into view.
     pub moved: bool,
+    /// A final mark waits for its comment: focus the comment input.
+    pub ask_comment: bool,
 }
 
 /// The Latin key under a Cyrillic letter on the Russian ЙЦУКЕН layout: typing `y` with the
@@ -468,6 +523,8 @@ pub struct Counts {
     pub sending: usize,
     pub failed: usize,
     pub conflicts: usize,
+    /// Final marks waiting for a comment or a reason.
+    pub held: usize,
 }
 
 /// The journal grid: the server's data, the edits over it, the cursor and the entry typed.
@@ -495,6 +552,8 @@ pub struct Grid {
     pub stale: bool,
     /// The comment being typed in the panel for a cell (kept while the panel is redrawn).
     pub comment_draft: Option<(CellKey, String)>,
+    /// The final-mark columns, once the course's sheet is loaded.
+    pub finals: Option<Finals>,
 }
 
 /// The lesson's columns: attendance, then its works (or the empty sub-column).
@@ -556,6 +615,7 @@ impl Grid {
             dirty: Dirty::default(),
             stale: false,
             comment_draft: None,
+            finals: None,
         };
         grid.rebuild_columns();
         grid.cursor = (0, grid.start_column());
@@ -567,8 +627,29 @@ impl Grid {
         for (i, l) in self.journal.lessons.iter().enumerate() {
             lesson_columns(i, l, &mut columns);
         }
+        // A cursor on a final column stays on it (they come after the lessons').
+        let old = self.columns.len();
+        if old > 0 && self.cursor.1 >= old {
+            self.cursor.1 = self.cursor.1 - old + columns.len();
+        }
         self.columns = columns;
         self.dirty.full = true;
+    }
+
+    /// Every column: the lessons' sub-columns, then the final-mark terms.
+    pub fn col_count(&self) -> usize {
+        self.columns.len() + self.final_count()
+    }
+
+    /// How many final-mark columns the grid shows.
+    pub fn final_count(&self) -> usize {
+        self.finals.as_ref().map_or(0, |f| f.terms.len())
+    }
+
+    /// The term of a final-mark column.
+    pub fn final_at(&self, col: usize) -> Option<&FinalTerm> {
+        let i = col.checked_sub(self.columns.len())?;
+        self.finals.as_ref()?.terms.get(i)
     }
 
     /// Where the cursor starts: the attendance column of today's (else the last past) lesson.
@@ -599,6 +680,9 @@ impl Grid {
     /// The cell at `(row, column)`.
     pub fn key_at(&self, row: usize, col: usize) -> Option<CellKey> {
         let student = self.journal.students.get(row)?;
+        if let Some(t) = self.final_at(col) {
+            return Some(CellKey::final_mark(student.id, t.term));
+        }
         let column = self.columns.get(col)?;
         let lesson = self.journal.lessons.get(column.lesson)?;
         Some(CellKey {
@@ -611,6 +695,10 @@ impl Grid {
     /// Where a cell is drawn.
     pub fn position(&self, key: CellKey) -> Option<(usize, usize)> {
         let row = *self.rows.get(&key.student)?;
+        if let Slot::Final(term) = key.slot {
+            let i = self.finals.as_ref()?.index(term)?;
+            return Some((row, self.columns.len() + i));
+        }
         let col = self.columns.iter().position(|c| {
             c.slot == key.slot
                 && self
@@ -640,13 +728,43 @@ impl Grid {
         } else if lesson.lesson.status == LessonStatus::Cancelled {
             Lock::Cancelled
         } else if !lesson.writable {
-            Lock::ReadOnly
+            if self
+                .finals
+                .as_ref()
+                .is_some_and(|f| f.closed_on(lesson.lesson.date))
+            {
+                Lock::PeriodClosed
+            } else {
+                Lock::ReadOnly
+            }
         } else {
             Lock::Open
         }
     }
 
+    /// Whether a student's final mark of a term may be written, and why not.
+    pub fn final_lock(&self, row: usize, term: &FinalTerm) -> Lock {
+        let (Some(student), Some(f)) = (self.journal.students.get(row), self.finals.as_ref())
+        else {
+            return Lock::ReadOnly;
+        };
+        if !term.writable {
+            return match term.state {
+                TermState::NotOpen => Lock::TermNotOpen,
+                TermState::Closed => Lock::TermClosed,
+                TermState::Open | TermState::Reopened => Lock::FinalReadOnly,
+            };
+        }
+        if !f.cell(student.id, term.term).is_some_and(|c| c.due) {
+            return Lock::NotDue;
+        }
+        Lock::Open
+    }
+
     fn lock_at(&self, row: usize, col: usize) -> Lock {
+        if let Some(t) = self.final_at(col) {
+            return self.final_lock(row, t);
+        }
         match self.lesson(col) {
             Some(l) => self.lock(row, l),
             None => Lock::ReadOnly,
@@ -667,6 +785,12 @@ impl Grid {
                 .map(|m| (m.value.clone(), m.version))
                 .unwrap_or((None, 0)),
             Slot::NewWork => (None, 0),
+            Slot::Final(term) => self
+                .finals
+                .as_ref()
+                .and_then(|f| f.cell(key.student, term))
+                .map(|c| (c.value.clone(), c.version))
+                .unwrap_or((None, 0)),
         }
     }
 
@@ -685,6 +809,7 @@ impl Grid {
     pub fn state(&self, key: CellKey) -> CellState {
         match self.edits.get(&key).map(|e| &e.state) {
             None => CellState::Saved,
+            Some(EditState::Pending) if self.hold(key).is_some() => CellState::Held,
             Some(EditState::Pending | EditState::Sending) => CellState::Pending,
             Some(EditState::Failed(_)) => CellState::Error,
             Some(EditState::Conflict) => CellState::Conflict,
@@ -693,8 +818,9 @@ impl Grid {
 
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
-        for e in self.edits.values() {
+        for (k, e) in &self.edits {
             match e.state {
+                EditState::Pending if self.hold_of(*k, e).is_some() => c.held += 1,
                 EditState::Pending => c.pending += 1,
                 EditState::Sending => c.sending += 1,
                 EditState::Failed(_) => c.failed += 1,
@@ -781,7 +907,10 @@ impl Grid {
 
     /// The average a row shows: computed here while the student has edits, else the server's.
     pub fn shown_average(&self, student: Uuid) -> StudentAverage {
-        let edited = self.edits.keys().any(|k| k.student == student);
+        let edited = self
+            .edits
+            .keys()
+            .any(|k| k.student == student && !k.is_final());
         match self.averages.get(&student) {
             Some(a) if !edited => *a,
             _ => self.local_average(student),
@@ -796,11 +925,20 @@ impl Grid {
             handled: true,
             ..Outcome::default()
         };
-        if self.journal.students.is_empty() || self.columns.is_empty() {
+        if self.journal.students.is_empty() || self.col_count() == 0 {
             out.handled = false;
             return out;
         }
+        let on_final = self.final_at(self.cursor.1).is_some();
         match key {
+            // `=` on a final cell accepts its suggestion and moves down.
+            Key::Text('=') if on_final && self.editing.is_none() => {
+                if self.accept_suggestion_here(&mut out) {
+                    let (row, col) = self.cursor;
+                    let last = self.row_count().saturating_sub(1);
+                    self.move_to((row + 1).min(last), col, &mut out);
+                }
+            }
             Key::Text(c) => {
                 let (row, col) = self.cursor;
                 match self.lock_at(row, col) {
@@ -825,12 +963,16 @@ impl Grid {
             | Key::Right
             | Key::Home
             | Key::End => {
+                // Enter on an empty final cell accepts its suggestion (when there is one).
+                if key == Key::Enter && on_final && self.editing.is_none() {
+                    self.accept_suggestion_quietly(&mut out);
+                }
                 if !self.commit(&mut out) {
                     return out;
                 }
                 let (row, col) = self.cursor;
                 let last_row = self.row_count() - 1;
-                let last_col = self.columns.len() - 1;
+                let last_col = self.col_count() - 1;
                 let to = match key {
                     Key::Enter | Key::Down => (row.saturating_add(1).min(last_row), col),
                     Key::BackEnter | Key::Up => (row.saturating_sub(1), col),
@@ -881,7 +1023,7 @@ impl Grid {
     }
 
     fn move_to(&mut self, row: usize, col: usize, out: &mut Outcome) {
-        if row >= self.row_count() || col >= self.columns.len() {
+        if row >= self.row_count() || col >= self.col_count() {
             return;
         }
         if (row, col) != self.cursor {
@@ -891,10 +1033,11 @@ impl Grid {
             self.touch_cursor();
             out.moved = true;
         }
+        // A note about the cell left goes; a text that is not a mark stays with its entry.
         if self
             .note
             .as_ref()
-            .is_some_and(|n| matches!(n, Note::Locked(_)))
+            .is_some_and(|n| !matches!(n, Note::NotOnScale(_)))
         {
             self.note = None;
         }
@@ -910,6 +1053,9 @@ impl Grid {
             self.editing = None;
             self.touch_cursor();
             return true;
+        }
+        if self.final_at(self.cursor.1).is_some() {
+            return self.commit_final(&text, out);
         }
         let value = match resolve(&text, &self.journal.scale, &self.journal.attendance_codes) {
             Some(Entry::Mark(v)) => Some((false, v.value.clone())),
@@ -1050,6 +1196,11 @@ impl Grid {
                 .marks
                 .get(&(key.student, w))
                 .and_then(|m| m.comment.clone()),
+            Slot::Final(term) => self
+                .finals
+                .as_ref()
+                .and_then(|f| f.cell(key.student, term))
+                .and_then(|c| c.comment.clone()),
             _ => None,
         };
         self.edits
@@ -1193,7 +1344,7 @@ impl Grid {
         let mut keys: Vec<(CellKey, (usize, usize))> = self
             .edits
             .iter()
-            .filter(|(_, e)| e.state == EditState::Pending)
+            .filter(|(k, e)| e.state == EditState::Pending && !k.is_final())
             .map(|(k, _)| (*k, self.position(*k).unwrap_or((usize::MAX, usize::MAX))))
             .collect();
         if keys.is_empty() {
@@ -1242,6 +1393,7 @@ impl Grid {
                     });
                     sent.marks.push((key, e.seq));
                 }
+                Slot::Final(_) => {}
             }
         }
         self.sent = Some(sent);
@@ -1446,6 +1598,10 @@ impl Grid {
                 }
             }
             BatchError::Other(failure) => {
+                if failure == Failure::Code(ErrorCode::PeriodClosed) {
+                    // The period closed since the journal was read: offer to load it again.
+                    self.stale = true;
+                }
                 for (k, _) in sent.all() {
                     fate.insert(*k, EditState::Failed(failure.clone()));
                 }
@@ -1491,7 +1647,7 @@ impl Grid {
         }
         self.edits.retain(|k, _| k.slot != Slot::Work(work_id));
         self.rebuild_columns();
-        let last = self.columns.len().saturating_sub(1);
+        let last = self.col_count().saturating_sub(1);
         self.cursor.1 = self.cursor.1.min(last);
         self.recount_all();
     }
@@ -1542,7 +1698,7 @@ impl Grid {
         attr(
             &mut out,
             "aria-colcount",
-            &(self.columns.len() + 3).to_string(),
+            &(self.col_count() + 3).to_string(),
         );
         out.push_str("><thead><tr class=\"jg-h1\"><th class=\"jg-name jg-corner\" rowspan=\"2\" scope=\"col\">");
         escape(td_string!(locale, journal.student), &mut out);
@@ -1562,7 +1718,13 @@ impl Grid {
         );
         out.push('>');
         escape(td_string!(locale, journal.absences), &mut out);
-        out.push_str("</th></tr><tr class=\"jg-h2\">");
+        out.push_str("</th>");
+        if let Some(f) = &self.finals {
+            for (i, t) in f.terms.iter().enumerate() {
+                self.final_head(&mut out, i, t, locale);
+            }
+        }
+        out.push_str("</tr><tr class=\"jg-h2\">");
         for c in &self.columns {
             self.sub_head(&mut out, *c, locale);
         }
@@ -1594,6 +1756,9 @@ impl Grid {
             }
             out.push_str(&self.avg_html(r, locale));
             out.push_str(&self.abs_html(r));
+            for c in self.columns.len()..self.col_count() {
+                out.push_str(&self.cell_html(r, c, locale));
+            }
             out.push_str("</tr>");
         }
         out.push_str("</tbody></table>");
@@ -1662,6 +1827,8 @@ impl Grid {
         out.push_str("<th scope=\"col\"");
         let cancelled = l.lesson.status == LessonStatus::Cancelled;
         match c.slot {
+            // Final columns have heads of their own (`final_head`).
+            Slot::Final(_) => out.push('>'),
             Slot::Att => {
                 attr(
                     out,
@@ -1727,7 +1894,10 @@ impl Grid {
     }
 
     /// One cell (`<td id="jc-{row}-{col}">`), as drawn and as patched.
-    pub fn cell_html(&self, row: usize, col: usize, _locale: Locale) -> String {
+    pub fn cell_html(&self, row: usize, col: usize, locale: Locale) -> String {
+        if let Some(t) = self.final_at(col) {
+            return self.final_cell_html(row, col, t, locale);
+        }
         let mut out = String::with_capacity(256);
         let (Some(key), Some(lesson)) = (self.key_at(row, col), self.lesson(col)) else {
             return out;
@@ -1745,12 +1915,7 @@ impl Grid {
         if self.lesson_column(self.columns[col].lesson) == Some(col) {
             class.push_str(" jc-first");
         }
-        match lock {
-            Lock::Open => {}
-            Lock::NotEnrolled => class.push_str(" jc-off"),
-            Lock::Cancelled => class.push_str(" jc-cx"),
-            Lock::ReadOnly => class.push_str(" jc-ro"),
-        }
+        class.push_str(lock_class(lock));
         if let Some(v) = &value {
             match key.slot {
                 Slot::Att => class.push_str(" a-abs"),
@@ -1780,6 +1945,7 @@ impl Grid {
             Slot::Att => format!("journal-att-{}-{}", key.student, key.lesson),
             Slot::Work(w) => format!("journal-cell-{}-{}", key.student, w),
             Slot::NewWork => format!("journal-cell-{}-{}", key.student, key.lesson),
+            Slot::Final(t) => format!("finals-cell-{}-{t}", key.student),
         };
         attr(&mut out, "data-testid", &testid);
         attr(&mut out, "data-state", state.as_str());
@@ -1825,13 +1991,21 @@ impl Grid {
                 .map(|c| c.label.clone())
                 .unwrap_or_else(|| value.to_uppercase()),
             _ => self
-                .journal
-                .scale
+                .scale_of(slot)
                 .values
                 .iter()
                 .find(|v| v.value == value)
                 .map(|v| v.label.clone())
                 .unwrap_or_else(|| value.to_string()),
+        }
+    }
+
+    /// The scale of a cell's values: the final marks' sheet's for a final cell (the same
+    /// subject's), else the journal's.
+    pub fn scale_of(&self, slot: Slot) -> &MarkScale {
+        match (slot, &self.finals) {
+            (Slot::Final(_), Some(f)) => &f.scale,
+            _ => &self.journal.scale,
         }
     }
 
@@ -1895,7 +2069,12 @@ impl Grid {
     pub fn panel_html(&self, locale: Locale) -> String {
         let mut out = String::with_capacity(2048);
         self.status_html(&mut out, locale);
+        self.reason_html(&mut out, locale);
         let (row, col) = self.cursor;
+        if let Some(t) = self.final_at(col) {
+            self.final_panel_html(&mut out, row, t, locale);
+            return out;
+        }
         let (Some(key), Some(lesson), Some(student)) = (
             self.key_at(row, col),
             self.lesson(col),
@@ -1921,6 +2100,7 @@ impl Grid {
         out.push_str(" · ");
         match key.slot {
             Slot::Att => escape(td_string!(locale, journal.att_title), &mut out),
+            Slot::Final(t) => escape(&term_title(locale, t), &mut out),
             Slot::NewWork => {
                 if let Some(t) = self.journal.work_types.iter().min_by_key(|t| t.position) {
                     escape(&t.name, &mut out);
@@ -1956,21 +2136,44 @@ impl Grid {
             escape(lock_text(locale, lock), &mut out);
             out.push_str("</p>");
         }
-        if let Some(note) = &self.note {
-            out.push_str("<p class=\"jp-note\" role=\"alert\" data-testid=\"journal-note\">");
-            let allowed = self.allowed_text();
-            let text = match note {
-                Note::NotOnScale(t) => td_string!(
-                    locale,
-                    journal.not_on_scale,
-                    value = t.as_str(),
-                    values = allowed.as_str()
-                ),
-                Note::Locked(l) => lock_text(locale, *l).to_string(),
-            };
-            escape(&text, &mut out);
-            out.push_str("</p>");
+        self.note_html(&mut out, self.allowed_text(), locale);
+        self.edit_state_html(&mut out, key, locale);
+        if self.comment_cell() == Some(key) {
+            self.comment_html(&mut out, key, locale);
         }
+        out.push_str("</div>");
+        if lock == Lock::Open {
+            self.palette_html(&mut out, locale);
+        }
+        out
+    }
+
+    /// The note about the last keystroke; `allowed` lists the values the cell takes.
+    fn note_html(&self, out: &mut String, allowed: String, locale: Locale) {
+        let Some(note) = &self.note else {
+            return;
+        };
+        out.push_str("<p class=\"jp-note\" role=\"alert\" data-testid=\"journal-note\">");
+        let text = match note {
+            Note::NotOnScale(t) => td_string!(
+                locale,
+                journal.not_on_scale,
+                value = t.as_str(),
+                values = allowed.as_str()
+            ),
+            Note::Locked(l) => lock_text(locale, *l).to_string(),
+            Note::CommentRequired => td_string!(locale, finals.comment_required).to_string(),
+            Note::NoSuggestion => td_string!(locale, finals.no_suggestion).to_string(),
+            Note::ReasonNeeded => td_string!(locale, finals.reason_needed).to_string(),
+            Note::NothingToAccept => td_string!(locale, finals.nothing_to_accept).to_string(),
+        };
+        escape(&text, out);
+        out.push_str("</p>");
+    }
+
+    /// A change of the cursor's cell that needs a choice: a conflict (keep mine, take theirs) or
+    /// a refusal (retry, discard).
+    fn edit_state_html(&self, out: &mut String, key: CellKey, locale: Locale) {
         if let Some(e) = self.edits.get(&key) {
             let mine = e
                 .value
@@ -1992,18 +2195,18 @@ impl Grid {
                             theirs = theirs.as_str(),
                             mine = mine.as_str()
                         ),
-                        &mut out,
+                        out,
                     );
                     out.push_str("</p><div class=\"actions\">");
                     button(
-                        &mut out,
+                        out,
                         "keep",
                         "journal-keep-mine",
                         td_string!(locale, journal.keep_mine),
                         "button button-primary",
                     );
                     button(
-                        &mut out,
+                        out,
                         "theirs",
                         "journal-take-theirs",
                         td_string!(locale, journal.take_theirs),
@@ -2021,18 +2224,18 @@ impl Grid {
                             value = mine.as_str(),
                             reason = reason.as_str()
                         ),
-                        &mut out,
+                        out,
                     );
                     out.push_str("</p><div class=\"actions\">");
                     button(
-                        &mut out,
+                        out,
                         "retry",
                         "journal-retry",
                         td_string!(locale, journal.retry),
                         "button",
                     );
                     button(
-                        &mut out,
+                        out,
                         "discard",
                         "journal-discard",
                         td_string!(locale, journal.discard),
@@ -2043,14 +2246,6 @@ impl Grid {
                 _ => {}
             }
         }
-        if self.comment_cell() == Some(key) {
-            self.comment_html(&mut out, key, locale);
-        }
-        out.push_str("</div>");
-        if lock == Lock::Open {
-            self.palette_html(&mut out, locale);
-        }
-        out
     }
 
     /// The comment of the cursor's mark: an input (Enter saves, Escape goes back to the grid)
@@ -2123,6 +2318,11 @@ impl Grid {
                 "jp-status",
                 td_string!(locale, journal.status_pending, n = c.pending),
             )
+        } else if c.held > 0 {
+            (
+                "jp-status jp-bad",
+                td_string!(locale, finals.status_held, n = c.held),
+            )
         } else {
             (
                 "jp-status jp-ok",
@@ -2136,6 +2336,7 @@ impl Grid {
         attr(out, "data-pending", &(c.pending + c.sending).to_string());
         attr(out, "data-failed", &c.failed.to_string());
         attr(out, "data-conflicts", &c.conflicts.to_string());
+        attr(out, "data-held", &c.held.to_string());
         out.push_str("><span>");
         escape(&text, out);
         out.push_str("</span>");
@@ -2208,6 +2409,717 @@ impl Grid {
     }
 }
 
+// --- final marks ---------------------------------------------------------------------------
+
+impl Grid {
+    /// The course's final-mark sheet arrived (or was loaded again): the journal period's term
+    /// and, after the year's last period, the year become columns. Edits of shown terms stay.
+    pub fn set_finals(&mut self, sheet: CourseFinalMarks) {
+        let mut finals = Finals::new(sheet, &self.journal.period);
+        if let Some(old) = self.finals.take() {
+            finals.reason = old.reason;
+            finals.reason_draft = old.reason_draft;
+            finals.sent = old.sent;
+        }
+        self.edits.retain(|k, e| match k.slot {
+            Slot::Final(t) => finals.index(t).is_some() || e.state == EditState::Sending,
+            _ => true,
+        });
+        self.finals = Some(finals);
+        let last = self.col_count().saturating_sub(1);
+        self.cursor.1 = self.cursor.1.min(last);
+        self.dirty.full = true;
+    }
+
+    /// Why a final mark's change waits (a comment, a reason); `None` for other cells.
+    pub fn hold(&self, key: CellKey) -> Option<Hold> {
+        self.edits.get(&key).and_then(|e| self.hold_of(key, e))
+    }
+
+    fn hold_of(&self, key: CellKey, e: &Edit) -> Option<Hold> {
+        let Slot::Final(term) = key.slot else {
+            return None;
+        };
+        let f = self.finals.as_ref()?;
+        let cell = f.cell(key.student, term);
+        if let Some(v) = &e.value {
+            let comment = e
+                .comment
+                .as_deref()
+                .or(cell.and_then(|c| c.comment.as_deref()))
+                .unwrap_or_default();
+            if comment.trim().is_empty()
+                && needs_comment(&f.scale, v, cell.and_then(|c| c.suggested.as_deref()))
+            {
+                return Some(Hold::Comment);
+            }
+        }
+        if f.term(term).is_some_and(|t| t.reason_required) && f.reason.is_none() {
+            return Some(Hold::Reason);
+        }
+        None
+    }
+
+    /// Whether any final mark waits for a reason.
+    pub fn reason_held(&self) -> bool {
+        self.edits.iter().any(|(k, e)| {
+            e.state == EditState::Pending && self.hold_of(*k, e) == Some(Hold::Reason)
+        })
+    }
+
+    /// The suggestion an empty, writable final cell takes.
+    fn acceptable(&self, row: usize, term: &FinalTerm) -> Option<(CellKey, String)> {
+        let student = self.journal.students.get(row)?;
+        let key = CellKey::final_mark(student.id, term.term);
+        if self.final_lock(row, term) != Lock::Open || self.value(key).is_some() {
+            return None;
+        }
+        let s = self
+            .finals
+            .as_ref()?
+            .cell(student.id, term.term)?
+            .suggested
+            .clone()?;
+        Some((key, s))
+    }
+
+    /// `=` (or the palette's button) on a final cell: accepts its suggestion; true when the
+    /// cursor may move on (accepted, or the cell already has a mark).
+    fn accept_suggestion_here(&mut self, out: &mut Outcome) -> bool {
+        let (row, col) = self.cursor;
+        let (Some(term), Some(key)) = (self.final_at(col).cloned(), self.key_at(row, col)) else {
+            return false;
+        };
+        let lock = self.final_lock(row, &term);
+        if lock != Lock::Open {
+            self.note = Some(Note::Locked(lock));
+            return false;
+        }
+        if self.value(key).is_some() {
+            return true;
+        }
+        match self.acceptable(row, &term) {
+            Some((key, value)) => {
+                self.note = None;
+                if self.set(key, Some(value)) {
+                    out.save = true;
+                }
+                true
+            }
+            None => {
+                self.note = Some(Note::NoSuggestion);
+                self.touch_cursor();
+                false
+            }
+        }
+    }
+
+    /// Enter on an empty final cell: accepts its suggestion when there is one.
+    fn accept_suggestion_quietly(&mut self, out: &mut Outcome) {
+        let (row, col) = self.cursor;
+        let Some(term) = self.final_at(col).cloned() else {
+            return;
+        };
+        if let Some((key, value)) = self.acceptable(row, &term)
+            && self.set(key, Some(value))
+        {
+            out.save = true;
+        }
+    }
+
+    /// The palette's "accept" button: the cursor's suggestion, then the next row.
+    pub fn accept_suggestion(&mut self) -> Outcome {
+        let mut out = Outcome {
+            handled: true,
+            ..Outcome::default()
+        };
+        if self.accept_suggestion_here(&mut out) {
+            let (row, col) = self.cursor;
+            let last = self.row_count().saturating_sub(1);
+            self.move_to((row + 1).min(last), col, &mut out);
+        }
+        out
+    }
+
+    /// "Accept all suggestions" of a term's column: every empty cell that may be written takes
+    /// its suggestion; they go in one batch.
+    pub fn accept_all(&mut self, term: Term) -> Outcome {
+        let mut out = Outcome {
+            handled: true,
+            ..Outcome::default()
+        };
+        let Some(t) = self.finals.as_ref().and_then(|f| f.term(term)).cloned() else {
+            return out;
+        };
+        let mut any = false;
+        for row in 0..self.row_count() {
+            if let Some((key, value)) = self.acceptable(row, &t) {
+                any |= self.set(key, Some(value));
+            }
+        }
+        out.save = any;
+        self.note = (!any).then_some(Note::NothingToAccept);
+        self.touch_cursor();
+        out
+    }
+
+    /// Enters the typed text into the cursor's final cell; false (the cursor stays) when it is
+    /// not a mark of the scale, or when the mark waits for a comment.
+    fn commit_final(&mut self, text: &str, out: &mut Outcome) -> bool {
+        let (row, col) = self.cursor;
+        let (Some(key), Some(f)) = (self.key_at(row, col), self.finals.as_ref()) else {
+            return false;
+        };
+        let value = match resolve(text, &f.scale, &[]) {
+            Some(Entry::Mark(v)) => v.value.clone(),
+            _ => {
+                self.note = Some(Note::NotOnScale(text.to_string()));
+                self.touch_cursor();
+                return false;
+            }
+        };
+        self.editing = None;
+        self.touch_cursor();
+        self.note = None;
+        let lock = self.lock_at(row, col);
+        if lock != Lock::Open {
+            self.note = Some(Note::Locked(lock));
+            return false;
+        }
+        if self.set(key, Some(value)) {
+            out.save = true;
+        }
+        if self.hold(key) == Some(Hold::Comment) {
+            self.note = Some(Note::CommentRequired);
+            out.ask_comment = true;
+            return false;
+        }
+        true
+    }
+
+    /// The reason for writes outside the teachers' window (3–500 characters): the marks that
+    /// waited for it can go.
+    pub fn set_reason(&mut self, text: &str) -> Outcome {
+        let mut out = Outcome {
+            handled: true,
+            ..Outcome::default()
+        };
+        let Some(f) = self.finals.as_mut() else {
+            return out;
+        };
+        match check_reason(text) {
+            Some(r) => {
+                f.reason = Some(r);
+                f.reason_draft = None;
+                self.note = None;
+                out.save = true;
+            }
+            None => self.note = Some(Note::ReasonNeeded),
+        }
+        let keys: Vec<CellKey> = self
+            .edits
+            .keys()
+            .filter(|k| k.is_final())
+            .copied()
+            .collect();
+        for k in keys {
+            self.touch(k);
+        }
+        self.touch_cursor();
+        out
+    }
+
+    /// Whether final marks wait to be sent (not held).
+    pub fn final_pending(&self) -> bool {
+        self.edits.iter().any(|(k, e)| {
+            k.is_final() && e.state == EditState::Pending && self.hold_of(*k, e).is_none()
+        })
+    }
+
+    /// The batch of every final mark ready to go, marking them as being sent; `None` while
+    /// another is in flight or nothing is ready. The reason goes when a term needs it.
+    pub fn take_final_batch(&mut self) -> Option<FinalMarksBatch> {
+        if self.finals.as_ref()?.sent.is_some() {
+            return None;
+        }
+        let mut keys: Vec<(CellKey, (usize, usize))> = self
+            .edits
+            .iter()
+            .filter(|(k, e)| {
+                k.is_final() && e.state == EditState::Pending && self.hold_of(**k, e).is_none()
+            })
+            .map(|(k, _)| (*k, self.position(*k).unwrap_or((usize::MAX, usize::MAX))))
+            .collect();
+        if keys.is_empty() {
+            return None;
+        }
+        keys.sort_by_key(|(_, pos)| *pos);
+        let mut sent = Vec::new();
+        let mut marks = Vec::new();
+        let mut reason_needed = false;
+        for (key, _) in keys {
+            let Slot::Final(term) = key.slot else {
+                continue;
+            };
+            reason_needed |= self
+                .finals
+                .as_ref()
+                .and_then(|f| f.term(term))
+                .is_some_and(|t| t.reason_required);
+            let Some(e) = self.edits.get_mut(&key) else {
+                continue;
+            };
+            e.state = EditState::Sending;
+            marks.push(FinalMarkWrite {
+                student_id: key.student,
+                term,
+                value: e.value.clone(),
+                comment: e.comment.clone(),
+                version: e.version,
+            });
+            sent.push((key, e.seq));
+        }
+        let f = self.finals.as_mut()?;
+        f.sent = Some(sent);
+        Some(FinalMarksBatch {
+            marks,
+            reason: if reason_needed {
+                f.reason.clone()
+            } else {
+                None
+            },
+        })
+    }
+
+    /// The final-mark batch was saved: the cells as stored now.
+    pub fn final_saved(&mut self, result: FinalMarksResult) {
+        let Some(sent) = self.finals.as_mut().and_then(|f| f.sent.take()) else {
+            return;
+        };
+        for c in result.cells {
+            let key = CellKey::final_mark(c.student_id, c.term);
+            if let Some(f) = self.finals.as_mut() {
+                f.put_cell(c);
+            }
+            self.touch(key);
+            self.touch(CellKey::final_mark(key.student, Term::Year));
+        }
+        for (key, seq) in &sent {
+            let version = self.base(*key).1;
+            if let Some(e) = self.edits.get_mut(key) {
+                if e.seq == *seq {
+                    self.edits.remove(key);
+                } else {
+                    // Changed again while this was sent: write that over the new version.
+                    e.version = version;
+                    if e.state == EditState::Sending {
+                        e.state = EditState::Pending;
+                    }
+                }
+            }
+            self.touch(*key);
+        }
+    }
+
+    /// The final-mark batch was refused: conflicts, refused cells or reason, or a failure of
+    /// the whole batch (a 403 of the window offers to reload). Writes not at fault go again.
+    pub fn final_failed(&mut self, err: FinalBatchError) {
+        let Some(sent) = self.finals.as_mut().and_then(|f| f.sent.take()) else {
+            return;
+        };
+        let all = |failure: Failure| -> HashMap<CellKey, EditState> {
+            sent.iter()
+                .map(|(k, _)| (*k, EditState::Failed(failure.clone())))
+                .collect()
+        };
+        let mut fate: HashMap<CellKey, EditState> = HashMap::new();
+        match err {
+            FinalBatchError::Conflict(cells) => {
+                for c in cells {
+                    let key = CellKey::final_mark(c.student_id, c.term);
+                    if let Some(f) = self.finals.as_mut() {
+                        f.put_cell(c);
+                    }
+                    fate.insert(key, EditState::Conflict);
+                }
+                if fate.is_empty() {
+                    // Nothing to show: do not send the same batch in a loop.
+                    fate = all(Failure::Code(ErrorCode::VersionMismatch));
+                }
+            }
+            FinalBatchError::Invalid { cells, reason } => {
+                if reason {
+                    if let Some(f) = self.finals.as_mut() {
+                        f.reason = None;
+                    }
+                    self.note = Some(Note::ReasonNeeded);
+                }
+                for (index, code) in cells {
+                    if let Some((k, _)) = sent.get(index) {
+                        fate.insert(*k, EditState::Failed(Failure::Field(code)));
+                    }
+                }
+            }
+            FinalBatchError::Other(failure) => {
+                if matches!(
+                    failure,
+                    Failure::Code(
+                        ErrorCode::FinalMarkDeadlinePassed
+                            | ErrorCode::FinalMarkNotOpen
+                            | ErrorCode::PeriodClosed
+                            | ErrorCode::Forbidden
+                    )
+                ) {
+                    // The window changed since the sheet was read: offer to load it again.
+                    self.stale = true;
+                }
+                fate = all(failure);
+            }
+        }
+        for (key, seq) in &sent {
+            let Some(e) = self.edits.get_mut(key) else {
+                continue;
+            };
+            let state = fate.remove(key).unwrap_or(EditState::Pending);
+            if e.seq == *seq {
+                e.state = state;
+            } else if e.state == EditState::Sending {
+                e.state = EditState::Pending;
+            }
+            self.touch(*key);
+        }
+        self.touch_cursor();
+    }
+
+    /// A final column's head: the term, its window and "accept all" when it may be written.
+    fn final_head(&self, out: &mut String, i: usize, t: &FinalTerm, locale: Locale) {
+        out.push_str("<th scope=\"col\" rowspan=\"2\"");
+        attr(
+            out,
+            "class",
+            if i == 0 {
+                "jg-final jg-final-first"
+            } else {
+                "jg-final"
+            },
+        );
+        attr(out, "data-testid", &format!("finals-head-{}", t.term));
+        attr(out, "data-state", crate::finals::state_str(t.state));
+        let window = window_label(locale, t);
+        attr(
+            out,
+            "title",
+            &format!("{} · {}", term_title(locale, t.term), window),
+        );
+        out.push_str("><span class=\"jf-term\">");
+        escape(&term_short(locale, t.term), out);
+        out.push_str("</span><span class=\"jf-window\"");
+        attr(out, "data-testid", &format!("finals-window-{}", t.term));
+        out.push('>');
+        escape(&window, out);
+        out.push_str("</span>");
+        if t.writable {
+            out.push_str("<button type=\"button\" class=\"jf-accept\"");
+            attr(out, "data-action", "accept-all");
+            attr(out, "data-term", &t.term.to_string());
+            attr(out, "data-testid", &format!("finals-accept-all-{}", t.term));
+            attr(out, "title", td_string!(locale, finals.accept_all_title));
+            out.push('>');
+            escape(td_string!(locale, finals.accept_all), out);
+            out.push_str("</button>");
+        }
+        out.push_str("</th>");
+    }
+
+    /// A final cell: the mark and, faded, the suggestion (when it differs) and the average.
+    fn final_cell_html(&self, row: usize, col: usize, t: &FinalTerm, locale: Locale) -> String {
+        let mut out = String::with_capacity(384);
+        let (Some(key), Some(f)) = (self.key_at(row, col), self.finals.as_ref()) else {
+            return out;
+        };
+        let cell = f.cell(key.student, t.term);
+        let lock = self.final_lock(row, t);
+        let here = self.cursor == (row, col);
+        let value = self.value(key);
+        let suggested = cell.and_then(|c| c.suggested.clone());
+        let average = cell.and_then(|c| c.average);
+        let mut class = String::from("jc jc-final");
+        if f.index(t.term) == Some(0) {
+            class.push_str(" jc-final-first");
+        }
+        class.push_str(lock_class(lock));
+        if let Some(v) = &value {
+            class.push(' ');
+            class.push_str(mark_class(&f.scale, v));
+        }
+        let comment = self.comment(key);
+        if comment.is_some() {
+            class.push_str(" jc-cmt");
+        }
+        if here {
+            class.push_str(" cur");
+            if self.editing.is_some() {
+                class.push_str(" jc-editing");
+            }
+        }
+        out.push_str("<td");
+        attr(&mut out, "id", &format!("jc-{row}-{col}"));
+        attr(&mut out, "class", &class);
+        attr(&mut out, "role", "gridcell");
+        attr(&mut out, "data-r", &row.to_string());
+        attr(&mut out, "data-c", &col.to_string());
+        attr(
+            &mut out,
+            "data-testid",
+            &format!("finals-cell-{}-{}", key.student, t.term),
+        );
+        attr(&mut out, "data-state", self.state(key).as_str());
+        attr(&mut out, "data-value", value.as_deref().unwrap_or(""));
+        attr(
+            &mut out,
+            "data-suggested",
+            suggested.as_deref().unwrap_or(""),
+        );
+        if lock != Lock::Open {
+            attr(&mut out, "data-lock", lock_str(lock));
+            attr(&mut out, "aria-readonly", "true");
+        }
+        if here {
+            attr(&mut out, "aria-selected", "true");
+        }
+        let basis = self.basis_text(key, locale);
+        let title = match &comment {
+            Some(c) => format!("{c} · {basis}"),
+            None => basis,
+        };
+        attr(&mut out, "title", &title);
+        out.push('>');
+        match (&self.editing, here) {
+            (Some(text), true) => {
+                out.push_str("<span class=\"jc-input\">");
+                escape(&shown_input(text, &f.scale, &[]), &mut out);
+                out.push_str("</span>");
+            }
+            _ => {
+                if let Some(v) = &value {
+                    out.push_str("<span class=\"jf-v\">");
+                    escape(&self.label(key.slot, v), &mut out);
+                    out.push_str("</span>");
+                }
+            }
+        }
+        let suggestion = suggested.filter(|s| value.as_deref() != Some(s.as_str()));
+        if suggestion.is_some() || average.is_some() {
+            out.push_str("<span class=\"jf-hint\" aria-hidden=\"true\">");
+            if let Some(s) = &suggestion {
+                out.push_str("<span class=\"jf-sug\">→");
+                escape(&self.label(key.slot, s), &mut out);
+                out.push_str("</span>");
+            }
+            if let Some(a) = average {
+                out.push_str("<span class=\"jf-avg\">");
+                out.push_str(&average_text(locale, a));
+                out.push_str("</span>");
+            }
+            out.push_str("</span>");
+        }
+        out.push_str("</td>");
+        out
+    }
+
+    /// "Предлагается 4 (средний балл 3,62)", or why there is no suggestion.
+    pub fn basis_text(&self, key: CellKey, locale: Locale) -> String {
+        let Slot::Final(term) = key.slot else {
+            return String::new();
+        };
+        let cell = self.finals.as_ref().and_then(|f| f.cell(key.student, term));
+        let suggested = cell
+            .and_then(|c| c.suggested.as_deref())
+            .map(|s| self.label(key.slot, s));
+        let average = cell
+            .and_then(|c| c.average)
+            .map(|a| average_text(locale, a));
+        match (suggested, average) {
+            (Some(s), Some(a)) => td_string!(locale, finals.basis, mark = s, avg = a),
+            (Some(s), None) => td_string!(locale, finals.basis_mark, mark = s),
+            (None, Some(a)) => td_string!(locale, finals.basis_avg, avg = a),
+            (None, None) => td_string!(locale, finals.basis_none).to_string(),
+        }
+    }
+
+    /// The panel for the cursor on a final cell.
+    fn final_panel_html(&self, out: &mut String, row: usize, t: &FinalTerm, locale: Locale) {
+        let (Some(student), Some(f)) = (self.journal.students.get(row), self.finals.as_ref())
+        else {
+            return;
+        };
+        let key = CellKey::final_mark(student.id, t.term);
+        let cell = f.cell(student.id, t.term);
+        let lock = self.final_lock(row, t);
+        out.push_str("<div class=\"jp-cell\" data-testid=\"journal-cell-info\"");
+        attr(out, "data-state", self.state(key).as_str());
+        out.push_str("><p class=\"jp-where\"><strong>");
+        escape(
+            &format!("{} {}", student.last_name, student.first_name),
+            out,
+        );
+        out.push_str("</strong> · ");
+        escape(&term_title(locale, t.term), out);
+        out.push_str(" · <span data-testid=\"finals-window\">");
+        escape(&window_label(locale, t), out);
+        out.push_str("</span></p><p class=\"jf-basis\" data-testid=\"finals-basis\">");
+        escape(&self.basis_text(key, locale), out);
+        out.push_str("</p>");
+        if let Some(c) = cell
+            && c.value.is_some()
+            && let Some(name) = &c.set_by_name
+        {
+            out.push_str("<p class=\"jf-set-by muted\">");
+            let when = c
+                .set_at
+                .map(|d| d.date_naive().format("%d.%m.%Y").to_string())
+                .unwrap_or_default();
+            escape(
+                &td_string!(locale, finals.set_by, name = name.as_str(), date = when),
+                out,
+            );
+            out.push_str("</p>");
+        }
+        if lock != Lock::Open && !matches!(self.note, Some(Note::Locked(_))) {
+            out.push_str("<p class=\"jp-lock\" data-testid=\"journal-lock\">");
+            escape(lock_text(locale, lock), out);
+            out.push_str("</p>");
+        }
+        let allowed: Vec<&str> = f.scale.values.iter().map(|v| v.label.as_str()).collect();
+        self.note_html(out, allowed.join(", "), locale);
+        self.edit_state_html(out, key, locale);
+        if self.state(key) == CellState::Held
+            && self.hold(key) == Some(Hold::Comment)
+            && self.note != Some(Note::CommentRequired)
+        {
+            out.push_str("<p class=\"jp-note\" data-testid=\"finals-hold-comment\">");
+            escape(td_string!(locale, finals.comment_required), out);
+            out.push_str("</p>");
+        }
+        if self.comment_cell() == Some(key) {
+            self.comment_html(out, key, locale);
+        }
+        out.push_str("</div>");
+        if lock == Lock::Open {
+            self.final_palette_html(out, key, locale);
+        }
+    }
+
+    /// The reason for writes outside the teachers' window: shown while marks wait for it or the
+    /// cursor's term needs one.
+    fn reason_html(&self, out: &mut String, locale: Locale) {
+        let Some(f) = self.finals.as_ref() else {
+            return;
+        };
+        let cursor_needs = self
+            .final_at(self.cursor.1)
+            .is_some_and(|t| t.reason_required);
+        if !cursor_needs && !self.reason_held() {
+            return;
+        }
+        let text = f
+            .reason_draft
+            .clone()
+            .or_else(|| f.reason.clone())
+            .unwrap_or_default();
+        out.push_str("<div class=\"jf-reason\" data-testid=\"finals-reason-box\"");
+        attr(
+            out,
+            "data-set",
+            if f.reason.is_some() { "true" } else { "false" },
+        );
+        out.push_str("><label for=\"finals-reason\">");
+        escape(td_string!(locale, finals.reason_label), out);
+        out.push_str("</label><input type=\"text\" id=\"finals-reason\" class=\"jf-reason-input\"");
+        attr(out, "data-testid", "finals-reason");
+        attr(out, "maxlength", &crate::finals::REASON_MAX.to_string());
+        attr(out, "autocomplete", "off");
+        attr(
+            out,
+            "placeholder",
+            td_string!(locale, finals.reason_placeholder),
+        );
+        attr(out, "value", &text);
+        out.push('>');
+        button(
+            out,
+            "reason",
+            "finals-reason-save",
+            td_string!(locale, finals.reason_save),
+            "button",
+        );
+        out.push_str("<p class=\"hint\">");
+        escape(
+            if f.reason.is_some() {
+                td_string!(locale, finals.reason_set_hint)
+            } else {
+                td_string!(locale, finals.reason_hint)
+            },
+            out,
+        );
+        out.push_str("</p></div>");
+    }
+
+    /// The touch palette of a final cell: accept the suggestion, the scale's values, clear.
+    fn final_palette_html(&self, out: &mut String, key: CellKey, locale: Locale) {
+        let Some(f) = self.finals.as_ref() else {
+            return;
+        };
+        let Slot::Final(term) = key.slot else {
+            return;
+        };
+        out.push_str("<div class=\"jp-palette\" data-testid=\"journal-palette\"");
+        attr(out, "aria-label", td_string!(locale, journal.palette));
+        out.push('>');
+        if self.value(key).is_none()
+            && let Some(s) = f.cell(key.student, term).and_then(|c| c.suggested.clone())
+        {
+            out.push_str("<button type=\"button\"");
+            attr(
+                out,
+                "class",
+                &format!("jp-key jf-accept-one {}", mark_class(&f.scale, &s)),
+            );
+            attr(out, "data-action", "accept");
+            attr(out, "data-testid", "finals-accept");
+            attr(out, "title", td_string!(locale, finals.accept_key_hint));
+            out.push('>');
+            escape(
+                &td_string!(locale, finals.accept_one, mark = self.label(key.slot, &s)),
+                out,
+            );
+            out.push_str("</button>");
+        }
+        for v in &f.scale.values {
+            out.push_str("<button type=\"button\"");
+            attr(
+                out,
+                "class",
+                &format!("jp-key {}", mark_class(&f.scale, &v.value)),
+            );
+            attr(out, "data-action", "put");
+            attr(out, "data-value", &v.value);
+            attr(out, "data-testid", &format!("journal-put-{}", v.value));
+            out.push('>');
+            escape(&v.label, out);
+            out.push_str("</button>");
+        }
+        button(
+            out,
+            "clear",
+            "journal-put-clear",
+            td_string!(locale, journal.clear),
+            "jp-key jp-clear",
+        );
+        out.push_str("</div>");
+    }
+}
+
 /// `2`, `1.5`, `0.25`.
 pub fn weight_text(w: f64) -> String {
     let s = format!("{w:.2}");
@@ -2219,7 +3131,25 @@ fn lock_str(lock: Lock) -> &'static str {
         Lock::Open => "",
         Lock::NotEnrolled => "not_enrolled",
         Lock::Cancelled => "cancelled",
-        Lock::ReadOnly => "read_only",
+        Lock::ReadOnly | Lock::FinalReadOnly => "read_only",
+        Lock::PeriodClosed => "period_closed",
+        Lock::NotDue => "not_due",
+        Lock::TermNotOpen => "not_open",
+        Lock::TermClosed => "closed",
+    }
+}
+
+/// The class a locked cell gets.
+fn lock_class(lock: Lock) -> &'static str {
+    match lock {
+        Lock::Open => "",
+        Lock::NotEnrolled | Lock::NotDue => " jc-off",
+        Lock::Cancelled => " jc-cx",
+        Lock::ReadOnly
+        | Lock::FinalReadOnly
+        | Lock::PeriodClosed
+        | Lock::TermNotOpen
+        | Lock::TermClosed => " jc-ro",
     }
 }
 
@@ -2229,6 +3159,11 @@ pub fn lock_text(locale: Locale, lock: Lock) -> &'static str {
         Lock::NotEnrolled => td_string!(locale, journal.lock_not_enrolled),
         Lock::Cancelled => td_string!(locale, journal.lock_cancelled),
         Lock::ReadOnly => td_string!(locale, journal.lock_read_only),
+        Lock::PeriodClosed => td_string!(locale, finals.lock_period_closed),
+        Lock::NotDue => td_string!(locale, finals.lock_not_due),
+        Lock::TermNotOpen => td_string!(locale, finals.lock_not_open),
+        Lock::TermClosed => td_string!(locale, finals.lock_closed),
+        Lock::FinalReadOnly => td_string!(locale, finals.lock_read_only),
     }
 }
 
@@ -2236,7 +3171,14 @@ pub fn failure_text(locale: Locale, f: &Failure) -> String {
     match f {
         Failure::NotOnScale => td_string!(locale, journal.err_not_on_scale).to_string(),
         Failure::NotEnrolled => td_string!(locale, journal.lock_not_enrolled).to_string(),
-        Failure::Field(code) => code.clone(),
+        Failure::Field(code) => match code.as_str() {
+            "comment_required" => td_string!(locale, finals.err_comment_required).to_string(),
+            "unknown_term" => td_string!(locale, finals.err_unknown_term).to_string(),
+            "not_on_scale" => td_string!(locale, journal.err_not_on_scale).to_string(),
+            "not_enrolled" => td_string!(locale, finals.lock_not_due).to_string(),
+            "length" => td_string!(locale, finals.err_comment_length).to_string(),
+            _ => code.clone(),
+        },
         Failure::Code(ErrorCode::EditWindowClosed) => {
             td_string!(locale, journal.err_edit_window).to_string()
         }

@@ -25,8 +25,11 @@ mod api;
 mod app;
 mod auth;
 mod class_summary;
+mod closing;
 mod diary;
 mod diary_api;
+mod finals;
+mod finals_api;
 mod format;
 mod forms;
 mod import;
@@ -37,6 +40,8 @@ mod mark_forms;
 mod mark_settings_api;
 mod pages;
 mod paging;
+mod report_api;
+mod report_card;
 mod roster;
 mod schedule;
 mod schedule_api;
@@ -46,6 +51,7 @@ mod table;
 mod text;
 mod tt_admin;
 mod tt_admin_api;
+mod what_if;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

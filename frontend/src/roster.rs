@@ -108,11 +108,21 @@ pub fn check_settings(
     time_zone: &str,
     kind: Option<PeriodKind>,
     edit_window: &str,
+    finals: &FinalsSettingsForm,
 ) -> Result<SchoolSettings, FieldErrors> {
     let mut errors = FieldErrors::new();
     let edit_window_days = crate::mark_forms::check_edit_window(edit_window)
         .map_err(|p| errors.push((Field::EditWindowDays, p)))
         .unwrap_or(None);
+    let rounding_threshold = parse_threshold(&finals.threshold)
+        .map_err(|p| errors.push((Field::RoundingThreshold, p)))
+        .ok();
+    let open_days = crate::forms::check_days(&finals.open_days, &FINAL_MARKS_DAYS)
+        .map_err(|p| errors.push((Field::FinalMarksOpenDays, p)))
+        .ok();
+    let close_days = crate::forms::check_days(&finals.close_days, &FINAL_MARKS_DAYS)
+        .map_err(|p| errors.push((Field::FinalMarksCloseDays, p)))
+        .ok();
     let name = required_text(&mut errors, Field::SchoolName, name, SCHOOL_NAME_MAX);
     if time_zone.trim().is_empty() {
         errors.push((Field::TimeZone, FieldProblem::Required));
@@ -122,15 +132,67 @@ pub fn check_settings(
     if kind.is_none() {
         errors.push((Field::PeriodKind, FieldProblem::NotChosen));
     }
-    match (name, kind) {
-        (Some(name), Some(final_period_kind)) if errors.is_empty() => Ok(SchoolSettings {
+    match (name, kind, rounding_threshold, open_days, close_days) {
+        (
+            Some(name),
+            Some(final_period_kind),
+            Some(rounding_threshold),
+            Some(open),
+            Some(close),
+        ) if errors.is_empty() => Ok(SchoolSettings {
             name,
             time_zone: time_zone.trim().to_string(),
             final_period_kind,
             edit_window_days,
+            rounding_threshold,
+            final_marks_open_days: open as i32,
+            final_marks_close_days: close as i32,
         }),
         _ => Err(errors),
     }
+}
+
+/// The final-mark inputs of the settings form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct FinalsSettingsForm {
+    /// The rounding threshold (`0,5`).
+    pub threshold: String,
+    /// K, days before a period's end.
+    pub open_days: String,
+    /// N, days after it.
+    pub close_days: String,
+}
+
+impl FinalsSettingsForm {
+    /// The inputs showing stored settings.
+    pub fn from_settings(s: &SchoolSettings) -> FinalsSettingsForm {
+        FinalsSettingsForm {
+            threshold: threshold_text(s.rounding_threshold),
+            open_days: s.final_marks_open_days.to_string(),
+            close_days: s.final_marks_close_days.to_string(),
+        }
+    }
+}
+
+/// The days K and N of the final-marks window may be (`SchoolSettings`).
+pub const FINAL_MARKS_DAYS: std::ops::RangeInclusive<u32> = 0..=60;
+
+/// A rounding threshold as typed: 0.01–1, with a comma or a dot (`0,6`).
+pub fn parse_threshold(text: &str) -> Result<f64, FieldProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldProblem::Required);
+    }
+    match text.replace(',', ".").parse::<f64>() {
+        Ok(t) if t.is_finite() && (0.01 - 1e-9..=1.0 + 1e-9).contains(&t) => Ok(t.clamp(0.01, 1.0)),
+        _ => Err(FieldProblem::ThresholdRange),
+    }
+}
+
+/// A threshold for its input: `0.5`, `0.65`, `1`.
+pub fn threshold_text(t: f64) -> String {
+    let s = format!("{t:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The kinds the settings offer for final marks (all but the year).
@@ -516,25 +578,94 @@ mod tests {
 
     #[test]
     fn settings_need_a_name_a_zone_and_a_kind_other_than_the_year() {
+        let finals = FinalsSettingsForm {
+            threshold: "0,5".into(),
+            open_days: "7".into(),
+            close_days: " 3 ".into(),
+        };
         let ok = check_settings(
             "  Школа  № 1 ",
             "Europe/Moscow",
             Some(PeriodKind::Trimester),
             "",
+            &finals,
         )
         .unwrap();
         assert_eq!(ok.name, "Школа № 1");
         assert_eq!(ok.final_period_kind, PeriodKind::Trimester);
         assert_eq!(ok.edit_window_days, None, "empty = no limit");
-        let ok = check_settings("Школа", "Europe/Moscow", Some(PeriodKind::Quarter), " 7 ");
+        assert_eq!(ok.rounding_threshold, 0.5);
+        assert_eq!(ok.final_marks_open_days, 7);
+        assert_eq!(ok.final_marks_close_days, 3);
+        let ok = check_settings(
+            "Школа",
+            "Europe/Moscow",
+            Some(PeriodKind::Quarter),
+            " 7 ",
+            &finals,
+        );
         assert_eq!(ok.unwrap().edit_window_days, Some(7));
         assert_eq!(
-            check_settings("", "Europe/Moscow", Some(PeriodKind::Year), "0").unwrap_err(),
+            check_settings("", "Europe/Moscow", Some(PeriodKind::Year), "0", &finals).unwrap_err(),
             vec![
                 (Field::EditWindowDays, FieldProblem::NumberRange(1, 365)),
                 (Field::SchoolName, FieldProblem::Required),
                 (Field::PeriodKind, FieldProblem::NotChosen)
             ]
+        );
+    }
+
+    #[test]
+    fn the_final_marks_settings_are_a_threshold_and_two_day_counts() {
+        assert_eq!(parse_threshold("0,6"), Ok(0.6));
+        assert_eq!(parse_threshold(" 1 "), Ok(1.0));
+        assert_eq!(parse_threshold("0.01"), Ok(0.01));
+        assert_eq!(parse_threshold(""), Err(FieldProblem::Required));
+        assert_eq!(parse_threshold("0"), Err(FieldProblem::ThresholdRange));
+        assert_eq!(parse_threshold("1,5"), Err(FieldProblem::ThresholdRange));
+        assert_eq!(
+            parse_threshold("половина"),
+            Err(FieldProblem::ThresholdRange)
+        );
+        assert_eq!(threshold_text(0.5), "0.5");
+        assert_eq!(threshold_text(0.65), "0.65");
+        assert_eq!(threshold_text(1.0), "1");
+        let bad = FinalsSettingsForm {
+            threshold: "2".into(),
+            open_days: "61".into(),
+            close_days: "".into(),
+        };
+        assert_eq!(
+            check_settings(
+                "Школа",
+                "Europe/Moscow",
+                Some(PeriodKind::Quarter),
+                "",
+                &bad
+            )
+            .unwrap_err(),
+            vec![
+                (Field::RoundingThreshold, FieldProblem::ThresholdRange),
+                (Field::FinalMarksOpenDays, FieldProblem::NumberRange(0, 60)),
+                (Field::FinalMarksCloseDays, FieldProblem::Required),
+            ]
+        );
+        let zero = FinalsSettingsForm {
+            threshold: "0,5".into(),
+            open_days: "0".into(),
+            close_days: "0".into(),
+        };
+        let ok = check_settings(
+            "Школа",
+            "Europe/Moscow",
+            Some(PeriodKind::Quarter),
+            "",
+            &zero,
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.final_marks_open_days, ok.final_marks_close_days),
+            (0, 0)
         );
     }
 

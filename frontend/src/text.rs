@@ -77,6 +77,9 @@ pub fn code_text(locale: Locale, code: ErrorCode) -> &'static str {
         LessonHasData => td_string!(locale, errors.lesson_has_data),
         InUse => td_string!(locale, mark_settings.err_in_use),
         EditWindowClosed => td_string!(locale, mark_settings.err_edit_window_closed),
+        FinalMarkDeadlinePassed => td_string!(locale, finals.err_deadline_passed),
+        FinalMarkNotOpen => td_string!(locale, finals.err_not_open),
+        PeriodClosed => td_string!(locale, finals.err_period_closed),
         DatabaseUnavailable => td_string!(locale, errors.database_unavailable),
         Internal => td_string!(locale, errors.internal),
     }
@@ -107,6 +110,7 @@ pub fn field_problem_text(locale: Locale, problem: FieldProblem) -> String {
         DateFormat => td_string!(locale, field_errors.date_format).to_string(),
         DateOrder => td_string!(locale, field_errors.date_order).to_string(),
         OutsideYear => td_string!(locale, field_errors.outside_year).to_string(),
+        ThresholdRange => td_string!(locale, settings.threshold_range).to_string(),
         Invalid => td_string!(locale, field_errors.invalid).to_string(),
     }
 }

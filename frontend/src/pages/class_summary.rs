@@ -159,6 +159,10 @@ fn Summary(school: SchoolOption) -> impl IntoView {
             <p class="no-print">
                 {dynv(move || (class_id.get().map(|id| view! {
                     <a href=class_href(school_id, id) data-testid="summary-back">{tr!(class_summary.back)}</a>
+                    " "
+                    <a href=crate::report_card::class_cards_href(school_id, id, None) data-testid="summary-report-cards">
+                        {tr!(report_card.class_link)}
+                    </a>
                 })).into_any())}
             </p>
             <div class="toolbar no-print">
@@ -296,6 +300,14 @@ fn render_table(locale: Locale, t: &Table, school_id: Uuid, period: Uuid) -> Any
                             aria-label=td_string!(locale, class_summary.marks_title, name = r.name.clone())
                         >
                             {td_string!(locale, class_summary.marks)}
+                        </a>
+                        <a
+                            class="sum-marks no-print"
+                            href=crate::report_card::report_card_href(school_id, Some(sid), None)
+                            data-testid=format!("summary-report-card-{sid}")
+                            aria-label=format!("{}: {}", td_string!(locale, report_card.title), r.name)
+                        >
+                            {td_string!(locale, report_card.short)}
                         </a>
                     </th>
                     {cells}

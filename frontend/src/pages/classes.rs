@@ -242,6 +242,8 @@ fn ClassBody(
             <a href=format!("/classes?school={school_id}") data-testid="back-to-classes">{tr!(classes.back)}</a>
             " "
             <a href=crate::class_summary::summary_href(school_id, class_id, None) data-testid="class-summary-link">{tr!(class_summary.link)}</a>
+            " "
+            <a href=crate::report_card::class_cards_href(school_id, class_id, None) data-testid="class-report-cards-link">{tr!(report_card.class_link)}</a>
         </p>
         {(!manage).then(|| view! { <ReadOnlyNote /> })}
         {manage.then(|| view! {

@@ -1,6 +1,8 @@
 //! `/diary?school=&student=&week=`: a student's week — lessons with topics, homework, marks
 //! and absences, today highlighted, the homework due today; `/marks?school=&student=&period=`:
-//! a period's marks by subject with averages, and the feed of recent marks.
+//! a period's marks by subject with averages, the final mark beside the suggested one, the
+//! what-if calculator («Что если?», [`crate::what_if`]) per subject, and the feed of recent
+//! marks.
 //!
 //! A student sees their own, a parent their children's (a switcher when there are several);
 //! staff (admin, principal, teachers) open a student's from the class summary
@@ -14,6 +16,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use otmetka_domain::ErrorCode;
+use otmetka_domain::grading::{MarkScale, WorkType};
 use otmetka_domain::journal::{Diary, MarkFeedItem, StudentMarks};
 use uuid::Uuid;
 
@@ -21,15 +24,20 @@ use crate::access::{Area, SchoolOption};
 use crate::api::ApiError;
 use crate::auth::use_auth;
 use crate::diary::{
-    Whose, diary_href, diary_html, feed_html, marks_href, marks_html, parse_id, parse_week,
-    period_choices, period_select_html, pick_student,
+    Tone, Whose, diary_href, diary_html, feed_html, marks_href, parse_id, parse_week,
+    period_choices, period_select_html, pick_student, subject_body_html,
 };
 use crate::diary_api;
 use crate::i18n::*;
 use crate::load::Res;
 use crate::pages::schedule::current_viewer;
-use crate::pages::{Gate, LoadError, NoAccess, PageSchool, dynv, loading};
+use crate::pages::{Gate, LoadError, NoAccess, PageSchool, dynv, loading, ltext};
+use crate::report_card::report_card_href;
 use crate::schedule::children_html;
+use crate::what_if::{
+    self, State, available, chip_text, result_text, scale_of, value_choices, work_type_choices,
+    work_type_text,
+};
 
 /// How many marks the feed shows.
 const FEED_LIMIT: u32 = 20;
@@ -296,13 +304,10 @@ fn Marks(school: SchoolOption) -> impl IntoView {
         None => loading(),
         Some(Err(err)) => failed(err, "marks-load-error", move || marks.refetch()),
         Some(Ok(None)) => no_student(shown.get_untracked().0, school_id, true),
-        Some(Ok(Some(m))) => {
-            let m = Arc::new(m);
-            view! {
-                <div class="marks" inner_html=move || marks_html(&m, i18n.get_locale())></div>
-            }
-            .into_any()
+        Some(Ok(Some(m))) => view! {
+            <div class="marks"><MarksSubjects marks=Arc::new(m) /></div>
         }
+        .into_any(),
     };
     let feed_body = move || match feed.get() {
         None => loading(),
@@ -334,6 +339,7 @@ fn Marks(school: SchoolOption) -> impl IntoView {
         _ => ().into_any(),
     };
     let to_diary = move || diary_href(school_id, student.get(), None);
+    let to_card = move || report_card_href(school_id, student.get(), None);
     view! {
         <section class="page page-wide" data-testid="marks-page">
             <h1>{tr!(marks_page.title)}</h1>
@@ -352,7 +358,246 @@ fn Marks(school: SchoolOption) -> impl IntoView {
             </div>
             <p class="schedule-more" hidden=move || shown.get().0 == Whose::StaffHint>
                 <a href=to_diary data-testid="marks-to-diary">{tr!(marks_page.to_diary)}</a>
+                " · "
+                <a href=to_card data-testid="marks-to-report-card">{tr!(report_card.open)}</a>
             </p>
         </section>
+    }
+}
+
+/// The subjects of the marks page: each a card with its marks, average and final mark (HTML from
+/// [`subject_body_html`]) and, where the scale has numbers, the what-if panel.
+#[component]
+fn MarksSubjects(marks: Arc<StudentMarks>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = marks.subjects.len();
+    let cards = (0..count)
+        .map(|index| {
+            let subject = &marks.subjects[index];
+            let course = subject.course_id.to_string();
+            let calculator = scale_of(&marks, subject)
+                .filter(|scale| {
+                    available(scale) && !work_type_choices(&marks.work_types).is_empty()
+                })
+                .cloned();
+            let body = {
+                let marks = marks.clone();
+                move || {
+                    let subject = &marks.subjects[index];
+                    subject_body_html(subject, scale_of(&marks, subject), i18n.get_locale())
+                }
+            };
+            let panel = calculator.map(|scale| {
+                let calc = Arc::new(Calc {
+                    marks: marks.clone(),
+                    index,
+                    types: work_type_choices(&marks.work_types)
+                        .into_iter()
+                        .cloned()
+                        .collect(),
+                    scale,
+                });
+                view! { <WhatIfPanel calc=calc /> }
+            });
+            view! {
+                <section
+                    class="ms"
+                    data-testid=format!("marks-subject-{course}")
+                    data-course-id=course
+                    data-count=subject.mark_count
+                    data-absences=subject.absences
+                >
+                    <div class="ms-body" inner_html=body></div>
+                    {panel}
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <div
+            class="marks-subjects"
+            data-testid="marks-subjects"
+            data-period-id=marks.period.id.to_string()
+            data-count=count
+        >
+            {(count == 0).then(|| view! {
+                <p class="note" data-testid="marks-none">{tr!(marks_page.no_subjects)}</p>
+            })}
+            {cards}
+        </div>
+    }
+}
+
+/// What one subject's what-if panel computes with.
+struct Calc {
+    marks: Arc<StudentMarks>,
+    index: usize,
+    scale: MarkScale,
+    /// The work types in the school's order.
+    types: Vec<WorkType>,
+}
+
+impl Calc {
+    fn outcome(&self, state: &State) -> what_if::Outcome {
+        what_if::outcome(
+            &self.marks.subjects[self.index],
+            &self.scale,
+            state,
+            self.marks.rounding_threshold,
+        )
+    }
+}
+
+/// «Что если?»: hypothetical marks of a subject (value and work type), removable chips, and the
+/// average and suggested final mark they would give — computed here, nothing is sent.
+#[component]
+fn WhatIfPanel(calc: Arc<Calc>) -> impl IntoView {
+    let i18n = use_i18n();
+    let course = calc.marks.subjects[calc.index].course_id;
+    let state = RwSignal::new(State::default());
+    let values: Vec<(String, String)> = value_choices(&calc.scale)
+        .into_iter()
+        .map(|v| (v.value.clone(), v.label.clone()))
+        .collect();
+    let value = RwSignal::new(values.first().map(|v| v.0.clone()).unwrap_or_default());
+    let work_type = RwSignal::new(calc.types.first().map(|w| w.id).unwrap_or_default());
+    let outcome = {
+        let calc = calc.clone();
+        Memo::new(move |_| state.with(|s| calc.outcome(s)))
+    };
+    let on_add = {
+        let calc = calc.clone();
+        move |_| {
+            let (v, w) = (value.get_untracked(), work_type.get_untracked());
+            state.update(|s| {
+                s.add(&calc.scale, &calc.types, &v, w);
+            });
+        }
+    };
+    let value_options = values
+        .into_iter()
+        .map(|(v, label)| view! { <option value=v>{label}</option> })
+        .collect_view();
+    let type_options = calc
+        .types
+        .iter()
+        .map(|w| {
+            let id = w.id.to_string();
+            let w = w.clone();
+            view! { <option value=id>{ltext(move |l| work_type_text(&w, l))}</option> }
+        })
+        .collect_view();
+    let chips = move || {
+        let locale = i18n.get_locale();
+        state.with(|s| {
+            if s.is_empty() {
+                return view! {
+                    <p class="muted wi-empty" data-testid=format!("what-if-empty-{course}")>
+                        {td_string!(locale, what_if.empty)}
+                    </p>
+                }
+                .into_any();
+            }
+            let items = s
+                .added
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let text = chip_text(a, locale);
+                    let remove = td_string!(locale, what_if.remove, mark = text.clone());
+                    view! {
+                        <li class="wi-chip" data-testid=format!("what-if-chip-{course}") data-value=a.value.clone() data-weight=a.weight.to_string()>
+                            <span class=format!("mk {}", Tone::of_value(&a.value).class()) title=a.work_type_name.clone()>
+                                {text}
+                            </span>
+                            <button
+                                type="button"
+                                class="wi-remove"
+                                data-testid=format!("what-if-remove-{course}-{i}")
+                                aria-label=remove.clone()
+                                title=remove
+                                on:click=move |_| state.update(|s| s.remove(i))
+                            >
+                                "×"
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <ul class="wi-chips" aria-label=td_string!(locale, what_if.added)>{items}</ul>
+            }
+            .into_any()
+        })
+    };
+    let result = {
+        let calc = calc.clone();
+        move || result_text(&outcome.get(), &calc.scale, i18n.get_locale())
+    };
+    let value_id = format!("what-if-value-{course}");
+    let type_id = format!("what-if-type-{course}");
+    let (value_for, type_for) = (value_id.clone(), type_id.clone());
+    view! {
+        <details class="wi" data-testid=format!("what-if-{course}")>
+            <summary class="wi-summary" data-testid=format!("what-if-open-{course}")>
+                {tr!(what_if.title)}
+            </summary>
+            <div class="wi-body">
+                <p class="hint">{tr!(what_if.hint)}</p>
+                <div class="wi-form">
+                    <label class="inline-field" for=value_for>
+                        <span>{tr!(what_if.value)}</span>
+                        <select
+                            id=value_id.clone()
+                            data-testid=value_id
+                            on:change=move |ev| value.set(event_target_value(&ev))
+                        >
+                            {value_options}
+                        </select>
+                    </label>
+                    <label class="inline-field" for=type_for>
+                        <span>{tr!(what_if.work_type)}</span>
+                        <select
+                            id=type_id.clone()
+                            data-testid=type_id
+                            on:change=move |ev| {
+                                if let Ok(id) = Uuid::parse_str(&event_target_value(&ev)) {
+                                    work_type.set(id);
+                                }
+                            }
+                        >
+                            {type_options}
+                        </select>
+                    </label>
+                    <button type="button" class="button" data-testid=format!("what-if-add-{course}") on:click=on_add>
+                        {tr!(what_if.add)}
+                    </button>
+                </div>
+                {dynv(chips)}
+                <p
+                    class="wi-result"
+                    role="status"
+                    aria-live="polite"
+                    data-testid=format!("what-if-result-{course}")
+                    data-average=move || {
+                        outcome.get().then.average.average.map(|a| format!("{a:.2}")).unwrap_or_default()
+                    }
+                    data-suggested=move || {
+                        outcome.get().then.suggested.map(|n| n.to_string()).unwrap_or_default()
+                    }
+                >
+                    {result}
+                </p>
+                <button
+                    type="button"
+                    class="button button-quiet"
+                    data-testid=format!("what-if-reset-{course}")
+                    disabled=move || state.with(State::is_empty)
+                    on:click=move |_| state.update(State::reset)
+                >
+                    {tr!(what_if.reset)}
+                </button>
+            </div>
+        </details>
     }
 }

@@ -5,6 +5,10 @@
 //! The grid is drawn as HTML once and then patched cell by cell; one `keydown` and one `click`
 //! handler on its scrolling box drive the state machine. Changes are sent in one batch 400 ms
 //! after the last entry (one batch in flight at a time).
+//!
+//! The course's final-mark sheet (`GET …/final-marks`) is loaded alongside and adds the final
+//! columns at the right ([`crate::finals`]); their marks go in batches of their own. The admin
+//! reopens a closed term for the course under the grid.
 
 use std::time::Duration;
 
@@ -12,24 +16,28 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use otmetka_domain::ErrorCode;
+use otmetka_domain::finals::{CourseFinalMarks, Term, TermReopening, TermState};
 use otmetka_domain::journal::{Journal, JournalLesson, Work, WorkInput, WorkUpdate};
 use otmetka_domain::structure::{Course, Period};
 use otmetka_domain::timetable::Lesson;
+use otmetka_domain::{ErrorCode, Role};
 use uuid::Uuid;
 
 use crate::access::{Access, Area, SchoolOption};
 use crate::api::ApiError;
 use crate::auth::{Auth, use_auth};
+use crate::finals::{
+    ReopenProblem, check_reopening, final_batch_error, reopen_problem_text, reopenable, term_title,
+};
 use crate::i18n::*;
 use crate::journal::{
     Grid, Key, Outcome, batch_error, content_input, course_groups, course_list_html,
     course_subject, date_value, journal_href, list_href, parse_key, parse_weight, period_label,
     weight_text,
 };
-use crate::journal_api;
 use crate::load::Res;
 use crate::pages::{ErrorAlert, Gate, Modal, PageSchool, ReadOnlyNote, loaded, ltext};
+use crate::{finals_api, journal_api};
 
 fn period_from_query(value: Option<String>) -> Option<Uuid> {
     value.and_then(|v| Uuid::parse_str(v.trim()).ok())
@@ -165,6 +173,25 @@ fn JournalView(school: SchoolOption, access: Access) -> impl IntoView {
             }
         }
     });
+    // The final marks are of the course's whole year: a new period does not load them again.
+    let course = Memo::new(move |_| shown.get().0);
+    let finals = Res::new(move || {
+        let course = course.get();
+        async move {
+            match course {
+                Some(c) => finals_api::sheet(auth, school_id, c).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let is_admin = auth
+        .me
+        .with_untracked(|m| {
+            m.as_ref().map(|m| {
+                m.is_superadmin || crate::access::roles_in(m, school_id).contains(&Role::Admin)
+            })
+        })
+        .unwrap_or(false);
     let periods = Res::new(move || journal_api::periods(auth, school_id));
     let on_period = move |ev: leptos::ev::Event| {
         let id = Uuid::parse_str(&event_target_value(&ev)).ok();
@@ -208,8 +235,13 @@ fn JournalView(school: SchoolOption, access: Access) -> impl IntoView {
                         school_id=school_id
                         course_id=course_id
                         journal=j
-                        on_reload=move || data.refetch()
+                        finals=finals
+                        on_reload=move || {
+                            data.refetch();
+                            finals.refetch();
+                        }
                     />
+                    {is_admin.then(|| view! { <Reopenings school_id=school_id course_id=course_id sheet=finals /> })}
                 }
                 .into_any()
             }
@@ -228,7 +260,7 @@ fn JournalView(school: SchoolOption, access: Access) -> impl IntoView {
                         {period_select}
                     </select>
                 </label>
-                <p class="journal-hint muted">{tr!(journal.hint)}</p>
+                <p class="journal-hint muted">{tr!(journal.hint)} " " {tr!(finals.hint)}</p>
             </div>
             {body}
         </section>
@@ -290,12 +322,16 @@ fn apply(ctx: Ctx, out: Outcome) {
             }
         });
     }
-    // The panel is drawn anew: a comment being typed keeps its focus (its text is the draft).
-    let typing_comment = document()
+    // The panel is drawn anew: a comment or a reason being typed keeps its focus (its text is
+    // the draft); a final mark far from its suggestion asks for its comment.
+    let typing = document()
         .active_element()
-        .is_some_and(|el| el.id() == COMMENT_INPUT);
+        .map(|el| el.id())
+        .filter(|id| id == COMMENT_INPUT || id == REASON_INPUT);
     ctx.panel.update(|n| *n += 1);
-    if typing_comment {
+    if let Some(id) = typing {
+        request_animation_frame(move || focus_input(&id));
+    } else if out.ask_comment {
         request_animation_frame(focus_comment);
     }
     if out.moved && !dirty.full {
@@ -308,21 +344,32 @@ fn apply(ctx: Ctx, out: Outcome) {
 
 /// The `id` of the comment input in the panel.
 const COMMENT_INPUT: &str = "journal-comment";
+/// The `id` of the reason input (final marks outside the teachers' window).
+const REASON_INPUT: &str = "finals-reason";
 
-fn comment_input() -> Option<web_sys::HtmlInputElement> {
+fn panel_input(id: &str) -> Option<web_sys::HtmlInputElement> {
     use leptos::wasm_bindgen::JsCast as _;
     document()
-        .get_element_by_id(COMMENT_INPUT)
+        .get_element_by_id(id)
         .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
 }
 
-/// Focuses the comment input with the caret at the end.
-fn focus_comment() {
-    if let Some(input) = comment_input() {
+fn comment_input() -> Option<web_sys::HtmlInputElement> {
+    panel_input(COMMENT_INPUT)
+}
+
+/// Focuses a panel input with the caret at the end.
+fn focus_input(id: &str) {
+    if let Some(input) = panel_input(id) {
         let _ = input.focus();
         let end = input.value().encode_utf16().count() as u32;
         let _ = input.set_selection_range(end, end);
     }
+}
+
+/// Focuses the comment input with the caret at the end.
+fn focus_comment() {
+    focus_input(COMMENT_INPUT);
 }
 
 fn scroll_to_cursor(ctx: Ctx) {
@@ -351,8 +398,40 @@ fn schedule_save(ctx: Ctx) {
     ctx.timer.set_value(handle);
 }
 
-/// Sends one batch of the pending changes (unless one is in flight; its answer sends the rest).
+/// Sends what waits: the journal's batch and the final marks' batch.
 fn flush(ctx: Ctx) {
+    flush_journal(ctx);
+    flush_finals(ctx);
+}
+
+/// Sends one batch of the pending final marks (unless one is in flight; its answer sends the
+/// rest). Marks waiting for a comment or a reason stay.
+fn flush_finals(ctx: Ctx) {
+    let Some(Some(batch)) = ctx.grid.try_update_value(|g| g.take_final_batch()) else {
+        return;
+    };
+    apply(ctx, Outcome::default());
+    spawn_local(async move {
+        let result = finals_api::save(ctx.auth, ctx.school_id, ctx.course_id, &batch).await;
+        let again = ctx.grid.try_update_value(|g| {
+            match result {
+                Ok(saved) => g.final_saved(saved),
+                Err(err) => g.final_failed(final_batch_error(&err)),
+            }
+            g.final_pending()
+        });
+        let Some(again) = again else {
+            return;
+        };
+        apply(ctx, Outcome::default());
+        if again {
+            flush_finals(ctx);
+        }
+    });
+}
+
+/// Sends one batch of the pending changes (unless one is in flight; its answer sends the rest).
+fn flush_journal(ctx: Ctx) {
     let Some(Some(batch)) = ctx.grid.try_update_value(|g| g.take_batch()) else {
         return;
     };
@@ -371,7 +450,7 @@ fn flush(ctx: Ctx) {
         };
         apply(ctx, Outcome::default());
         if again {
-            flush(ctx);
+            flush_journal(ctx);
         }
     });
 }
@@ -381,6 +460,8 @@ fn GridView(
     school_id: Uuid,
     course_id: Uuid,
     journal: Journal,
+    /// The course's final-mark sheet (its columns appear once it is loaded).
+    finals: Res<Option<CourseFinalMarks>>,
     on_reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     use leptos::wasm_bindgen::JsCast as _;
@@ -420,6 +501,23 @@ fn GridView(
                 let _ = journal_api::save(auth, school_id, course_id, &batch).await;
             });
         }
+        if let Some(Some(batch)) = ctx.grid.try_update_value(|g| g.take_final_batch()) {
+            spawn_local(async move {
+                let _ = finals_api::save(auth, school_id, course_id, &batch).await;
+            });
+        }
+    });
+
+    // The final-mark sheet: its columns, again after a reload or a reopening.
+    let finals_error = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| match finals.get() {
+        Some(Ok(Some(sheet))) => {
+            finals_error.set(None);
+            ctx.grid.update_value(|g| g.set_finals(sheet));
+            apply(ctx, Outcome::default());
+        }
+        Some(Err(err)) => finals_error.set(Some(err)),
+        _ => {}
     });
 
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
@@ -448,6 +546,23 @@ fn GridView(
         else {
             return;
         };
+        if let Ok(Some(b)) = target.closest("[data-action=accept-all]") {
+            if let Some(term) = b
+                .get_attribute("data-term")
+                .and_then(|v| v.parse::<Term>().ok())
+            {
+                let out = ctx
+                    .grid
+                    .try_update_value(|g| g.accept_all(term))
+                    .unwrap_or_default();
+                apply(ctx, out);
+            }
+            // Keys reach the grid only when its box, not the button, has the focus.
+            if let Some(el) = ctx.scroll.get_untracked() {
+                let _ = el.focus();
+            }
+            return;
+        }
         if let Ok(Some(b)) = target.closest("[data-action=lesson]") {
             if let Some(i) = b
                 .get_attribute("data-lesson")
@@ -498,9 +613,16 @@ fn GridView(
                 let key = g.key_at(r, c);
                 match (action.as_str(), key) {
                     ("put", _) => g.put_value(&value),
+                    ("accept", _) => g.accept_suggestion(),
                     ("comment", _) => {
                         let text = comment_input().map(|i| i.value()).unwrap_or_default();
                         g.set_comment(&text)
+                    }
+                    ("reason", _) => {
+                        let text = panel_input(REASON_INPUT)
+                            .map(|i| i.value())
+                            .unwrap_or_default();
+                        g.set_reason(&text)
                     }
                     ("clear", _) => g.key(Key::Delete),
                     ("keep", Some(k)) => Outcome {
@@ -549,20 +671,33 @@ fn GridView(
         let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .filter(|i| i.id() == COMMENT_INPUT)
+            .filter(|i| i.id() == COMMENT_INPUT || i.id() == REASON_INPUT)
         else {
             return;
         };
         if ev.is_composing() {
             return;
         }
+        let reason = input.id() == REASON_INPUT;
         let out = match ev.key().as_str() {
             "Enter" => {
                 let text = input.value();
-                ctx.grid.try_update_value(|g| g.set_comment(&text))
+                ctx.grid.try_update_value(|g| {
+                    if reason {
+                        g.set_reason(&text)
+                    } else {
+                        g.set_comment(&text)
+                    }
+                })
             }
             "Escape" | "Esc" => ctx.grid.try_update_value(|g| {
-                g.comment_draft = None;
+                if reason {
+                    if let Some(f) = g.finals.as_mut() {
+                        f.reason_draft = None;
+                    }
+                } else {
+                    g.comment_draft = None;
+                }
                 Outcome::default()
             }),
             _ => return,
@@ -575,14 +710,21 @@ fn GridView(
         let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .filter(|i| i.id() == COMMENT_INPUT)
+            .filter(|i| i.id() == COMMENT_INPUT || i.id() == REASON_INPUT)
         else {
             return;
         };
         let text = input.value();
+        let reason = input.id() == REASON_INPUT;
         ctx.grid.update_value(|g| {
-            let (r, c) = g.cursor;
-            g.comment_draft = g.key_at(r, c).map(|k| (k, text));
+            if reason {
+                if let Some(f) = g.finals.as_mut() {
+                    f.reason_draft = Some(text);
+                }
+            } else {
+                let (r, c) = g.cursor;
+                g.comment_draft = g.key_at(r, c).map(|k| (k, text));
+            }
         });
     };
 
@@ -623,7 +765,57 @@ fn GridView(
         }
         .into_any();
     }
+    // "Период закрыт" for a teacher; "открыт заново до …" after the admin reopened it.
+    let banner = move || {
+        ctx.full.get();
+        ctx.panel.get();
+        let state = ctx.grid.with_value(|g| {
+            let f = g.finals.as_ref()?;
+            let t = f.period_term()?;
+            if f.closed_for_reader() {
+                Some((true, None))
+            } else if t.state == TermState::Reopened {
+                Some((false, t.reopened_until))
+            } else {
+                None
+            }
+        });
+        state.map(|(closed, until)| {
+            if closed {
+                view! {
+                    <div class="jf-banner jf-banner-closed" role="status" data-testid="finals-period-closed">
+                        <strong>{tr!(finals.period_closed_banner)}</strong>
+                        " "
+                        <span>{tr!(finals.period_closed_hint)}</span>
+                    </div>
+                }
+                .into_any()
+            } else {
+                let until = until.map(crate::journal::day_month).unwrap_or_default();
+                view! {
+                    <div class="jf-banner" role="status" data-testid="finals-period-reopened">
+                        {ltext(move |l| td_string!(l, finals.period_reopened_banner, date = until.clone()))}
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    let finals_note = move || {
+        finals_error.get().map(|err| {
+            let text = move |l: Locale| {
+                td_string!(
+                    l,
+                    finals.load_error,
+                    error = crate::text::error_text(l, &err)
+                )
+            };
+            view! { <p class="warning" data-testid="finals-load-error">{ltext(text)}</p> }
+        })
+    };
     view! {
+        {banner}
+        {finals_note}
         <div class="journal">
             <div
                 class="jg-scroll"
@@ -1038,5 +1230,210 @@ fn NewWork(ctx: Ctx, lesson_id: Uuid) -> impl IntoView {
             {move || bad.get().then(|| view! { <p class="field-error">{tr!(journal.bad_weight)}</p> })}
             <ErrorAlert error=error testid="journal-work-add-error" />
         </div>
+    }
+}
+
+/// The admin's reopenings of the course's closed terms: a form (term, last day, reason) and
+/// the list with delete. Reopening lets the course's teachers set the term's final marks and
+/// write its lessons again until the last day.
+#[component]
+fn Reopenings(
+    school_id: Uuid,
+    course_id: Uuid,
+    sheet: Res<Option<CourseFinalMarks>>,
+) -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let list = Res::new(move || finals_api::reopenings(auth, school_id, course_id));
+    let open = RwSignal::new(false);
+    let term = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::<ReopenProblem>::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let loaded_sheet = move || match sheet.get() {
+        Some(Ok(Some(s))) => Some(s),
+        _ => None,
+    };
+    let on_open = move |_| {
+        if let Some(s) = untrack(|| sheet.get()).and_then(Result::ok).flatten() {
+            let first = reopenable(&s.terms).first().map(|t| t.term.to_string());
+            term.set(first.unwrap_or_default());
+            until.set((s.today + chrono::Duration::days(7)).to_string());
+        }
+        problems.set(Vec::new());
+        error.set(None);
+        open.set(true);
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(today) = untrack(|| sheet.get())
+            .and_then(Result::ok)
+            .flatten()
+            .map(|s| s.today)
+        else {
+            return;
+        };
+        let body = match check_reopening(
+            &term.get_untracked(),
+            &until.get_untracked(),
+            &reason.get_untracked(),
+            today,
+        ) {
+            Ok(b) => b,
+            Err(p) => return problems.set(p),
+        };
+        problems.set(Vec::new());
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let result = finals_api::reopen(auth, school_id, course_id, &body).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    reason.set(String::new());
+                    open.set(false);
+                    list.refetch();
+                    sheet.refetch();
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let remove = move |id: Uuid| {
+        error.set(None);
+        spawn_local(async move {
+            match finals_api::delete_reopening(auth, school_id, id).await {
+                Ok(()) => {
+                    list.refetch();
+                    sheet.refetch();
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let term_options = move || {
+        let locale = i18n.get_locale();
+        let chosen = term.get();
+        loaded_sheet()
+            .map(|s| {
+                reopenable(&s.terms)
+                    .into_iter()
+                    .map(|t| {
+                        let code = t.term.to_string();
+                        let selected = code == chosen;
+                        view! { <option value=code selected=selected>{term_title(locale, t.term)}</option> }
+                    })
+                    .collect_view()
+                    .into_any()
+            })
+            .unwrap_or_else(|| ().into_any())
+    };
+    let nothing_closed = move || loaded_sheet().is_some_and(|s| reopenable(&s.terms).is_empty());
+    let problem = move |which: ReopenProblem| {
+        move || {
+            problems.get().contains(&which).then(|| {
+                view! { <p class="field-error">{move || reopen_problem_text(i18n.get_locale(), which)}</p> }
+            })
+        }
+    };
+    let rows = move || {
+        match list.get() {
+        None => ().into_any(),
+        Some(Err(err)) => {
+            let text = move |l: Locale| crate::text::error_text(l, &err);
+            view! { <p class="warning" data-testid="finals-reopenings-error">{ltext(text)}</p> }
+                .into_any()
+        }
+        Some(Ok(items)) if items.is_empty() => view! {
+            <p class="muted" data-testid="finals-reopenings-empty">{tr!(finals.reopen_none_yet)}</p>
+        }
+        .into_any(),
+        Some(Ok(items)) => view! {
+            <ul class="jf-reopenings" data-testid="finals-reopenings">
+                {items.into_iter().map(|r| view! { <ReopeningRow item=r on_delete=remove /> }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <section class="jf-reopen" data-testid="finals-reopen">
+            <h2 class="journal-works-title">{tr!(finals.reopen_title)}</h2>
+            <p class="muted">{tr!(finals.reopen_intro)}</p>
+            {rows}
+            {move || (!open.get()).then(|| view! {
+                <button type="button" class="button" data-testid="finals-reopen-open" on:click=on_open disabled=nothing_closed>
+                    {tr!(finals.reopen_button)}
+                </button>
+            })}
+            {move || nothing_closed().then(|| view! { <p class="muted">{tr!(finals.reopen_nothing_closed)}</p> })}
+            {move || open.get().then(|| view! {
+                <form class="jf-reopen-form" on:submit=on_submit novalidate=true data-testid="finals-reopen-form">
+                    <div class="field">
+                        <label for="finals-reopen-term">{tr!(finals.reopen_term)}</label>
+                        <select id="finals-reopen-term" data-testid="finals-reopen-term" on:change=move |ev| term.set(event_target_value(&ev))>
+                            {term_options}
+                        </select>
+                        {problem(ReopenProblem::Term)}
+                    </div>
+                    <div class="field">
+                        <label for="finals-reopen-until">{tr!(finals.reopen_until)}</label>
+                        <input id="finals-reopen-until" data-testid="finals-reopen-until" type="date" bind:value=until />
+                        <p class="hint">{tr!(finals.reopen_until_hint)}</p>
+                        {problem(ReopenProblem::UntilFormat)}
+                        {problem(ReopenProblem::UntilRange)}
+                    </div>
+                    <div class="field">
+                        <label for="finals-reopen-reason">{tr!(finals.reopen_reason)}</label>
+                        <input id="finals-reopen-reason" data-testid="finals-reopen-reason" type="text" maxlength="500" autocomplete="off" bind:value=reason />
+                        {problem(ReopenProblem::Reason)}
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="button button-primary" data-testid="finals-reopen-save" disabled=move || busy.get()>
+                            {tr!(finals.reopen_save)}
+                        </button>
+                        <button type="button" class="button button-quiet" data-testid="finals-reopen-cancel" on:click=move |_| open.set(false)>
+                            {tr!(cancel)}
+                        </button>
+                    </div>
+                </form>
+            })}
+            <ErrorAlert error=error testid="finals-reopen-error" />
+        </section>
+    }
+}
+
+/// One reopening: the term, until when, the reason and who; delete.
+#[component]
+fn ReopeningRow(
+    item: TermReopening,
+    on_delete: impl Fn(Uuid) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = item.id;
+    let term = item.term;
+    let until = item.until.format("%d.%m.%Y").to_string();
+    let who = item.reopened_by_name.clone().unwrap_or_default();
+    let reason = item.reason.clone();
+    let text = move |l: Locale| {
+        td_string!(
+            l,
+            finals.reopening_line,
+            term = term_title(l, term),
+            date = until.clone()
+        )
+    };
+    view! {
+        <li class="jf-reopening" data-testid=format!("finals-reopening-{id}") data-term=term.to_string()>
+            <span class="jf-reopening-what">{ltext(text)}</span>
+            <span class="muted">" · " {reason} {(!who.is_empty()).then(|| format!(" · {who}"))}</span>
+            <button type="button" class="button button-quiet button-danger" data-testid=format!("finals-reopening-delete-{id}") on:click=move |_| on_delete(id)>
+                {tr!(finals.reopen_delete)}
+            </button>
+        </li>
     }
 }

@@ -1,5 +1,6 @@
-//! `/settings?school=`: the school's name, time zone, the period kind of final marks and the
-//! edit window for marks. The admin changes them; the principal reads.
+//! `/settings?school=`: the school's name, time zone, the period kind of final marks, the edit
+//! window for marks, and the final marks' rounding threshold and window (K days before a
+//! period's end to N days after it). The admin changes them; the principal reads.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ use crate::pages::{
     FormButtons, Gate, PageSchool, ProblemAlert, ReadOnlyNote, SelectInput, TextInput, dynv,
     loaded, ltext,
 };
-use crate::roster::{FINAL_KINDS, check_settings};
+use crate::roster::{FINAL_KINDS, FinalsSettingsForm, check_settings};
 use crate::school_ctx::use_school_ctx;
 use crate::text::{SCHOOL_TIME_ZONES, period_kind_text, time_zone_text};
 
@@ -60,6 +61,10 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
             .edit_window_days
             .map_or(String::new(), |d| d.to_string()),
     );
+    let stored = FinalsSettingsForm::from_settings(&settings);
+    let threshold = RwSignal::new(stored.threshold);
+    let open_days = RwSignal::new(stored.open_days);
+    let close_days = RwSignal::new(stored.close_days);
     let fields = RwSignal::new(FieldErrors::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -76,11 +81,17 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
         error.set(None);
         saved.set(false);
         let kind = PeriodKind::parse(&kind.get_untracked());
+        let finals = FinalsSettingsForm {
+            threshold: threshold.get_untracked(),
+            open_days: open_days.get_untracked(),
+            close_days: close_days.get_untracked(),
+        };
         let request = match check_settings(
             &name.get_untracked(),
             &zone.get_untracked(),
             kind,
             &edit_window.get_untracked(),
+            &finals,
         ) {
             Ok(r) => {
                 fields.set(Vec::new());
@@ -94,8 +105,12 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
             busy.set(false);
             match result {
                 Ok(s) => {
+                    let f = FinalsSettingsForm::from_settings(&s);
                     name.set(s.name);
                     edit_window.set(s.edit_window_days.map_or(String::new(), |d| d.to_string()));
+                    threshold.set(f.threshold);
+                    open_days.set(f.open_days);
+                    close_days.set(f.close_days);
                     saved.set(true);
                     // The switcher and the page headings show the new name.
                     ctx.reload(auth);
@@ -146,6 +161,33 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
                     field=Field::EditWindowDays
                     kind="number"
                     hint=|l| td_string!(l, mark_settings.edit_window_hint)
+                />
+                <h2 class="form-title" data-testid="settings-finals-title">{tr!(settings.finals_title)}</h2>
+                <TextInput
+                    id="settings-rounding-threshold"
+                    label=|l| td_string!(l, settings.rounding_threshold)
+                    value=threshold
+                    errors=fields
+                    field=Field::RoundingThreshold
+                    hint=|l| td_string!(l, settings.rounding_threshold_hint)
+                />
+                <TextInput
+                    id="settings-final-open-days"
+                    label=|l| td_string!(l, settings.final_marks_open_days)
+                    value=open_days
+                    errors=fields
+                    field=Field::FinalMarksOpenDays
+                    kind="number"
+                    hint=|l| td_string!(l, settings.final_marks_open_days_hint)
+                />
+                <TextInput
+                    id="settings-final-close-days"
+                    label=|l| td_string!(l, settings.final_marks_close_days)
+                    value=close_days
+                    errors=fields
+                    field=Field::FinalMarksCloseDays
+                    kind="number"
+                    hint=|l| td_string!(l, settings.final_marks_close_days_hint)
                 />
             </fieldset>
             <ProblemAlert error=error testid="settings-error" />

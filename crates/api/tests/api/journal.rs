@@ -59,17 +59,17 @@ journal_tests!(
 );
 
 /// Thursday 26 November 2026, 09:00 UTC: 12:00 in Moscow, the school's time zone.
-const NOW: &str = "2026-11-26T09:00:00Z";
+pub(crate) const NOW: &str = "2026-11-26T09:00:00Z";
 /// The day before, same hour.
 const YESTERDAY: &str = "2026-11-25T09:00:00Z";
 
-async fn spawn_now(db: Db) -> TestApp {
+pub(crate) async fn spawn_now(db: Db) -> TestApp {
     spawn_with(db, |s| s.fixed_clock = Some(NOW.parse().unwrap())).await
 }
 
 /// A second server on the same database (same data dir, so the same JWT secret) whose clock is
 /// `clock`: its base URL.
-async fn server_at(app: &TestApp, clock: &str) -> String {
+pub(crate) async fn server_at(app: &TestApp, clock: &str) -> String {
     let mut settings = (*app.state.settings).clone();
     settings.fixed_clock = Some(clock.parse().unwrap());
     let other = Application::build(settings).await.expect("build app");
@@ -136,19 +136,19 @@ const TIMETABLE: &str = "class,weekday,lesson_number,subject,teacher_external_id
 5Б,3,2,Математика,M01,,101
 ";
 
-const MATH: &str = "Математика";
-const RUSSIAN: &str = "Русский язык";
-const ENGLISH: &str = "Иностранный язык (английский)";
-const PE: &str = "Физическая культура";
+pub(crate) const MATH: &str = "Математика";
+pub(crate) const RUSSIAN: &str = "Русский язык";
+pub(crate) const ENGLISH: &str = "Иностранный язык (английский)";
+pub(crate) const PE: &str = "Физическая культура";
 
-struct School {
-    id: Uuid,
-    admin: String,
-    courses: Vec<Value>,
-    classes: Vec<Value>,
+pub(crate) struct School {
+    pub(crate) id: Uuid,
+    pub(crate) admin: String,
+    pub(crate) courses: Vec<Value>,
+    pub(crate) classes: Vec<Value>,
 }
 
-async fn school(app: &TestApp) -> School {
+pub(crate) async fn school(app: &TestApp) -> School {
     let root = app.superadmin().await;
     let (id, admin) = app.school_with_admin(&root, "Школа № 7", "admin.j").await;
     let periods = String::from_utf8(fixture("periods.csv")).unwrap();
@@ -192,7 +192,7 @@ async fn school(app: &TestApp) -> School {
 }
 
 /// The JSON body of an answer that must have status `want`.
-async fn expect(res: Response, want: StatusCode) -> Value {
+pub(crate) async fn expect(res: Response, want: StatusCode) -> Value {
     let status = res.status();
     let text = res.text().await.unwrap();
     assert_eq!(
@@ -208,7 +208,7 @@ async fn expect(res: Response, want: StatusCode) -> Value {
     }
 }
 
-fn id(v: &Value) -> Uuid {
+pub(crate) fn id(v: &Value) -> Uuid {
     v["id"]
         .as_str()
         .unwrap_or_else(|| panic!("no id in {v}"))
@@ -217,7 +217,7 @@ fn id(v: &Value) -> Uuid {
 }
 
 /// `(field, code)` of each field error of a problem.
-fn field_errors(body: &Value) -> Vec<(String, String)> {
+pub(crate) fn field_errors(body: &Value) -> Vec<(String, String)> {
     body["errors"]
         .as_array()
         .unwrap_or_else(|| panic!("no errors in {body}"))
@@ -231,19 +231,25 @@ fn field_errors(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn errs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn errs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(f, c)| (f.to_string(), c.to_string()))
         .collect()
 }
 
 /// One mark write of a batch (into the lesson's first work when `work` is `None`).
-fn mark(lesson: Uuid, work: Option<Uuid>, student: Uuid, value: &str, version: i64) -> Value {
+pub(crate) fn mark(
+    lesson: Uuid,
+    work: Option<Uuid>,
+    student: Uuid,
+    value: &str,
+    version: i64,
+) -> Value {
     json!({"lesson_id": lesson, "work_id": work, "student_id": student, "value": value, "version": version})
 }
 
 /// The row of `list` whose `key` is `student`.
-fn of<'a>(list: &'a Value, key: &str, student: Uuid) -> &'a Value {
+pub(crate) fn of<'a>(list: &'a Value, key: &str, student: Uuid) -> &'a Value {
     list.as_array()
         .unwrap()
         .iter()
@@ -258,11 +264,11 @@ fn avg(list: &Value, student: Uuid) -> (Value, u64) {
 }
 
 impl School {
-    fn path(&self, p: &str) -> String {
+    pub(crate) fn path(&self, p: &str) -> String {
         format!("/schools/{}{p}", self.id)
     }
 
-    fn course(&self, class: &str, subject: &str, group: Option<i64>) -> Uuid {
+    pub(crate) fn course(&self, class: &str, subject: &str, group: Option<i64>) -> Uuid {
         id(self
             .courses
             .iter()
@@ -274,16 +280,16 @@ impl School {
             .unwrap_or_else(|| panic!("no course {class} {subject} {group:?}")))
     }
 
-    fn class(&self, name: &str) -> Uuid {
+    pub(crate) fn class(&self, name: &str) -> Uuid {
         id(self.classes.iter().find(|c| c["name"] == name).unwrap())
     }
 
-    async fn person(&self, app: &TestApp, ext: &str) -> Uuid {
+    pub(crate) async fn person(&self, app: &TestApp, ext: &str) -> Uuid {
         app.person_id(&self.admin, self.id, ext).await
     }
 
     /// Registers the person with an external id with a role: their access token.
-    async fn account(&self, app: &TestApp, ext: &str, role: Role) -> String {
+    pub(crate) async fn account(&self, app: &TestApp, ext: &str, role: Role) -> String {
         let person = self.person(app, ext).await;
         app.register_person(
             &self.admin,
@@ -296,7 +302,7 @@ impl School {
     }
 
     /// The one lesson of a course on a day.
-    async fn lesson_on(&self, app: &TestApp, course: Uuid, day: &str) -> Uuid {
+    pub(crate) async fn lesson_on(&self, app: &TestApp, course: Uuid, day: &str) -> Uuid {
         let list = app
             .get_ok(
                 &self.path(&format!("/lessons?course_id={course}&from={day}&to={day}")),
@@ -308,7 +314,7 @@ impl School {
         id(&list[0])
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &self,
         app: &TestApp,
         method: Method,
@@ -321,13 +327,19 @@ impl School {
     }
 
     /// `GET …/courses/{course}/journal` (the current quarter, 2) that must answer 200.
-    async fn journal(&self, app: &TestApp, token: &str, course: Uuid) -> Value {
+    pub(crate) async fn journal(&self, app: &TestApp, token: &str, course: Uuid) -> Value {
         app.get_ok(&self.path(&format!("/courses/{course}/journal")), token)
             .await
     }
 
     /// `POST …/courses/{course}/journal`.
-    async fn batch(&self, app: &TestApp, token: &str, course: Uuid, body: Value) -> Response {
+    pub(crate) async fn batch(
+        &self,
+        app: &TestApp,
+        token: &str,
+        course: Uuid,
+        body: Value,
+    ) -> Response {
         self.send(
             app,
             Method::POST,
@@ -339,12 +351,12 @@ impl School {
     }
 
     /// The school's mark settings.
-    async fn settings(&self, app: &TestApp) -> Value {
+    pub(crate) async fn settings(&self, app: &TestApp) -> Value {
         app.get_ok(&self.path("/mark-settings"), &self.admin).await
     }
 
     /// The id of a work type by code.
-    async fn work_type(&self, app: &TestApp, code: &str) -> Uuid {
+    pub(crate) async fn work_type(&self, app: &TestApp, code: &str) -> Uuid {
         id(self.settings(app).await["work_types"]
             .as_array()
             .unwrap()
@@ -354,7 +366,7 @@ impl School {
     }
 
     /// `POST …/lessons/{lesson}/works` that must answer 201: the work.
-    async fn work(
+    pub(crate) async fn work(
         &self,
         app: &TestApp,
         token: &str,
@@ -376,7 +388,7 @@ impl School {
     }
 
     /// `PUT …/works/{work}/marks/{student}`.
-    async fn put_mark(
+    pub(crate) async fn put_mark(
         &self,
         app: &TestApp,
         token: &str,
@@ -396,7 +408,7 @@ impl School {
     }
 
     /// `GET …/audit?action=` as the admin.
-    async fn audit(&self, app: &TestApp, action: &str) -> Vec<Value> {
+    pub(crate) async fn audit(&self, app: &TestApp, action: &str) -> Vec<Value> {
         app.get_ok(
             &self.path(&format!("/audit?action={action}&limit=100")),
             &self.admin,

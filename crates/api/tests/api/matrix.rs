@@ -1,5 +1,6 @@
 //! The authorization matrix (DESIGN §3): every `/api/v1` endpoint × every kind of actor → the
-//! expected status, run against the real server on SQLite and PostgreSQL.
+//! expected status, run against the real server on SQLite and PostgreSQL with the clock fixed at
+//! [`CLOCK`] (quarter 1 of the world's school is current and its final marks open to teachers).
 //!
 //! [`table`] is the matrix: one line per endpoint, one status per actor in [`ACTORS`] order.
 //! Every later issue adds its rows there. `every_served_endpoint_has_a_row_in_the_matrix` fails
@@ -21,13 +22,40 @@ use reqwest::Method as M;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::both_dbs;
 use crate::helpers::*;
 
-both_dbs!(
+/// Runs an `async fn(TestApp)` on both databases with the clock fixed at [`CLOCK`].
+macro_rules! matrix_tests {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(super::spawn_at_clock($crate::helpers::Db::Sqlite).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(super::spawn_at_clock($crate::helpers::Db::Postgres).await).await
+                }
+            }
+        )+
+    };
+}
+
+matrix_tests!(
     every_endpoint_answers_every_actor_as_the_matrix_says,
     other_school_admin_gets_404_for_every_id_of_school_a,
 );
+
+/// Friday 23 October 2026, 12:00 in Moscow: school A's quarter 1 (1 September – 24 October) is
+/// current, the world's lessons (September) are in the past, and the quarter's final marks are
+/// open to teachers (17–27 October), so the teacher's journal and final-mark rows write. (After
+/// 27 October the quarter's journal is read-only for teachers.)
+const CLOCK: &str = "2026-10-23T09:00:00Z";
+
+async fn spawn_at_clock(db: Db) -> TestApp {
+    spawn_with(db, |s| s.fixed_clock = Some(CLOCK.parse().unwrap())).await
+}
 
 /// The actors, in the order of the status columns of [`table`].
 const ACTORS: [&str; 11] = [
@@ -176,6 +204,16 @@ const BATCH_A: &str = r#"{"marks":[{"lesson_id":"{lesson}","work_id":"{work}","s
 /// of one teacher may not overlap.
 const ABSENCE: &str =
     r#"{"teacher_id":"{teacher_person}","starts_on":"{absence_day}","reason":"курсы"}"#;
+// Issue 6: final marks. A fresh student's first quarter mark (version 0); `{reopening}` reopens
+// quarter 1 of `{course2}`; the POST row reopens the year of `{course}` (a later reopening of a
+// term replaces the earlier, so the rows never touch each other's).
+const FINAL_MARKS: &str =
+    r#"{"marks":[{"student_id":"{fresh_student}","term":"quarter_1","value":"5","version":0}]}"#;
+/// The same for the world's student (for the other school's admin, who never gets that far).
+const FINAL_MARKS_A: &str =
+    r#"{"marks":[{"student_id":"{own_person}","term":"quarter_1","value":"5","version":0}]}"#;
+const REOPEN: &str = r#"{"term":"year","until":"2026-11-10","reason":"проверка {n}"}"#;
+const REOPEN_A: &str = r#"{"term":"quarter_1","until":"2026-11-10","reason":"проверка"}"#;
 
 /// What a row needs prepared for each actor before its request, so that writes never break
 /// later rows (nobody revokes, disables or signs out an object another row relies on).
@@ -238,6 +276,9 @@ enum Fix {
     FreshAttendanceCode,
     /// `{fresh_work}`: a new work of `{lesson}` (no marks).
     FreshWork,
+    /// `{fresh_reopening}`: quarter 1 of `{course}` reopened by the admin (replacing the
+    /// previous request's).
+    FreshReopening,
 }
 
 /// One endpoint: method, path template under `/api/v1`, JSON body template (`""`: none), the
@@ -414,6 +455,27 @@ fn table() -> Vec<Row> {
         row(M::GET,    "/schools/{A}/students/{own_person}/recent-marks",    "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
         row(M::GET,    "/schools/{A}/classes/{class}/summary?period_id={period}", "",       Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/classes/{class2}/summary",              "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        // Issue 6: final marks. A course's sheet and reopenings are read as its journal (the other
+        // teacher substitutes a lesson of `{course}`); its teacher writes inside the window (open
+        // at [`CLOCK`]), the principal and the admin always, a substitute never; the admin reopens
+        // terms; the principal and the admin see the closing view; the report card is read as the
+        // diary; a class's report cards by its class teacher, the principal and the admin.
+        //  method     path                                                  body           fixture              anon root adm  oadm prn  tch  otch stu  ostu par  opar
+        row(M::GET,    "/schools/{A}/courses/{course}/final-marks",          "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/courses/{course2}/final-marks",         "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/courses/{course}/final-marks",          FINAL_MARKS,   FreshEnrolled,       [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/courses/{course}/reopenings",           "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/courses/{course2}/reopenings",          "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/courses/{course}/reopenings",           REOPEN,        Plain,               [401, 201, 201, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::DELETE, "/schools/{A}/reopenings/{fresh_reopening}",          "",            FreshReopening,      [401, 204, 204, 404, 403, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/final-marks/closing",                   "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/final-marks/closing?term=quarter_1&academic_year_id={year}&class_id={class}", "", Plain, [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/students/{own_person}/report-card",     "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/students/{own_person}/report-card?academic_year_id={year}", "", Plain,    [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/students/{own_person}/report-card.csv", "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 200, 403, 200, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class}/report-cards",          "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class2}/report-cards",         "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/classes/{class}/report-cards.csv",      "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
     ]
 }
 
@@ -486,6 +548,8 @@ struct World {
     work_type: Uuid,
     attendance_code: Uuid,
     work: Uuid,
+    /// Quarter 1 of `{course2}` reopened (see [`World::build_finals`]).
+    reopening: Uuid,
     counter: AtomicUsize,
     /// Hands out free lesson slots of `{class}` in quarter 1 (extra lessons).
     lesson_slots: AtomicUsize,
@@ -553,6 +617,7 @@ impl World {
             work_type: Uuid::nil(),
             attendance_code: Uuid::nil(),
             work: Uuid::nil(),
+            reopening: Uuid::nil(),
             counter: AtomicUsize::new(0),
             lesson_slots: AtomicUsize::new(0),
             entry_slots: AtomicUsize::new(0),
@@ -602,6 +667,7 @@ impl World {
             .await;
         w.build_timetable().await;
         w.build_journal().await;
+        w.build_finals().await;
         w
     }
 
@@ -744,6 +810,16 @@ impl World {
         self.course2 = id_in(&self.post(2, "/schools/{A}/courses", course2).await, "id");
     }
 
+    /// `{reopening}`: quarter 1 of `{course2}` reopened by the admin until 10 November.
+    async fn build_finals(&mut self) {
+        self.reopening = id_in(
+            &self
+                .post(2, "/schools/{A}/courses/{course2}/reopenings", REOPEN_A)
+                .await,
+            "id",
+        );
+    }
+
     /// A free slot of `{class}` in quarter 1 for an extra lesson: (date, lesson number). Lessons
     /// 2–12, eleven a day from 1 September (the timetable has only Monday lesson 1).
     fn lesson_slot(&self) -> (String, String) {
@@ -842,6 +918,7 @@ impl World {
             ("work_type", self.work_type.to_string()),
             ("attendance_code", self.attendance_code.to_string()),
             ("work", self.work.to_string()),
+            ("reopening", self.reopening.to_string()),
             (
                 "absence_day",
                 (chrono::NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()
@@ -1100,6 +1177,18 @@ impl World {
                 let absence = self.admin_ok(M::POST, &path, &fill(ABSENCE, &subs)).await;
                 subs.push(("fresh_absence", id_in(&absence, "id").to_string()));
             }
+            Fix::FreshReopening => {
+                let path = format!(
+                    "/schools/{}/courses/{}/reopenings",
+                    self.school_a, self.course
+                );
+                let body = fill(
+                    r#"{"term":"quarter_1","until":"2026-11-10","reason":"проверка {n}"}"#,
+                    &subs,
+                );
+                let made = self.admin_ok(M::POST, &path, &body).await;
+                subs.push(("fresh_reopening", id_in(&made, "id").to_string()));
+            }
             Fix::FreshScale | Fix::FreshWorkType | Fix::FreshAttendanceCode | Fix::FreshWork => {
                 let (path, body, key) = match r.fix {
                     Fix::FreshScale => ("/schools/{A}/mark-scales", NEW_SCALE, "fresh_scale"),
@@ -1315,7 +1404,7 @@ fn the_coverage_check_names_endpoints_missing_from_the_table() {
 /// Every path that names an object of school A, with the body a write to it carries. The last
 /// ones put A's ids under school B, where the stranger *is* an admin: still 404 (their bodies
 /// name B's own objects, so only the id in the path is foreign).
-const IDS_OF_A: [(&str, &str); 112] = [
+const IDS_OF_A: [(&str, &str); 127] = [
     ("/schools/{A}", ""),
     ("/schools/{A}/invites", INVITE),
     ("/schools/{A}/invites/{invite}", ""),
@@ -1390,6 +1479,14 @@ const IDS_OF_A: [(&str, &str); 112] = [
     ("/schools/{A}/students/{own_person}/marks", ""),
     ("/schools/{A}/students/{own_person}/recent-marks", ""),
     ("/schools/{A}/classes/{class}/summary", ""),
+    ("/schools/{A}/courses/{course}/final-marks", FINAL_MARKS_A),
+    ("/schools/{A}/courses/{course}/reopenings", REOPEN_A),
+    ("/schools/{A}/reopenings/{reopening}", ""),
+    ("/schools/{A}/final-marks/closing", ""),
+    ("/schools/{A}/students/{own_person}/report-card", ""),
+    ("/schools/{A}/students/{own_person}/report-card.csv", ""),
+    ("/schools/{A}/classes/{class}/report-cards", ""),
+    ("/schools/{A}/classes/{class}/report-cards.csv", ""),
     ("/schools/{B}/invites/{invite}", ""),
     ("/schools/{B}/persons/{person}", PERSON),
     ("/schools/{B}/persons/{own_person}", PERSON),
@@ -1440,6 +1537,13 @@ const IDS_OF_A: [(&str, &str); 112] = [
     ("/schools/{B}/students/{own_person}/marks", ""),
     ("/schools/{B}/students/{own_person}/recent-marks", ""),
     ("/schools/{B}/classes/{class}/summary", ""),
+    ("/schools/{B}/courses/{course}/final-marks", FINAL_MARKS_A),
+    ("/schools/{B}/courses/{course}/reopenings", REOPEN_A),
+    ("/schools/{B}/reopenings/{reopening}", ""),
+    ("/schools/{B}/students/{own_person}/report-card", ""),
+    ("/schools/{B}/students/{own_person}/report-card.csv", ""),
+    ("/schools/{B}/classes/{class}/report-cards", ""),
+    ("/schools/{B}/classes/{class}/report-cards.csv", ""),
 ];
 
 /// The students' roster moves under school B (A's student, B's class in the body).
@@ -1491,7 +1595,8 @@ async fn other_school_admin_gets_404_for_every_id_of_school_a(app: TestApp) {
             | "scale"
             | "work_type"
             | "attendance_code"
-            | "work" => (*k, Uuid::now_v7().to_string()),
+            | "work"
+            | "reopening" => (*k, Uuid::now_v7().to_string()),
             _ => (*k, v.clone()),
         })
         .collect();

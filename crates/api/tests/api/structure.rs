@@ -717,7 +717,7 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
     let settings = s.get(&app, "/settings").await;
     assert_eq!(
         settings,
-        json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "edit_window_days": null})
+        json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "edit_window_days": null, "rounding_threshold": 0.5, "final_marks_open_days": 7, "final_marks_close_days": 3})
     );
     for (body, field) in [
         (
@@ -735,6 +735,22 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
         (
             json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "edit_window_days": 0}),
             "edit_window_days",
+        ),
+        (
+            json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "rounding_threshold": 0.0}),
+            "rounding_threshold",
+        ),
+        (
+            json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "rounding_threshold": 1.01}),
+            "rounding_threshold",
+        ),
+        (
+            json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "final_marks_open_days": -1}),
+            "final_marks_open_days",
+        ),
+        (
+            json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "final_marks_close_days": 61}),
+            "final_marks_close_days",
         ),
     ] {
         let (status, res) = s.write(&app, Method::PUT, "/settings", body).await;
@@ -755,7 +771,7 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
         )
         .await;
     assert!(status.is_client_error(), "{res}");
-    let want = json!({"name": "Гимназия № 3 им. Пушкина", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "half_year", "edit_window_days": 14});
+    let want = json!({"name": "Гимназия № 3 им. Пушкина", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "half_year", "edit_window_days": 14, "rounding_threshold": 0.6, "final_marks_open_days": 10, "final_marks_close_days": 5});
     let (status, res) = s.write(&app, Method::PUT, "/settings", want.clone()).await;
     assert_eq!((status, &res), (StatusCode::OK, &want));
     assert_eq!(s.get(&app, "/settings").await, want);
@@ -764,6 +780,19 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
     let audit = s.get(&app, "/audit?action=settings_changed").await;
     assert_eq!(audit[0]["old_value"]["time_zone"], "Europe/Moscow");
     assert_eq!(audit[0]["new_value"]["final_period_kind"], "half_year");
+    // The final-mark settings are optional in a PUT: omitted, they take their defaults.
+    let plain = json!({"name": "Гимназия № 3 им. Пушкина", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "half_year"});
+    let (status, res) = s.write(&app, Method::PUT, "/settings", plain).await;
+    assert_eq!(status, StatusCode::OK, "{res}");
+    assert_eq!(
+        (
+            &res["rounding_threshold"],
+            &res["final_marks_open_days"],
+            &res["final_marks_close_days"],
+            &res["edit_window_days"]
+        ),
+        (&json!(0.5), &json!(7), &json!(3), &Value::Null)
+    );
 }
 
 async fn structure_reads_are_for_members_and_writes_for_admins(app: TestApp) {

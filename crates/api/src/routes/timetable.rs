@@ -571,7 +571,15 @@ async fn set_lesson_content(
 ) -> AppResult<web::Json<Lesson>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
-        ls::set_content(&state.db, &actor, school_id, id, body.into_inner()).await?,
+        ls::set_content(
+            &state.db,
+            &actor,
+            school_id,
+            id,
+            body.into_inner(),
+            state.now(),
+        )
+        .await?,
     ))
 }
 

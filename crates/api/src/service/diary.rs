@@ -427,9 +427,20 @@ pub async fn student_marks(
                     .count() as u32,
                 scale_id: scale.id,
                 final_mark: term.and_then(|_| finals.get(&c.subject_id).cloned()),
+                // Over every course of the subject, as the final-mark sheet suggests (a
+                // student who changed class keeps the old class's marks).
                 suggested_final: suggest_period_mark(
                     scale,
-                    avg.average,
+                    student_average(
+                        scale,
+                        &weights,
+                        marks.iter().filter(|m| {
+                            cat.courses
+                                .get(&m.course_id)
+                                .is_some_and(|x| x.subject_id == c.subject_id)
+                        }),
+                    )
+                    .average,
                     settings.rounding_threshold,
                 ),
             }

@@ -1186,7 +1186,8 @@ async fn class_lists_on(
 /// students due a mark (in the course on the term's last day), how many have one and how many
 /// lack it, sorted by teacher, class and subject; and every not passing final mark (2, 1, нз,
 /// н/а) of the term. Without `term`: the final-kind period that ended last (or the current
-/// one). Principal and admin. A fixed number of queries. Errors: 400 (term), 403, 404.
+/// one). Principal and admin. A fixed number of queries. Errors: 400 (term), 403, 404 (year,
+/// class).
 pub async fn closing(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -1227,6 +1228,9 @@ pub async fn closing(
         ))
     })?;
     let (_, closes_on) = yt.window(term).unwrap_or((ends_on, ends_on));
+    if let Some(c) = class_id {
+        crate::service::structure::class_row(db, school_id, c).await?;
+    }
     let cat = Catalog::load(db, school_id).await?;
     let cfg = MarkConfig::load(db, school_id).await?;
     let (lists, groups) = class_lists_on(db, school_id, ends_on).await?;

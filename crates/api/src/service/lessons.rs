@@ -708,7 +708,8 @@ fn clean_text(s: &Option<String>) -> Option<String> {
 }
 
 /// Sets a lesson's topic and homework. The course's teachers or the lesson's substitute (audited
-/// "on behalf of" the course's teacher). Errors: 403, 404, 409 `lesson_cancelled`, 412
+/// "on behalf of" the course's teacher), the admin. Errors: 403, 403 `period_closed` (a teacher,
+/// for a lesson of a period whose final marks are closed), 404, 409 `lesson_cancelled`, 412
 /// `version_mismatch` with the current lesson in `current`, 422.
 pub async fn set_content(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -716,12 +717,26 @@ pub async fn set_content(
     school_id: Uuid,
     id: Uuid,
     input: LessonContentInput,
+    now: DateTime<Utc>,
 ) -> AppResult<Lesson> {
     policy::authorize(actor, school_id, Action::WriteJournal)?;
     input.validate()?;
     let old = lesson_row(db, school_id, id).await?;
     let cat = Catalog::load(db, school_id).await?;
     let on_behalf = authorize_journal_write(db, actor, school_id, &cat, &old).await?;
+    // A closed period's journal is read-only for teachers, its topics and homework too.
+    if !(actor.is_superadmin || actor.roles_in(school_id).any(|r| r == Role::Admin)) {
+        let settings = crate::service::structure::get_settings_row(db, school_id).await?;
+        let today = school_today_at(&settings.time_zone, now);
+        let closed =
+            crate::service::finals::ClosedPeriods::load(db, school_id, &settings, today).await?;
+        if let Some((term, closes)) = closed.closes(old.course_id, old.date) {
+            return Err(AppError::new(ErrorCode::PeriodClosed).detail(format!(
+                "{term} was closed after {closes}; its journal is read-only for teachers until \
+                 the admin reopens it for the course"
+            )));
+        }
+    }
     let homework = clean_text(&input.homework);
     if input.homework_due_on.is_some_and(|d| d < old.date) {
         return Err(AppError::field(

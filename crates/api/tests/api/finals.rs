@@ -1430,6 +1430,17 @@ async fn a_closed_period_is_read_only_for_teachers_until_the_admin_reopens_it_fo
         )
         .await;
     assert_problem(res, StatusCode::FORBIDDEN, "period_closed").await;
+    // Its topics and homework too.
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &format!("/lessons/{oct21}/content"),
+            json!({"topic": "Дроби", "homework": null, "homework_due_on": null, "version": 1}),
+        )
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "period_closed").await;
     assert_eq!(all_writable(&journal_q1(m01.clone(), math).await), [false]);
     assert_eq!(
         all_writable(&journal_q1(s.admin.clone(), math).await),
@@ -1703,6 +1714,17 @@ async fn a_closed_period_is_read_only_for_teachers_until_the_admin_reopens_it_fo
             &m01,
             math,
             json!({"marks": [mark(oct21, None, s01, "4", 1)]}),
+        )
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "period_closed").await;
+    // Its topics and homework too.
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &format!("/lessons/{oct21}/content"),
+            json!({"topic": "Дроби", "homework": null, "homework_due_on": null, "version": 1}),
         )
         .await;
     assert_problem(res, StatusCode::FORBIDDEN, "period_closed").await;

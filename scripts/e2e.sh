@@ -3,15 +3,19 @@
 # Expects the SPA in frontend/dist (`just frontend`) and the tools from scripts/setup.sh.
 # Builds the debug server binary, then runs for each database e2e/run.mjs (an admin's first day:
 # invite, sessions, language), e2e/timetable.mjs (issue 4: the demo school's "Today", a
-# substitute assigned and seen by the substitute) and e2e/journal.mjs (issue 5: marks and an
+# substitute assigned and seen by the substitute), e2e/journal.mjs (issue 5: marks and an
 # absence typed into the demo school's journal with the keyboard, seen with the same average in
-# the parent's diary and marks page). Each scenario is bounded by its own watchdog and, should
+# the parent's diary and marks page) and e2e/finals.mjs (issue 6: on the demo school with marks,
+# two days after quarter 1, the class teacher of 4Б accepts the suggested quarter marks in the
+# journal grid — one by Enter, the rest with «Принять все» — the principal's Закрытие периода
+# shows nothing missing for 4Б, the parent sees the quarter marks, tries «Что если?», prints the
+# report card and downloads its CSV). Each scenario is bounded by its own watchdog and, should
 # that fail, by `timeout` (E2E_TIMEOUT seconds, default 420).
 # The binary is built by the same cargo command as `just test` runs (with --no-run): a plain
 # `cargo build -p otmetka-api` resolves other dependency features (no dev-dependencies) and would
 # compile much of the tree a second time.
 # Screenshots: target/e2e/sqlite/, target/e2e/postgres/ (timetable.mjs's are tt-*.png,
-# journal.mjs's jr-*.png).
+# journal.mjs's jr-*.png, finals.mjs's fn-*.png).
 # Usage: scripts/e2e.sh [sqlite|postgres]...   (default: both)
 set -euo pipefail
 
@@ -29,7 +33,7 @@ server="$(target_dir)/debug/otmetka"
 dbs=("$@")
 [ "${#dbs[@]}" -gt 0 ] || dbs=(sqlite postgres)
 
-scenarios=(run timetable journal)
+scenarios=(run timetable journal finals)
 limit="${E2E_TIMEOUT:-420}"
 
 failed=()

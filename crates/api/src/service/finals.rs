@@ -663,6 +663,13 @@ pub async fn write_batch(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
+    if reason.as_ref().is_some_and(|r| r.chars().count() < 3) {
+        return Err(AppError::field(
+            "reason",
+            "length",
+            "a reason has 3–500 characters besides spaces",
+        ));
+    }
 
     let txn = begin_locked(db, school_id).await?;
     let yt = course_context(&txn, school_id, course, &settings).await?;
@@ -684,15 +691,22 @@ pub async fn write_batch(
                 &mut errors,
                 format!("{at}.term"),
                 "unknown_term",
-                format!(
-                    "{} is not a term of this course ({})",
-                    w.term,
-                    course_terms
-                        .iter()
-                        .map(Term::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                if course_terms.is_empty() {
+                    format!(
+                        "grade {} is taught without marks and has no final marks",
+                        course.grade
+                    )
+                } else {
+                    format!(
+                        "{} is not a term of this course ({})",
+                        w.term,
+                        course_terms
+                            .iter()
+                            .map(Term::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
             );
             continue;
         }
@@ -728,7 +742,18 @@ pub async fn write_batch(
                 "the batch writes this cell twice",
             );
         }
-        if let Some(v) = &w.value {
+        if !spans.contains_key(&w.student_id) {
+            // Not in the course at any time of the year (or not a student of the school).
+            push(
+                &mut errors,
+                format!("{at}.student_id"),
+                "not_enrolled",
+                format!(
+                    "the student is not in {} during the year",
+                    course.class_name
+                ),
+            );
+        } else if let Some(v) = &w.value {
             if scale.find(v).is_none() {
                 push(
                     &mut errors,
@@ -893,6 +918,22 @@ pub async fn write_batch(
             (!c.is_empty()).then(|| c.to_string())
         });
         let old = by_cell.get(&(w.student_id, w.term)).cloned();
+        let unchanged = match &old {
+            Some(o) => {
+                o.value == value
+                    && comment
+                        .as_ref()
+                        .is_none_or(|c| c.as_deref() == o.comment.as_deref())
+            }
+            None => value.is_none() && comment.clone().flatten().is_none(),
+        };
+        if unchanged {
+            // Nothing to write: the cell stays as it is (no new version, no audit record).
+            if let Some(o) = old {
+                written.push(o);
+            }
+            continue;
+        }
         let action = match (&old.as_ref().and_then(|o| o.value.clone()), &value) {
             (None, Some(_)) => "final_mark_set",
             (Some(_), None) => "final_mark_cleared",
@@ -1038,7 +1079,8 @@ pub async fn list_reopenings(
     Ok(rows.iter().map(|r| reopening_dto(r, &names)).collect())
 }
 
-/// Reopens a term for a course until `until` (today … today + 60 days): its teachers set its
+/// Reopens a term for a course until `until` (today … today + 60 days, after the teachers'
+/// window's last day — given before the window closes it extends it): its teachers set its
 /// final marks and write the period's journal again. Replaces an earlier reopening of the same
 /// term. Admin. Audited `term_reopened` with the reason. Errors: 403, 404, 422 (`term`,
 /// `until`).
@@ -1062,6 +1104,28 @@ pub async fn reopen(
             "term",
             "unknown_term",
             format!("{} is not a term of this course", input.term),
+        ));
+    }
+    if input.reason.trim().chars().count() < 3 {
+        return Err(AppError::field(
+            "reason",
+            "length",
+            "a reason has 3–500 characters besides spaces",
+        ));
+    }
+    // A reopening lets teachers write after their window; one that ends inside it changes
+    // nothing. (Given before the window closes it extends the window.)
+    if let Some((opens, closes)) = yt.window(input.term)
+        && input.until <= closes
+    {
+        return Err(AppError::field(
+            "until",
+            "within_window",
+            format!(
+                "teachers write {} until {closes} anyway (their window is {opens} … {closes}); \
+                 a reopening lasts past it",
+                input.term
+            ),
         ));
     }
     if input.until < today || input.until > today + chrono::Duration::days(60) {
@@ -1594,13 +1658,22 @@ pub fn report_cards_csv(cards: &[ReportCard]) -> AppResult<Vec<u8>> {
     ];
     header.extend(terms.iter().map(|t| term_title(*t)));
     w.write_record(&header).map_err(AppError::internal)?;
+    // A cell a spreadsheet would run as a formula (a name starting with `=`, `+`, `-`, `@`) is
+    // kept as text with a leading apostrophe.
+    let text = |s: &str| -> String {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        }
+    };
     for c in cards {
         for s in &c.subjects {
             let mut row = vec![
-                c.student_name.clone(),
-                c.class_name.clone().unwrap_or_default(),
-                c.academic_year_name.clone(),
-                s.subject_name.clone(),
+                text(&c.student_name),
+                text(c.class_name.as_deref().unwrap_or_default()),
+                text(&c.academic_year_name),
+                text(&s.subject_name),
             ];
             row.extend(terms.iter().map(|t| {
                 c.terms
@@ -1635,4 +1708,40 @@ pub async fn student_term_marks(
         .into_iter()
         .filter_map(|m| Some((m.subject_id, m.value?)))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_kept_as_text() {
+        let card = ReportCard {
+            student_id: Uuid::nil(),
+            student_name: "=HYPERLINK(\"http://evil.example\";\"x\")".into(),
+            class_id: None,
+            class_name: Some("5А".into()),
+            academic_year_id: Uuid::nil(),
+            academic_year_name: "2026/2027".into(),
+            school_name: "Школа".into(),
+            terms: vec![
+                Term::Period {
+                    kind: PeriodKind::Quarter,
+                    number: 1,
+                },
+                Term::Year,
+            ],
+            subjects: vec![ReportCardSubject {
+                subject_id: Uuid::nil(),
+                subject_name: "-Математика".into(),
+                marks: vec![Some("5".into()), None],
+            }],
+        };
+        let csv = String::from_utf8(report_cards_csv(&[card]).unwrap()).unwrap();
+        assert_eq!(
+            csv,
+            "\u{feff}Ученик;Класс;Учебный год;Предмет;1 четверть;Год\n\
+             \"'=HYPERLINK(\"\"http://evil.example\"\";\"\"x\"\")\";5А;2026/2027;'-Математика;5;\n"
+        );
+    }
 }

@@ -43,6 +43,7 @@ finals_tests!(
     the_settings_move_the_window_and_the_rounding_of_suggestions,
     suggestions_round_period_averages_and_year_marks_with_the_school_threshold,
     after_the_deadline_the_principal_and_the_admin_override_with_a_reason_that_is_audited,
+    only_students_of_the_course_are_written_and_unchanged_cells_keep_their_version,
     a_stale_version_gets_412_with_the_current_cells_and_nothing_of_the_batch_is_written,
     a_mark_more_than_one_point_from_the_suggestion_needs_a_comment,
     values_come_from_the_subjects_scale_and_terms_from_the_courses_grade,
@@ -975,6 +976,108 @@ async fn a_stale_version_gets_412_with_the_current_cells_and_nothing_of_the_batc
         ),
         (&json!("3"), &json!(2))
     );
+}
+
+async fn only_students_of_the_course_are_written_and_unchanged_cells_keep_their_version(
+    app: TestApp,
+) {
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let [s01, s05] = [s.person(&app, "S01").await, s.person(&app, "S05").await];
+    let director = principal(&app, &s).await;
+    let open = server_at(&app, IN_WINDOW).await;
+    // Clearing a cell of someone who is not in the course (another class's student, a random
+    // id) is refused like setting one, and nothing is written.
+    for who in [s05, Uuid::now_v7()] {
+        let res = write_at(
+            &app,
+            &open,
+            &s,
+            &m01,
+            math,
+            json!({"marks": [fm(s01, Q1, Some("4"), 0), fm(who, Q1, None, 0)]}),
+        )
+        .await;
+        let p = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(p["errors"][0]["field"], "marks[1].student_id", "{p}");
+        assert_eq!(p["errors"][0]["code"], "not_enrolled", "{p}");
+    }
+    assert_eq!(s.audit(&app, "final_mark_set").await.len(), 0);
+    // Clearing a cell never written writes nothing: it stays at version 0.
+    let res = write_at(
+        &app,
+        &open,
+        &s,
+        &m01,
+        math,
+        json!({"marks": [fm(s01, Q1, None, 0)]}),
+    )
+    .await;
+    expect(res, StatusCode::OK).await;
+    assert_eq!(
+        cell(&sheet(&app, &s, &m01, math).await["cells"], s01, Q1)["version"],
+        0
+    );
+    assert_eq!(s.audit(&app, "final_mark_changed").await.len(), 0);
+    // Writing the value a cell has keeps its version and leaves no audit record.
+    write_ok(
+        &app,
+        &s,
+        &s.admin,
+        math,
+        json!({"marks": [fm(s01, Q1, Some("4"), 0)], "reason": REASON}),
+    )
+    .await;
+    let cells = write_ok(
+        &app,
+        &s,
+        &s.admin,
+        math,
+        json!({"marks": [fm(s01, Q1, Some("4"), 1)], "reason": REASON}),
+    )
+    .await;
+    assert_eq!(cell(&cells, s01, Q1)["version"], 1);
+    assert_eq!(s.audit(&app, "final_mark_changed").await.len(), 0);
+    // A reason is 3 characters besides spaces.
+    let res = write(
+        &app,
+        &s,
+        &director,
+        math,
+        json!({"marks": [fm(s01, Q1, Some("5"), 1)], "reason": "a    "}),
+    )
+    .await;
+    let p = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(p["errors"][0]["field"], "reason", "{p}");
+    // A reopening of quarter 2 (teachers write it until 29 December) until 30 November would
+    // change nothing.
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            &format!("/courses/{math}/reopenings"),
+            json!({"term": "quarter_2", "until": "2026-11-30", "reason": REASON}),
+        )
+        .await;
+    let p = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        (&p["errors"][0]["field"], &p["errors"][0]["code"]),
+        (&json!("until"), &json!("within_window")),
+        "{p}"
+    );
+    let res = s
+        .send(
+            &app,
+            Method::POST,
+            &s.admin,
+            &format!("/courses/{math}/reopenings"),
+            json!({"term": Q1, "until": "2026-11-30", "reason": "  a  "}),
+        )
+        .await;
+    let p = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(p["errors"][0]["field"], "reason", "{p}");
 }
 
 // ---------- 6. the comment rule ----------

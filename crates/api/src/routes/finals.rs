@@ -37,12 +37,24 @@ pub struct ClosingQuery {
     pub class_id: Option<Uuid>,
 }
 
-fn csv_response(body: Vec<u8>, file: &str) -> HttpResponse {
+/// A CSV download: `file` is the ASCII fallback name, `name` the real one (RFC 6266 `filename*`,
+/// UTF-8, percent-encoded), e.g. «Табель — Иванов Иван, 5А.csv».
+fn csv_response(body: Vec<u8>, file: &str, name: &str) -> HttpResponse {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"{file}\""),
+            format!("attachment; filename=\"{file}\"; filename*=UTF-8''{encoded}"),
         ))
         .body(body)
 }
@@ -223,9 +235,19 @@ async fn get_report_card_csv(
         state.now(),
     )
     .await?;
+    let name = format!(
+        "Табель — {}{}, {}.csv",
+        card.student_name,
+        card.class_name
+            .as_deref()
+            .map(|c| format!(", {c}"))
+            .unwrap_or_default(),
+        card.academic_year_name.replace('/', "-")
+    );
     Ok(csv_response(
         finals::report_cards_csv(std::slice::from_ref(&card))?,
         "report-card.csv",
+        &name,
     ))
 }
 
@@ -258,9 +280,11 @@ async fn get_class_report_cards_csv(
     let (school_id, class_id) = path.into_inner();
     let cards =
         finals::class_report_cards(&state.db, &actor, school_id, class_id, state.now()).await?;
+    let class = crate::service::structure::class_row(&state.db, school_id, class_id).await?;
     Ok(csv_response(
         finals::report_cards_csv(&cards)?,
         "report-cards.csv",
+        &format!("Табели — {}.csv", class.name),
     ))
 }
 

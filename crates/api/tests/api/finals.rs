@@ -2152,6 +2152,32 @@ async fn the_report_card_is_for_the_student_their_parents_and_the_class_teacher_
         "{:?}",
         res.headers()
     );
+    // The file is named after the student: «Табель — Акимов Артём Ильич, 5А, 2026-2027.csv».
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let encoded = disposition.split("filename*=UTF-8''").nth(1).unwrap();
+    let decoded: Vec<u8> = {
+        let b = encoded.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    assert_eq!(
+        String::from_utf8(decoded).unwrap(),
+        "Табель — Акимов Артём Ильич, 5А, 2026-2027.csv",
+        "{disposition}"
+    );
     let bytes = res.bytes().await.unwrap();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();

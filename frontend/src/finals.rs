@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use otmetka_domain::ErrorCode;
 use otmetka_domain::finals::{
     CourseFinalMarks, FinalMarkCell, FinalMarksResult, FinalTerm, Term, TermReopeningInput,
-    TermState,
+    TermState, mean_of_marks,
 };
 use otmetka_domain::grading::{MarkScale, suggest_year_mark};
 use otmetka_domain::structure::{Period, PeriodKind};
@@ -111,47 +111,56 @@ impl Finals {
     }
 
     /// A cell as the server has it now (after a save or a conflict); a period mark changes the
-    /// year's suggestion, computed here as the server does (the mean of the period marks).
+    /// year's suggestion, a year or exam mark the final's, computed here with the server's
+    /// functions (`otmetka_domain::finals`).
     pub fn put_cell(&mut self, cell: FinalMarkCell) {
         let (student, term) = (cell.student_id, cell.term);
         self.cells.insert((student, term), cell);
         if term.is_period() {
-            self.recount_year(student);
+            let marks: Vec<String> = self
+                .all_terms
+                .iter()
+                .filter(|t| t.term.is_period())
+                .filter_map(|t| self.cells.get(&(student, t.term))?.value.clone())
+                .collect();
+            self.recount(student, Term::Year, &marks);
+        }
+        if matches!(term, Term::Period { .. } | Term::Year | Term::Exam) {
+            let marks: Vec<String> = [Term::Year, Term::Exam]
+                .into_iter()
+                .filter_map(|t| self.cells.get(&(student, t))?.value.clone())
+                .collect();
+            self.recount(student, Term::Final, &marks);
         }
     }
 
-    fn recount_year(&mut self, student: Uuid) {
-        let marks: Vec<String> = self
-            .all_terms
-            .iter()
-            .filter(|t| t.term.is_period())
-            .filter_map(|t| self.cells.get(&(student, t.term))?.value.clone())
-            .collect();
-        let counting: Vec<f64> = marks
-            .iter()
-            .filter_map(|m| self.scale.counting(m))
-            .collect();
-        let average =
-            (!counting.is_empty()).then(|| counting.iter().sum::<f64>() / counting.len() as f64);
+    /// The year's (from the period marks) or the final's (from year and exam) basis and
+    /// suggestion.
+    fn recount(&mut self, student: Uuid, term: Term, marks: &[String]) {
+        let average = mean_of_marks(&self.scale, marks.iter().map(String::as_str));
         let suggested = suggest_year_mark(
             &self.scale,
             marks.iter().map(String::as_str),
             self.threshold,
         );
-        if let Some(year) = self.cells.get_mut(&(student, Term::Year)) {
-            year.average = average;
-            year.suggested = suggested;
+        if let Some(c) = self.cells.get_mut(&(student, term)) {
+            c.average = average;
+            c.suggested = suggested;
         }
     }
 }
 
 /// The terms of the sheet the journal of `period` shows, as indexes into `terms`: the period's
 /// own term (by its id, else by kind and number) and, when it is the year's last period, the
-/// year. A journal of the whole year shows the year.
+/// year — and for grades 9 and 11 the exam and final (итоговая) marks. A journal of the whole
+/// year shows the year (and exam and final).
 pub fn shown_terms(terms: &[FinalTerm], period: &Period) -> Vec<usize> {
-    let year = terms.iter().position(|t| t.term == Term::Year);
+    let year_end: Vec<usize> = [Term::Year, Term::Exam, Term::Final]
+        .iter()
+        .filter_map(|want| terms.iter().position(|t| t.term == *want))
+        .collect();
     if period.kind == PeriodKind::Year {
-        return year.into_iter().collect();
+        return year_end;
     }
     let own = terms
         .iter()
@@ -168,10 +177,8 @@ pub fn shown_terms(terms: &[FinalTerm], period: &Period) -> Vec<usize> {
     };
     let last = terms.iter().rposition(|t| t.term.is_period());
     let mut out = vec![own];
-    if last == Some(own)
-        && let Some(y) = year
-    {
-        out.push(y);
+    if last == Some(own) {
+        out.extend(year_end);
     }
     out
 }
@@ -492,6 +499,16 @@ mod tests {
             shown_terms(&s.terms, &p).is_empty(),
             "not a final-mark period"
         );
+        // A grade 9 sheet: the last quarter brings the year, the exam and the final mark.
+        let mut nine = sheet();
+        nine.terms.push(term(Term::Exam, TermState::NotOpen, false));
+        nine.terms
+            .push(term(Term::Final, TermState::NotOpen, false));
+        p.kind = PeriodKind::Quarter;
+        p.number = 4;
+        assert_eq!(shown_terms(&nine.terms, &p), [3, 4, 5, 6]);
+        p.number = 2;
+        assert_eq!(shown_terms(&nine.terms, &p), [1]);
 
         let g = grid();
         assert_eq!(g.final_count(), 1);
@@ -835,6 +852,25 @@ mod tests {
         let year = f.cell(S1, Term::Year).unwrap();
         assert_eq!(year.average, Some(4.5));
         assert_eq!(year.suggested.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn saved_year_and_exam_marks_update_the_final_suggestion() {
+        let mut s = sheet();
+        s.terms.push(term(Term::Exam, TermState::NotOpen, false));
+        s.terms.push(term(Term::Final, TermState::NotOpen, false));
+        s.cells.push(cell(S1, Term::Exam, None, None, None));
+        s.cells.push(cell(S1, Term::Final, None, None, None));
+        let mut g = Grid::new(journal());
+        g.set_finals(s);
+        let mut f = g.finals.clone().unwrap();
+        f.put_cell(cell(S1, Term::Year, Some("4"), Some("4"), Some(4.0)));
+        assert_eq!(f.cell(S1, Term::Final).unwrap().average, Some(4.0));
+        f.put_cell(cell(S1, Term::Exam, Some("3"), None, None));
+        // year 4 and exam 3 → 3.5 → 4 at the sheet's 0.5
+        let fin = f.cell(S1, Term::Final).unwrap();
+        assert_eq!(fin.average, Some(3.5));
+        assert_eq!(fin.suggested.as_deref(), Some("4"));
     }
 
     #[test]

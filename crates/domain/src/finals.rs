@@ -474,6 +474,19 @@ pub fn suggest_for_term(
     }
 }
 
+/// The basis of a year or final (итоговая) suggestion: the plain mean of the marks that count on
+/// `scale`, rounded to two decimals (`None` when none counts). Quarters 4, 4, 5 → 4.33.
+pub fn mean_of_marks<'a>(
+    scale: &MarkScale,
+    marks: impl IntoIterator<Item = &'a str>,
+) -> Option<f64> {
+    let nums: Vec<f64> = marks
+        .into_iter()
+        .filter_map(|v| scale.counting(v))
+        .collect();
+    (!nums.is_empty()).then(|| crate::grading::round2(nums.iter().sum::<f64>() / nums.len() as f64))
+}
+
 /// Whether a set value needs a comment: both it and the suggestion are numbers on the scale and
 /// they differ by more than one point (issue 6: "justified by the current marks").
 pub fn needs_comment(scale: &MarkScale, value: &str, suggested: Option<&str>) -> bool {

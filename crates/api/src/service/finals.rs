@@ -11,8 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_domain::finals::{
     ClosingCourse, CourseFinalMarks, FailingFinalMark, FinalMarkCell, FinalMarksBatch,
     FinalMarksResult, FinalTerm, PeriodClosing, ReportCard, ReportCardSubject, Term, TermReopening,
-    TermReopeningInput, TermState, needs_comment, suggest_for_term, term_state, term_window,
-    terms_for,
+    TermReopeningInput, TermState, mean_of_marks, needs_comment, suggest_for_term, term_state,
+    term_window, terms_for,
 };
 use otmetka_domain::grading::{Average, MarkScale};
 use otmetka_domain::journal::{DateSpan, JournalStudent};
@@ -406,16 +406,11 @@ fn suggestion(
         .into_iter()
         .filter_map(get)
         .collect();
-    let mean = |vals: &[&str]| {
-        let nums: Vec<f64> = vals.iter().filter_map(|v| scale.counting(v)).collect();
-        (!nums.is_empty())
-            .then(|| otmetka_domain::grading::round2(nums.iter().sum::<f64>() / nums.len() as f64))
-    };
     let average = match term {
         Term::Period { .. } => averages.get(&(student, term)).and_then(|a| a.average),
-        Term::Year => mean(&period_marks),
+        Term::Year => mean_of_marks(scale, period_marks.iter().copied()),
         Term::Exam => None,
-        Term::Final => mean(&year_exam),
+        Term::Final => mean_of_marks(scale, year_exam.iter().copied()),
     };
     let suggested = suggest_for_term(scale, term, average, &period_marks, &year_exam, threshold);
     (average, suggested)

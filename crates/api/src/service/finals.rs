@@ -464,31 +464,6 @@ async fn stored_marks(
     Ok(out)
 }
 
-/// Names of the accounts that set marks (their persons in the school).
-async fn setter_names(
-    db: &impl ConnectionTrait,
-    school_id: Uuid,
-    rows: &[final_mark::Model],
-) -> AppResult<HashMap<Uuid, String>> {
-    let ids: Vec<Uuid> = rows
-        .iter()
-        .filter_map(|r| r.set_by)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(person::Entity::find()
-        .filter(person::Column::SchoolId.eq(school_id))
-        .filter(person::Column::AccountId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|p| Some((p.account_id?, name_of(&p))))
-        .collect())
-}
-
 fn name_of(p: &person::Model) -> String {
     otmetka_domain::person::full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())
 }
@@ -560,7 +535,7 @@ pub async fn course_sheet(
     let students = year_students(db, school_id, course, &yt).await?;
     let ids: Vec<Uuid> = students.iter().map(|s| s.id).collect();
     let rows = stored_marks(db, school_id, yt.year.id, course.subject_id, &ids).await?;
-    let names = setter_names(db, school_id, &rows).await?;
+    let names = account_names(db, school_id, rows.iter().filter_map(|r| r.set_by)).await?;
     let averages = period_averages(db, school_id, &scale, course.subject_id, &yt, &ids).await?;
     let mut by_cell: HashMap<(Uuid, Term), &final_mark::Model> = HashMap::new();
     let mut values: Values = HashMap::new();
@@ -806,12 +781,7 @@ pub async fn write_batch(
         }
     }
     let averages = period_averages(&txn, school_id, &scale, course.subject_id, &yt, &ids).await?;
-    let names = setter_names(
-        &txn,
-        school_id,
-        &by_cell.values().cloned().collect::<Vec<_>>(),
-    )
-    .await?;
+    let names = account_names(&txn, school_id, by_cell.values().filter_map(|r| r.set_by)).await?;
     let mut values: Values = by_cell
         .iter()
         .filter_map(|(k, r)| Some((*k, r.value.clone()?)))
@@ -997,7 +967,7 @@ pub async fn write_batch(
         written.push(row);
     }
     Audit::write_all(audits, &txn).await?;
-    let names = setter_names(&txn, school_id, &written).await?;
+    let names = account_names(&txn, school_id, written.iter().filter_map(|r| r.set_by)).await?;
     let cells = written
         .iter()
         .map(|r| {
@@ -1035,6 +1005,7 @@ fn reopening_dto(r: &term_reopening::Model, names: &HashMap<Uuid, String>) -> Te
     }
 }
 
+/// The names of accounts' persons in the school (who set a mark, who reopened a term).
 async fn account_names(
     db: &impl ConnectionTrait,
     school_id: Uuid,

@@ -242,6 +242,13 @@ export class E2E {
     const out = createWriteStream(this.serverLogPath);
     const server = spawn(this.serverBin, args, { env: this.env, cwd: this.tmp, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.server = server;
+    // The server runs in its own process group; whatever ends this process (even a crash or a
+    // broken pipe) takes the server along instead of leaving it running.
+    process.on('exit', () => {
+      if (server.exitCode === null && server.signalCode === null) {
+        try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+    });
     server.stdout.pipe(out, { end: false });
     server.stderr.pipe(out, { end: false });
     this.serverExited = new Promise((resolve) => {

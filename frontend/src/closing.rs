@@ -108,7 +108,8 @@ pub fn api_query(term: Option<Term>, class_id: Option<Uuid>) -> String {
 }
 
 /// The terms the picker offers: the periods of the school's final kind in the current year by
-/// number, then the year; the shown term too when it is not among them.
+/// number, then the year, the exam and the final (итоговая) mark (grades 9 and 11); the shown
+/// term too when it is not among them.
 pub fn term_choices(periods: &[Period], kind: PeriodKind, shown: Option<Term>) -> Vec<Term> {
     let mut numbers: Vec<i32> = periods
         .iter()
@@ -121,7 +122,7 @@ pub fn term_choices(periods: &[Period], kind: PeriodKind, shown: Option<Term>) -
         .into_iter()
         .map(|number| Term::Period { kind, number })
         .collect();
-    out.push(Term::Year);
+    out.extend([Term::Year, Term::Exam, Term::Final]);
     if let Some(t) = shown
         && !out.contains(&t)
     {
@@ -659,15 +660,15 @@ mod tests {
         ];
         assert_eq!(
             term_choices(&periods, PeriodKind::Quarter, Some(q(1))),
-            [q(1), q(2), q(3), q(4), Term::Year]
+            [q(1), q(2), q(3), q(4), Term::Year, Term::Exam, Term::Final]
         );
         assert_eq!(
             term_choices(&periods, PeriodKind::Trimester, None),
-            [Term::Year]
+            [Term::Year, Term::Exam, Term::Final]
         );
         assert_eq!(
             term_choices(&periods[..1], PeriodKind::Quarter, Some(q(4))),
-            [q(2), q(4), Term::Year],
+            [q(2), q(4), Term::Year, Term::Exam, Term::Final],
             "the shown term is offered even when the year's periods lack it"
         );
     }

@@ -17,6 +17,7 @@ pub mod import;
 pub mod invite;
 pub mod journal;
 pub mod person;
+pub mod reports;
 pub mod role;
 pub mod roster;
 pub mod rules;

@@ -159,6 +159,32 @@ fn StudentCard(school: SchoolOption) -> impl IntoView {
             }
         }
     });
+    // The academic year: the current one unless `?year=` names another (the archive).
+    let years = Res::new(move || api::years(auth, school_id));
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_year = move |ev: leptos::ev::Event| {
+        let year = Uuid::parse_str(&event_target_value(&ev)).ok();
+        let whose = shown.get_untracked().0;
+        navigate(
+            &report_card_href(school_id, whose.id(), year),
+            leptos_router::NavigateOptions::default(),
+        );
+    };
+    let year_select = move || {
+        let chosen = shown.get().1;
+        let list = years.get().and_then(Result::ok).unwrap_or_default();
+        let locale = i18n.get_locale();
+        let current = view! {
+            <option value="" selected=chosen.is_none()>{td_string!(locale, report_card.year_current)}</option>
+        };
+        let list = list
+            .into_iter()
+            .map(|y| {
+                view! { <option value=y.id.to_string() selected=chosen == Some(y.id)>{y.name}</option> }
+            })
+            .collect_view();
+        view! { {current} {list} }
+    };
     let chooser = {
         let viewer = viewer.clone();
         move || {
@@ -228,6 +254,14 @@ fn StudentCard(school: SchoolOption) -> impl IntoView {
             <h1 class="no-print">{tr!(report_card.title)}</h1>
             <div class="no-print"><PageSchool school=Some(school) /></div>
             <div class="toolbar schedule-chooser no-print" inner_html=chooser></div>
+            <div class="toolbar no-print">
+                <label class="inline-field" for="report-card-year-picker">
+                    <span>{tr!(report_card.year)}</span>
+                    <select id="report-card-year-picker" data-testid="report-card-year-picker" on:change=on_year>
+                        {year_select}
+                    </select>
+                </label>
+            </div>
             <Show when=move || loaded.get()>
                 <CardActions
                     on_csv=on_csv

@@ -104,6 +104,23 @@ async fn write(app: &TestApp, s: &School, token: &str, course: Uuid, body: Value
     write_at(app, &app.base, s, token, course, body).await
 }
 
+/// A batch of one cell (`fm(…)`) on the main server.
+async fn write_one(app: &TestApp, s: &School, token: &str, course: Uuid, cell: Value) -> Response {
+    write(app, s, token, course, json!({ "marks": [cell] })).await
+}
+
+/// A batch of one cell (`fm(…)`) on the server at `base`.
+async fn write_one_at(
+    app: &TestApp,
+    base: &str,
+    s: &School,
+    token: &str,
+    course: Uuid,
+    cell: Value,
+) -> Response {
+    write_at(app, base, s, token, course, json!({ "marks": [cell] })).await
+}
+
 /// `POST …/courses/{course}/final-marks` on the server at `base`.
 async fn write_at(
     app: &TestApp,
@@ -291,15 +308,7 @@ async fn teachers_write_a_quarter_mark_from_k_days_before_to_n_days_after_its_en
         (&q1["state"], &q1["writable"], &q1["reason_required"]),
         (&json!("open"), &json!(true), &json!(false))
     );
-    let res = write_at(
-        &app,
-        &last,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &last, &s, &m01, math, fm(s01, Q1, Some("4"), 0)).await;
     let cells = expect(res, StatusCode::OK).await["cells"].clone();
     let c = cell(&cells, s01, Q1);
     assert_eq!((&c["value"], &c["version"]), (&json!("4"), &json!(1)));
@@ -336,15 +345,7 @@ async fn teachers_write_a_quarter_mark_from_k_days_before_to_n_days_after_its_en
         (&term(&sh, Q1)["state"], &term(&sh, Q1)["writable"]),
         (&json!("not_open"), &json!(false))
     );
-    let res = write_at(
-        &app,
-        &before,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &before, &s, &m01, math, fm(s02, Q1, Some("4"), 0)).await;
     let p = assert_problem(res, StatusCode::FORBIDDEN, "final_mark_not_open").await;
     assert!(p["detail"].as_str().unwrap().contains("2026-10-17"), "{p}");
     let first_minute = server_at(&app, FIRST_MINUTE).await;
@@ -354,13 +355,13 @@ async fn teachers_write_a_quarter_mark_from_k_days_before_to_n_days_after_its_en
         (&term(&sh, Q1)["state"], &term(&sh, Q1)["writable"]),
         (&json!("open"), &json!(true))
     );
-    let res = write_at(
+    let res = write_one_at(
         &app,
         &first_minute,
         &s,
         &m01,
         math,
-        json!({"marks": [fm(s02, Q1, Some("4"), 0)]}),
+        fm(s02, Q1, Some("4"), 0),
     )
     .await;
     let cells = expect(res, StatusCode::OK).await["cells"].clone();
@@ -372,34 +373,19 @@ async fn teachers_write_a_quarter_mark_from_k_days_before_to_n_days_after_its_en
     );
     // The year mark follows the same window from the last quarter's end (26 May 2027): not
     // open for the teacher in October.
-    let res = write_at(
-        &app,
-        &last,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, "year", Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &last, &s, &m01, math, fm(s01, "year", Some("4"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_not_open").await;
     // Quarter 2 (5 November – 26 December) opens on 19 December.
-    let res = write(
-        &app,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, "quarter_2", Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one(&app, &s, &m01, math, fm(s01, "quarter_2", Some("4"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_not_open").await;
     let q2_open = server_at(&app, "2026-12-18T21:00:00Z").await;
-    let res = write_at(
+    let res = write_one_at(
         &app,
         &q2_open,
         &s,
         &m01,
         math,
-        json!({"marks": [fm(s01, "quarter_2", Some("4"), 0)]}),
+        fm(s01, "quarter_2", Some("4"), 0),
     )
     .await;
     expect(res, StatusCode::OK).await;
@@ -416,15 +402,7 @@ async fn teachers_write_a_quarter_mark_from_k_days_before_to_n_days_after_its_en
     )
     .await;
     assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
-    let res = write_at(
-        &app,
-        &last,
-        &s,
-        &m02,
-        math,
-        json!({"marks": [fm(s03, Q1, Some("5"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &last, &s, &m02, math, fm(s03, Q1, Some("5"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
 }
 
@@ -438,27 +416,11 @@ async fn the_settings_move_the_window_and_the_rounding_of_suggestions(app: TestA
 
     // N = 3: on 29 October the teacher is late.
     let oct29 = server_at(&app, "2026-10-29T09:00:00Z").await;
-    let res = write_at(
-        &app,
-        &oct29,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &oct29, &s, &m01, math, fm(s01, Q1, Some("4"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_deadline_passed").await;
     // K = 7: on 15 October too early.
     let oct15 = server_at(&app, "2026-10-15T09:00:00Z").await;
-    let res = write_at(
-        &app,
-        &oct15,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &oct15, &s, &m01, math, fm(s01, Q1, Some("4"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_not_open").await;
 
     // Suggestions at 0.5.
@@ -517,26 +479,10 @@ async fn the_settings_move_the_window_and_the_rounding_of_suggestions(app: TestA
         expect(res, StatusCode::OK).await;
     }
     let oct30 = server_at(&app, "2026-10-29T21:00:00Z").await;
-    let res = write_at(
-        &app,
-        &oct30,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s03, Q1, Some("5"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &oct30, &s, &m01, math, fm(s03, Q1, Some("5"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_deadline_passed").await;
     let oct13 = server_at(&app, "2026-10-13T09:00:00Z").await;
-    let res = write_at(
-        &app,
-        &oct13,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s03, Q1, Some("5"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &oct13, &s, &m01, math, fm(s03, Q1, Some("5"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_not_open").await;
     // The closed-period rule of the journal follows N too: a quarter-1 lesson is writable by
     // the teacher on 29 October, not on 30 October.
@@ -815,14 +761,7 @@ async fn after_the_deadline_the_principal_and_the_admin_override_with_a_reason_t
         "исправление ошибки"
     );
     // The admin without a reason: 422 too.
-    let res = write(
-        &app,
-        &s,
-        &s.admin,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("3"), 0)]}),
-    )
-    .await;
+    let res = write_one(&app, &s, &s.admin, math, fm(s02, Q1, Some("3"), 0)).await;
     let p = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(field_errors(&p), errs(&[("reason", "required")]));
     // Clearing is audited as `final_mark_cleared`.
@@ -842,15 +781,7 @@ async fn after_the_deadline_the_principal_and_the_admin_override_with_a_reason_t
     assert_eq!((&c["value"], &c["version"]), (&Value::Null, &json!(3)));
     // Inside the teachers' window the principal needs no reason, and the audit has none.
     let open = server_at(&app, IN_WINDOW).await;
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &director,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("3"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &director, math, fm(s02, Q1, Some("3"), 0)).await;
     expect(res, StatusCode::OK).await;
     let set = s.audit(&app, "final_mark_set").await;
     assert_eq!(set.len(), 2);
@@ -877,25 +808,9 @@ async fn a_stale_version_gets_412_with_the_current_cells_and_nothing_of_the_batc
     ];
     let open = server_at(&app, IN_WINDOW).await;
     // The teacher sets S01's 4; the admin meanwhile changes it to 5 (version 2).
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &m01, math, fm(s01, Q1, Some("4"), 0)).await;
     expect(res, StatusCode::OK).await;
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &s.admin,
-        math,
-        json!({"marks": [fm(s01, Q1, Some("5"), 1)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &s.admin, math, fm(s01, Q1, Some("5"), 1)).await;
     expect(res, StatusCode::OK).await;
     // The teacher's batch with the stale version 1 for S01 and new cells for S02 and S03.
     let body = json!({"marks": [
@@ -933,25 +848,9 @@ async fn a_stale_version_gets_412_with_the_current_cells_and_nothing_of_the_batc
     }
     assert_eq!(s.audit(&app, "final_mark_set").await.len(), 1);
     // A cell written meanwhile by someone else at version 0 is stale for the next writer too.
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &s.admin,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &s.admin, math, fm(s02, Q1, Some("4"), 0)).await;
     expect(res, StatusCode::OK).await;
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("3"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &m01, math, fm(s02, Q1, Some("3"), 0)).await;
     let p = assert_problem(res, StatusCode::PRECONDITION_FAILED, "version_mismatch").await;
     let c = &p["current"]["cells"][0];
     assert_eq!(
@@ -959,15 +858,7 @@ async fn a_stale_version_gets_412_with_the_current_cells_and_nothing_of_the_batc
         (&json!(s02), &json!("4"), &json!(1))
     );
     // With the version read again the write goes through.
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("3"), 1)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &m01, math, fm(s02, Q1, Some("3"), 1)).await;
     let cells = expect(res, StatusCode::OK).await["cells"].clone();
     assert_eq!(
         (
@@ -1005,15 +896,7 @@ async fn only_students_of_the_course_are_written_and_unchanged_cells_keep_their_
     }
     assert_eq!(s.audit(&app, "final_mark_set").await.len(), 0);
     // Clearing a cell never written writes nothing: it stays at version 0.
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, Q1, None, 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &m01, math, fm(s01, Q1, None, 0)).await;
     expect(res, StatusCode::OK).await;
     assert_eq!(
         cell(&sheet(&app, &s, &m01, math).await["cells"], s01, Q1)["version"],
@@ -1130,15 +1013,7 @@ async fn a_mark_more_than_one_point_from_the_suggestion_needs_a_comment(app: Tes
     // An omitted comment is kept: S01's 2 → 1 still has its comment; removing it (`""`) while
     // the mark stays far from the suggestion is refused; moving the mark to the suggestion and
     // removing the comment is fine.
-    let res = write_at(
-        &app,
-        &open,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s01, Q1, Some("1"), 1)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &open, &s, &m01, math, fm(s01, Q1, Some("1"), 1)).await;
     let cells = expect(res, StatusCode::OK).await["cells"].clone();
     assert_eq!(
         (
@@ -1254,13 +1129,13 @@ async fn values_come_from_the_subjects_scale_and_terms_from_the_courses_grade(ap
         ])
     );
     // A term that is no term at all is refused as a bad body.
-    let res = write_at(
+    let res = write_one_at(
         &app,
         &open,
         &s,
         &m01,
         math,
-        json!({"marks": [fm(s01, "quarter_5", Some("5"), 0)]}),
+        fm(s01, "quarter_5", Some("5"), 0),
     )
     .await;
     let (status, _) = problem(res).await;
@@ -1395,14 +1270,7 @@ async fn values_come_from_the_subjects_scale_and_terms_from_the_courses_grade(ap
         (&exam["state"], &exam["writable"], &exam["opens_on"]),
         (&json!("not_open"), &json!(false), &json!("2027-05-19"))
     );
-    let res = write(
-        &app,
-        &s,
-        &m05,
-        math9,
-        json!({"marks": [fm(ivan, "exam", Some("5"), 0)]}),
-    )
-    .await;
+    let res = write_one(&app, &s, &m05, math9, fm(ivan, "exam", Some("5"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_not_open").await;
     // The admin sets year 4 and exam 5: the final suggestion is their mean 4.5 → 5; a final 3
     // would need a comment, 5 does not.
@@ -1701,14 +1569,7 @@ async fn a_closed_period_is_read_only_for_teachers_until_the_admin_reopens_it_fo
         json!({"marks": [fm(s01, Q1, Some("5"), 0)]}),
     )
     .await;
-    let res = write(
-        &app,
-        &s,
-        &m01,
-        math_b,
-        json!({"marks": [fm(s05, Q1, Some("5"), 0)]}),
-    )
-    .await;
+    let res = write_one(&app, &s, &m01, math_b, fm(s05, Q1, Some("5"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_deadline_passed").await;
 
     // Until the end of 30 November in Moscow.
@@ -1727,27 +1588,11 @@ async fn a_closed_period_is_read_only_for_teachers_until_the_admin_reopens_it_fo
     )
     .await;
     assert_problem(res, StatusCode::FORBIDDEN, "period_closed").await;
-    let res = write_at(
-        &app,
-        &after,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &after, &s, &m01, math, fm(s02, Q1, Some("4"), 0)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "final_mark_deadline_passed").await;
     let res = call(&app, &last, &s, Method::POST, &m01, &path, Some(body)).await;
     expect(res, StatusCode::OK).await;
-    let res = write_at(
-        &app,
-        &last,
-        &s,
-        &m01,
-        math,
-        json!({"marks": [fm(s02, Q1, Some("4"), 0)]}),
-    )
-    .await;
+    let res = write_one_at(&app, &last, &s, &m01, math, fm(s02, Q1, Some("4"), 0)).await;
     expect(res, StatusCode::OK).await;
 
     // A later reopening of the term replaces the earlier.

@@ -430,9 +430,7 @@ async fn year_students(
 }
 
 fn in_spans(spans: &[DateSpan], day: NaiveDate) -> bool {
-    spans
-        .iter()
-        .any(|s| s.from <= day && s.to.is_none_or(|t| day <= t))
+    spans.iter().any(|s| s.contains(day))
 }
 
 fn overlaps(spans: &[DateSpan], from: NaiveDate, to: NaiveDate) -> bool {

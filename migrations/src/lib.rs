@@ -10,6 +10,7 @@ mod m20261129_000002_structure;
 mod m20261129_000003_timetable;
 mod m20261129_000004_journal;
 mod m20261129_000005_final_marks;
+mod m20261130_000006_reports;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_timetable::Migration),
             Box::new(m20261129_000004_journal::Migration),
             Box::new(m20261129_000005_final_marks::Migration),
+            Box::new(m20261130_000006_reports::Migration),
         ]
     }
 }

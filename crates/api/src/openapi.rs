@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         (name = "roster", description = "Class lists, enrollments, guardians, invite sheets"),
         (name = "import", description = "Importing a school's data from CSV or JSON"),
         (name = "final-marks", description = "Final marks, term reopenings, the closing view, report cards"),
+        (name = "reports", description = "Performance and quality, attendance, journal-keeping control, monthly activity; CSV and XLSX exports"),
         (name = "meta", description = "This document"),
     )
 )]

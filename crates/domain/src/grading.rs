@@ -286,8 +286,15 @@ pub fn weighted_average(marks: impl IntoIterator<Item = (Option<f64>, f64)>) -> 
             count += 1;
         }
     }
+    average_from_sums(num, den, count)
+}
+
+/// [`weighted_average`] from sums a database computed: `num` = Σ(value × weight) and `den` =
+/// Σ weight over `count` counting marks with positive weights. Rounded the same way (two
+/// decimals, half away from zero); `None` when nothing counts.
+pub fn average_from_sums(num: f64, den: f64, count: u32) -> Average {
     Average {
-        average: (count > 0 && den > 0.0).then(|| round2(num / den)),
+        average: (count > 0 && den > 0.0 && num.is_finite()).then(|| round2(num / den)),
         mark_count: count,
     }
 }

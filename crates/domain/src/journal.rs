@@ -135,6 +135,10 @@ pub struct JournalLesson {
     /// Whether the caller may write this lesson's marks and attendance now (their course or
     /// substitution, not cancelled, inside the edit window — or the admin).
     pub writable: bool,
+    /// Whether attendance was taken for the lesson (a code written, or «все присутствуют»:
+    /// `POST …/lessons/{id}/attendance-taken`).
+    #[serde(default)]
+    pub attendance_taken: bool,
 }
 
 /// A student's weighted average and absences in the journal's period.

@@ -130,6 +130,14 @@ pub struct Subject {
     pub short_name: String,
     /// The subject's mark scale; `None` = the school's default scale (five-point).
     pub mark_scale_id: Option<Uuid>,
+    /// Whether lessons of the subject get homework (физкультура usually does not); the
+    /// journal-keeping control counts lessons without homework only where it does. Default true.
+    #[serde(default = "yes")]
+    pub homework_expected: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Create or rename a subject.
@@ -147,6 +155,9 @@ pub struct SubjectInput {
     /// A mark scale of the school (pass/fail for ОРКСЭ …); omitted = the default scale.
     #[serde(default)]
     pub mark_scale_id: Option<Uuid>,
+    /// Whether lessons of the subject get homework; omitted = true.
+    #[serde(default = "yes")]
+    pub homework_expected: bool,
 }
 
 /// A class (класс) of an academic year.
@@ -289,6 +300,16 @@ pub struct SchoolSettings {
     #[serde(default = "default_final_marks_close_days")]
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 60)))]
     pub final_marks_close_days: i32,
+    /// M of the weekly journal-keeping control: a student with fewer marks in the current
+    /// period so far is flagged (1–20, default 3; regulation §6 "систематическое заполнение").
+    #[serde(default = "default_control_min_marks")]
+    #[cfg_attr(feature = "validate", validate(range(min = 1, max = 20)))]
+    pub control_min_marks: i32,
+    /// D of the control: a mark set more than this many days after its lesson is late (1–60,
+    /// default 7; regulation §6: marks are entered at least weekly).
+    #[serde(default = "default_control_late_days")]
+    #[cfg_attr(feature = "validate", validate(range(min = 1, max = 60)))]
+    pub control_late_days: i32,
 }
 
 /// Default of [`SchoolSettings::rounding_threshold`].
@@ -298,6 +319,16 @@ pub fn default_rounding_threshold() -> f64 {
 
 /// Default K of [`SchoolSettings::final_marks_open_days`]: 7 days.
 pub fn default_final_marks_open_days() -> i32 {
+    7
+}
+
+/// Default M of [`SchoolSettings::control_min_marks`]: 3 marks.
+pub fn default_control_min_marks() -> i32 {
+    3
+}
+
+/// Default D of [`SchoolSettings::control_late_days`]: 7 days.
+pub fn default_control_late_days() -> i32 {
     7
 }
 

@@ -66,6 +66,10 @@ pub enum Action {
     /// The closing view of a term (which courses lack final marks, failing marks): admin,
     /// principal (regulation §9–10: the director and the deputy see that it happens).
     ControlFinalMarks,
+    /// Reports (regulation §10, §15–17): the principal and the admin read every report of the
+    /// school; a teacher those of their own courses and of the class they lead (the report
+    /// services narrow the rows). Students and parents read none.
+    ReadReports,
 }
 
 impl Action {
@@ -90,6 +94,7 @@ impl Action {
             ReadJournal => &[Role::Admin, Role::Principal, Role::Teacher],
             WriteFinalMarks => &[Role::Admin, Role::Principal, Role::Teacher],
             ControlFinalMarks => &[Role::Admin, Role::Principal],
+            ReadReports => &[Role::Admin, Role::Principal, Role::Teacher],
             ReadDiary => &[
                 Role::Admin,
                 Role::Principal,

@@ -10,6 +10,7 @@ pub mod bell_schedule;
 pub mod class;
 pub mod course;
 pub mod course_teacher;
+pub mod diary_view;
 pub mod enrollment;
 pub mod final_mark;
 pub mod group;

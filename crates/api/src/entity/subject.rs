@@ -11,6 +11,7 @@ pub struct Model {
     pub name: String,
     pub short_name: String,
     pub mark_scale_id: Option<Uuid>,
+    pub homework_expected: bool,
     pub created_at: DateTimeUtc,
 }
 

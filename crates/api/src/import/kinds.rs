@@ -344,6 +344,7 @@ async fn subjects(
             name: name.clone(),
             short_name: short.clone(),
             mark_scale_id: existing.get(&name).and_then(|s| s.mark_scale_id),
+            homework_expected: existing.get(&name).is_none_or(|s| s.homework_expected),
         };
         let outcome = match existing.get(&name) {
             Some(s) if s.short_name == short => RowOutcome::Unchanged,

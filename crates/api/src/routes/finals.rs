@@ -39,7 +39,7 @@ pub struct ClosingQuery {
 
 /// A CSV download: `file` is the ASCII fallback name, `name` the real one (RFC 6266 `filename*`,
 /// UTF-8, percent-encoded), e.g. «Табель — Иванов Иван, 5А.csv».
-fn csv_response(body: Vec<u8>, file: &str, name: &str) -> HttpResponse {
+pub(crate) fn csv_response(body: Vec<u8>, file: &str, name: &str) -> HttpResponse {
     let encoded: String = name
         .bytes()
         .map(|b| {

@@ -11,6 +11,7 @@ pub mod invites;
 pub mod journal;
 pub mod me;
 pub mod persons;
+pub mod reports;
 pub mod roster;
 pub mod schools;
 pub mod structure;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     timetable::configure(cfg);
     journal::configure(cfg);
     finals::configure(cfg);
+    reports::configure(cfg);
 }
 
 /// A JSON list with `X-Total-Count`.

@@ -244,7 +244,9 @@ pub struct MarksSeeded {
 }
 
 /// Fills the demo school's lessons up to `until` (inclusive) with topics, homework, marks and
-/// attendance in a realistic distribution: every student has a level between 2.8 and 5 (most
+/// attendance in a realistic distribution (and the gaps a weekly control finds: about one
+/// course in eleven has no topics, no attendance and late marks in its last two weeks, and 1.5 % of
+/// lessons elsewhere lack a topic, 3 % homework; Физическая культура gets no homework): every student has a level between 2.8 and 5 (most
 /// marks are 4 and 5, a few 2), about a third of a class is marked in an ordinary lesson, every
 /// eighth lesson of a course is a control work (weight 3) marked for everyone present, about
 /// 5 % of student-lessons are absences (Н, Б, УП; some ОП lates). First grades get no marks
@@ -318,17 +320,59 @@ pub async fn seed_marks(
     let mut rng = rand::rngs::StdRng::seed_from_u64(20261129);
     let mut out = MarksSeeded::default();
     let now = state.now();
-    // Topics and homework: "§ n" of the subject's textbook, homework for grades 2 and up.
+    // Физическая культура gets no homework (the control report skips it).
+    crate::entity::subject::Entity::update_many()
+        .col_expr(
+            crate::entity::subject::Column::HomeworkExpected,
+            sea_orm::sea_query::Expr::value(false),
+        )
+        .filter(crate::entity::subject::Column::SchoolId.eq(school_id))
+        .filter(crate::entity::subject::Column::Name.eq("Физическая культура"))
+        .exec(db)
+        .await?;
+    let no_homework: std::collections::HashSet<uuid::Uuid> = crate::entity::subject::Entity::find()
+        .filter(crate::entity::subject::Column::SchoolId.eq(school_id))
+        .filter(crate::entity::subject::Column::HomeworkExpected.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    // A few courses whose teachers let the journal slide in the last two weeks (no topic, no
+    // attendance, marks entered late), and a sprinkle of forgotten topics and homework
+    // elsewhere: what the weekly control is for. A separate generator, so that the marks stay
+    // the same as without it.
+    let lazy_from = until - chrono::Duration::days(13);
+    let lazy_courses: std::collections::HashSet<uuid::Uuid> = courses
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 11 == 5)
+        .map(|(_, c)| *c)
+        .collect();
+    let is_lazy = |course: &uuid::Uuid, date: chrono::NaiveDate| {
+        lazy_courses.contains(course) && date >= lazy_from
+    };
+    let mut gaps = rand::rngs::StdRng::seed_from_u64(7);
+    // Topics and homework: "§ n" of the subject's textbook, homework for grades 2 and up; the
+    // attendance taken on the lesson's day.
     let txn = db.begin().await?;
     for course_id in &courses {
         let info = cat.course(*course_id)?;
         let list = &by_course[course_id];
         for (i, l) in list.iter().enumerate() {
+            let lazy = is_lazy(course_id, l.date);
+            let forgot: f64 = gaps.r#gen();
             let mut am: lesson::ActiveModel = l.clone().into();
-            am.topic = Set(Some(format!("{}: тема {}", info.subject_name, i + 1)));
-            if info.grade >= 2 {
+            if !lazy && forgot >= 0.015 {
+                am.topic = Set(Some(format!("{}: тема {}", info.subject_name, i + 1)));
+            }
+            if info.grade >= 2 && !no_homework.contains(&info.subject_id) && !lazy && forgot >= 0.03
+            {
                 am.homework = Set(Some(format!("§ {}, упр. {}", i + 1, 3 * i + 1)));
                 am.homework_due_on = Set(list.get(i + 1).map(|n| n.date));
+            }
+            if !lazy {
+                am.attendance_taken_at = Set(Some(day_at(l.date, 9)));
             }
             am.version = Set(l.version + 1);
             am.update(&txn).await?;
@@ -376,22 +420,25 @@ pub async fn seed_marks(
                     continue;
                 }
                 let roll: f64 = rng.r#gen();
+                let lazy = is_lazy(&course_id, l.date);
                 if roll < 0.05 {
                     let code = match rng.gen_range(0..20) {
                         0..=7 => "н",
                         8..=16 => "б",
                         _ => "уп",
                     };
-                    batch.attendance.push(AttendanceWrite {
-                        lesson_id: l.id,
-                        student_id: s.id,
-                        code: Some(code.into()),
-                        version: 0,
-                    });
-                    out.absences += 1;
+                    if !lazy {
+                        batch.attendance.push(AttendanceWrite {
+                            lesson_id: l.id,
+                            student_id: s.id,
+                            code: Some(code.into()),
+                            version: 0,
+                        });
+                        out.absences += 1;
+                    }
                     continue;
                 }
-                if roll < 0.06 {
+                if roll < 0.06 && !lazy {
                     batch.attendance.push(AttendanceWrite {
                         lesson_id: l.id,
                         student_id: s.id,
@@ -434,6 +481,35 @@ pub async fn seed_marks(
             )
             .await?;
         }
+    }
+    // The marks were entered on their lesson's day (those of the lazy courses' last two weeks
+    // only now, late), so the control counts no late marks for the rest.
+    let mut days: Vec<chrono::NaiveDate> = by_course
+        .values()
+        .flatten()
+        .map(|l| l.date)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    days.retain(|d| *d <= until);
+    let lazy_list: Vec<uuid::Uuid> = lazy_courses.iter().copied().collect();
+    for d in days {
+        let at = day_at(d, 15);
+        let lessons_of_day = sea_orm::sea_query::Query::select()
+            .column(lesson::Column::Id)
+            .from(lesson::Entity)
+            .and_where(lesson::Column::SchoolId.eq(school_id))
+            .and_where(lesson::Column::Date.eq(d))
+            .to_owned();
+        let mut q = mark::Entity::update_many()
+            .col_expr(mark::Column::CreatedAt, sea_orm::sea_query::Expr::value(at))
+            .col_expr(mark::Column::SetAt, sea_orm::sea_query::Expr::value(at))
+            .filter(mark::Column::SchoolId.eq(school_id))
+            .filter(mark::Column::LessonId.in_subquery(lessons_of_day));
+        if d >= lazy_from && !lazy_list.is_empty() {
+            q = q.filter(mark::Column::CourseId.is_not_in(lazy_list.clone()));
+        }
+        q.exec(db).await?;
     }
     // Final marks of the terms already closed by today: the suggestions, set by the admin with
     // a reason (what a school that moved its past quarter into Otmetka would have).
@@ -482,6 +558,11 @@ pub async fn seed_marks(
         .await?;
     }
     Ok(out)
+}
+
+/// `day` at `hour`:00 Moscow time (UTC+3), as an instant.
+fn day_at(day: chrono::NaiveDate, hour: u32) -> chrono::DateTime<chrono::Utc> {
+    (day.and_hms_opt(hour, 0, 0).unwrap_or_default() - chrono::Duration::hours(3)).and_utc()
 }
 
 /// [`seed_marks`] for the demo school up to its today (the `fixed_clock` setting, if any, sets

@@ -462,7 +462,7 @@ async fn stored_marks(
     Ok(out)
 }
 
-fn name_of(p: &person::Model) -> String {
+pub(crate) fn name_of(p: &person::Model) -> String {
     otmetka_domain::person::full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())
 }
 
@@ -1170,7 +1170,7 @@ pub async fn delete_reopening(
 // ---------- the closing view ----------
 
 /// The year asked for, or the current one. Errors: 404.
-async fn year_or_current(
+pub(crate) async fn year_or_current(
     db: &impl ConnectionTrait,
     school_id: Uuid,
     year_id: Option<Uuid>,
@@ -1185,7 +1185,7 @@ async fn year_or_current(
 }
 
 /// Students in each class (and group) on `day`: (class → students), (group → members).
-async fn class_lists_on(
+pub(crate) async fn class_lists_on(
     db: &impl ConnectionTrait,
     school_id: Uuid,
     day: NaiveDate,
@@ -1384,7 +1384,7 @@ pub async fn closing(
     })
 }
 
-fn class_key(cat: &Catalog, course_id: Uuid) -> (i32, String) {
+pub(crate) fn class_key(cat: &Catalog, course_id: Uuid) -> (i32, String) {
     cat.courses
         .get(&course_id)
         .map(|c| (c.grade, c.letter.clone()))
@@ -1622,15 +1622,8 @@ pub fn report_cards_csv(cards: &[ReportCard]) -> AppResult<Vec<u8>> {
     ];
     header.extend(terms.iter().map(|t| term_title(*t)));
     w.write_record(&header).map_err(AppError::internal)?;
-    // A cell a spreadsheet would run as a formula (a name starting with `=`, `+`, `-`, `@`) is
-    // kept as text with a leading apostrophe.
-    let text = |s: &str| -> String {
-        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        }
-    };
+    // A cell a spreadsheet would run as a formula is kept as text with a leading apostrophe.
+    let text = crate::service::reports::export::csv_text;
     for c in cards {
         for s in &c.subjects {
             let mut row = vec![

@@ -18,7 +18,7 @@ use otmetka_domain::journal::{
 use otmetka_domain::structure::{PeriodKind, SchoolSettings};
 use otmetka_domain::timetable::LessonStatus;
 use otmetka_domain::{ErrorCode, FieldError, Role};
-use sea_orm::sea_query::SelectStatement;
+use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession, TransactionTrait,
@@ -436,6 +436,7 @@ pub async fn journal(
                 works: ws,
                 // Marks and attendance wait for the lesson's day.
                 writable: l.date <= today && writer.check(course, l).is_ok(),
+                attendance_taken: l.attendance_taken_at.is_some(),
             }
         })
         .collect();
@@ -1082,6 +1083,21 @@ pub async fn write_batch(
             .await?;
     }
     Audit::write_all(audits, &txn).await?;
+    // Attendance was taken for every lesson a cell was written for (the control report).
+    let taken: Vec<Uuid> = out_att
+        .iter()
+        .map(|a| a.lesson_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if !taken.is_empty() {
+        lesson::Entity::update_many()
+            .col_expr(lesson::Column::AttendanceTakenAt, Expr::value(now))
+            .filter(lesson::Column::Id.is_in(taken))
+            .filter(lesson::Column::AttendanceTakenAt.is_null())
+            .exec(&txn)
+            .await?;
+    }
 
     // The new averages of the students touched, over the period asked for or the one of the
     // first lesson written.
@@ -1209,6 +1225,46 @@ pub async fn write_attendance(
         .into_iter()
         .next()
         .ok_or_else(|| AppError::internal("a one-cell batch wrote no cell"))
+}
+
+/// «Все присутствуют»: records that attendance was taken for the lesson (the first time; a
+/// later call keeps the first instant), so the journal-keeping control does not count it as a
+/// lesson without attendance. Who may write the lesson's journal ([`Writer::check`]). Audited
+/// `attendance_taken`. Returns the instant recorded. Errors: 403, 404, 409 `lesson_cancelled`.
+pub async fn mark_attendance_taken(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    school_id: Uuid,
+    lesson_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<DateTime<Utc>> {
+    policy::authorize(actor, school_id, Action::WriteJournal)?;
+    let l = crate::service::lessons::lesson_row(db, school_id, lesson_id).await?;
+    let cat = Catalog::load(db, school_id).await?;
+    let course = cat.course(l.course_id)?;
+    let settings = get_settings_row(db, school_id).await?;
+    let today = school_today_at(&settings.time_zone, now);
+    let writer = Writer::load(db, actor, school_id, &settings, today).await?;
+    let behalf = writer.check(course, &l)?;
+    if let Some(at) = l.attendance_taken_at {
+        return Ok(at);
+    }
+    let txn = db.begin().await?;
+    lesson::Entity::update_many()
+        .col_expr(lesson::Column::AttendanceTakenAt, Expr::value(now))
+        .filter(lesson::Column::Id.eq(lesson_id))
+        .filter(lesson::Column::AttendanceTakenAt.is_null())
+        .exec(&txn)
+        .await?;
+    Audit::new("attendance_taken")
+        .school(school_id)
+        .by(actor)
+        .on_behalf_of(behalf)
+        .object("lesson", lesson_id)
+        .write(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(now)
 }
 
 // ---------- works ----------

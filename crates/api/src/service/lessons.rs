@@ -228,6 +228,7 @@ pub async fn create_extra(
         version: 1,
         created_at: now,
         updated_at: now,
+        attendance_taken_at: None,
     };
     let occ = Occupant::lesson(&cat, &row).ok_or_else(|| AppError::not_found("course"))?;
     refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;

@@ -14,6 +14,7 @@ pub mod lessons;
 pub mod marks;
 pub mod me;
 pub mod persons;
+pub mod reports;
 pub mod roster;
 pub mod schools;
 pub mod structure;

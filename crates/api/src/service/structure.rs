@@ -132,6 +132,10 @@ struct StoredSettings {
     final_marks_open_days: Option<i32>,
     #[serde(default)]
     final_marks_close_days: Option<i32>,
+    #[serde(default)]
+    control_min_marks: Option<i32>,
+    #[serde(default)]
+    control_late_days: Option<i32>,
 }
 
 /// The school's settings. Any member.
@@ -165,6 +169,12 @@ pub async fn get_settings_row(
         final_marks_close_days: stored
             .final_marks_close_days
             .unwrap_or_else(otmetka_domain::structure::default_final_marks_close_days),
+        control_min_marks: stored
+            .control_min_marks
+            .unwrap_or_else(otmetka_domain::structure::default_control_min_marks),
+        control_late_days: stored
+            .control_late_days
+            .unwrap_or_else(otmetka_domain::structure::default_control_late_days),
     })
 }
 
@@ -196,6 +206,8 @@ pub async fn put_settings(
         rounding_threshold: Some(input.rounding_threshold),
         final_marks_open_days: Some(input.final_marks_open_days),
         final_marks_close_days: Some(input.final_marks_close_days),
+        control_min_marks: Some(input.control_min_marks),
+        control_late_days: Some(input.control_late_days),
     })
     .map_err(AppError::internal)?;
     school::Entity::update_many()
@@ -567,6 +579,7 @@ fn subject_dto(s: subject::Model) -> Subject {
         name: s.name,
         short_name: s.short_name,
         mark_scale_id: s.mark_scale_id,
+        homework_expected: s.homework_expected,
     }
 }
 
@@ -633,6 +646,7 @@ pub async fn save_subject(
             am.name = Set(name);
             am.short_name = Set(short);
             am.mark_scale_id = Set(input.mark_scale_id);
+            am.homework_expected = Set(input.homework_expected);
             am.update(db).await?
         }
         None => {
@@ -642,6 +656,7 @@ pub async fn save_subject(
                 name: Set(name),
                 short_name: Set(short),
                 mark_scale_id: Set(input.mark_scale_id),
+                homework_expected: Set(input.homework_expected),
                 created_at: Set(Utc::now()),
             }
             .insert(db)

@@ -1694,6 +1694,7 @@ pub async fn regenerate(
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
+                attendance_taken_at: Set(None),
             },
         )
         .collect();

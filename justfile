@@ -55,6 +55,17 @@ e2e *DBS: setup frontend (_e2e DBS)
 _e2e *DBS:
     scripts/e2e.sh {{DBS}}
 
+# Benchmark (not part of `test`): the reports on the demo school with a full year of marks, on SQLite and PostgreSQL (release build). BENCH_RUNS=20 requests per report.
+bench: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    TEST_DATABASE_URL="$(scripts/pg.sh)"
+    export TEST_DATABASE_URL
+    cargo build --release -p otmetka-api --bin otmetka
+    for db in sqlite postgres; do
+        node bench/reports.mjs --server target/release/otmetka --db "$db" --screenshots "target/bench/$db"
+    done
+
 # Format all Rust code.
 fmt:
     cargo fmt --all

@@ -200,7 +200,8 @@ pub async fn report(
         }
     }
     // Enrollments in the range and subgroup memberships.
-    let enrollments: Vec<enrollment::Model> = enrollment::Entity::find()
+    // By start, so that a student's row ends in their latest class.
+    let mut enrollments: Vec<enrollment::Model> = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
         .filter(overlapping(from, to))
         .all(db)
@@ -208,6 +209,7 @@ pub async fn report(
         .into_iter()
         .filter(|e| sees(e.class_id))
         .collect();
+    enrollments.sort_by_key(|e| e.starts_on);
     let mut member_of: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
     for g in group_member::Entity::find()
         .filter(group_member::Column::SchoolId.eq(school_id))

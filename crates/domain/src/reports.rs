@@ -510,7 +510,8 @@ pub struct ActivityCounts {
     pub sign_ins: u32,
     /// Accounts that opened a diary or marks page during the month (students, parents).
     pub diary_openers: u32,
-    /// Diary and marks page openings (counted once per account, student and day).
+    /// Diary and marks page openings, every one counted (stored per account, student and day
+    /// with a count).
     pub diary_views: u32,
     /// Journal writes (marks, attendance, works, topics and homework, final marks).
     pub journal_edits: u32,
@@ -690,7 +691,8 @@ fn quality_table(key: &str, title: &str, first: &str, rows: &[QualityRow]) -> Re
 }
 
 /// The quality report's tables: `classes` (the school's row last), `grades`, `subjects`,
-/// `teachers`, `courses` and, for a class, `students`. Empty groups are left out.
+/// `teachers`, `courses` — always, with their header row even when a reader sees no rows of
+/// a kind (a teacher gets no `grades`) — and, for a class, `students`.
 pub fn quality_tables(r: &QualityReport) -> Vec<ReportTable> {
     let mut out = Vec::new();
     let mut classes = r.classes.clone();
@@ -707,9 +709,7 @@ pub fn quality_tables(r: &QualityReport) -> Vec<ReportTable> {
             &r.courses,
         ),
     ] {
-        if !rows.is_empty() {
-            out.push(quality_table(key, title, first, rows));
-        }
+        out.push(quality_table(key, title, first, rows));
     }
     if !r.students.is_empty() {
         let mut headers = vec!["Ученик".to_string(), "Итог".to_string()];

@@ -13,6 +13,7 @@ mod invites;
 mod journal;
 mod matrix;
 mod openapi;
+mod reports;
 mod roster;
 mod structure;
 mod timetable;

@@ -476,6 +476,32 @@ fn table() -> Vec<Row> {
         row(M::GET,    "/schools/{A}/classes/{class}/report-cards",          "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/classes/{class2}/report-cards",         "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/classes/{class}/report-cards.csv",      "",            Plain,               [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        // Issue 7: reports. The principal and the admin read every report of the school; a
+        // teacher reads the rows of their courses and of the class they lead (the teacher leads
+        // `{class}`, the other teacher nothing: their reports are empty, a class of theirs 403)
+        // and not the activity report; students and parents none. «Все присутствуют» is a
+        // journal write (the course's teacher, the lesson's substitute, the admin).
+        //  method     path                                                  body           fixture              anon root adm  oadm prn  tch  otch stu  ostu par  opar
+        row(M::GET,    "/schools/{A}/reports/quality",                       "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/quality?term=quarter_1&academic_year_id={year}&class_id={class}&basis=auto", "", Plain, [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/quality.csv?table=classes",     "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/quality.xlsx",                  "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/attendance",                    "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/attendance?from=2026-09-01&to=2026-10-23&class_id={class}&threshold=30", "", Plain, [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/attendance.csv?table=students", "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/attendance.xlsx",               "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/journal-control",               "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/journal-control.csv?week=2026-09-07&table=courses", "", Plain,      [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/journal-control.xlsx",          "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/journal-control/courses/{course}?week=2026-09-07", "", Plain,       [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/journal-control/courses/{course2}?issue=without_topic", "", Plain,  [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/activity",                      "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/activity.csv?month=2026-10&table=classes", "", Plain,              [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/activity.xlsx",                 "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/activity/users?role=student",   "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::GET,    "/schools/{A}/reports/activity/users?role=parent&class_id={class}&month=2026-10", "", Plain, [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/{fresh_lesson}/attendance-taken", "",          FreshLesson,         [401, 200, 200, 404, 403, 200, 403, 403, 403, 403, 403]),
+        row(M::POST,   "/schools/{A}/lessons/{fresh_lesson}/attendance-taken", "",          FreshSubstituted,    [401, 200, 200, 404, 403, 200, 200, 403, 403, 403, 403]),
     ]
 }
 
@@ -1404,7 +1430,7 @@ fn the_coverage_check_names_endpoints_missing_from_the_table() {
 /// Every path that names an object of school A, with the body a write to it carries. The last
 /// ones put A's ids under school B, where the stranger *is* an admin: still 404 (their bodies
 /// name B's own objects, so only the id in the path is foreign).
-const IDS_OF_A: [(&str, &str); 127] = [
+const IDS_OF_A: [(&str, &str); 146] = [
     ("/schools/{A}", ""),
     ("/schools/{A}/invites", INVITE),
     ("/schools/{A}/invites/{invite}", ""),
@@ -1487,6 +1513,21 @@ const IDS_OF_A: [(&str, &str); 127] = [
     ("/schools/{A}/students/{own_person}/report-card.csv", ""),
     ("/schools/{A}/classes/{class}/report-cards", ""),
     ("/schools/{A}/classes/{class}/report-cards.csv", ""),
+    ("/schools/{A}/reports/quality", ""),
+    ("/schools/{A}/reports/quality.csv", ""),
+    ("/schools/{A}/reports/quality.xlsx", ""),
+    ("/schools/{A}/reports/attendance", ""),
+    ("/schools/{A}/reports/attendance.csv", ""),
+    ("/schools/{A}/reports/attendance.xlsx", ""),
+    ("/schools/{A}/reports/journal-control", ""),
+    ("/schools/{A}/reports/journal-control.csv", ""),
+    ("/schools/{A}/reports/journal-control.xlsx", ""),
+    ("/schools/{A}/reports/journal-control/courses/{course}", ""),
+    ("/schools/{A}/reports/activity", ""),
+    ("/schools/{A}/reports/activity.csv", ""),
+    ("/schools/{A}/reports/activity.xlsx", ""),
+    ("/schools/{A}/reports/activity/users?role=student", ""),
+    ("/schools/{A}/lessons/{lesson}/attendance-taken", ""),
     ("/schools/{B}/invites/{invite}", ""),
     ("/schools/{B}/persons/{person}", PERSON),
     ("/schools/{B}/persons/{own_person}", PERSON),
@@ -1544,6 +1585,10 @@ const IDS_OF_A: [(&str, &str); 127] = [
     ("/schools/{B}/students/{own_person}/report-card.csv", ""),
     ("/schools/{B}/classes/{class}/report-cards", ""),
     ("/schools/{B}/classes/{class}/report-cards.csv", ""),
+    ("/schools/{B}/reports/quality?class_id={class}", ""),
+    ("/schools/{B}/reports/attendance?class_id={class}", ""),
+    ("/schools/{B}/reports/journal-control/courses/{course}", ""),
+    ("/schools/{B}/lessons/{lesson}/attendance-taken", ""),
 ];
 
 /// The students' roster moves under school B (A's student, B's class in the body).

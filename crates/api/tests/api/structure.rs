@@ -552,7 +552,7 @@ async fn subject_names_are_unique_in_a_school(app: TestApp) {
     let list = s.get(&app, "/subjects").await;
     assert_eq!(
         list,
-        json!([math, {"id": rus["id"], "name": "Русский язык", "short_name": "Р.яз", "mark_scale_id": null}])
+        json!([math, {"id": rus["id"], "name": "Русский язык", "short_name": "Р.яз", "mark_scale_id": null, "homework_expected": true}])
     );
     let (other, admin_o) = app.school_with_admin(&s.root, "Другая", "admin.o").await;
     let res = app
@@ -717,7 +717,7 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
     let settings = s.get(&app, "/settings").await;
     assert_eq!(
         settings,
-        json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "edit_window_days": null, "rounding_threshold": 0.5, "final_marks_open_days": 7, "final_marks_close_days": 3})
+        json!({"name": "Гимназия № 3", "time_zone": "Europe/Moscow", "final_period_kind": "quarter", "edit_window_days": null, "rounding_threshold": 0.5, "final_marks_open_days": 7, "final_marks_close_days": 3, "control_min_marks": 3, "control_late_days": 7})
     );
     for (body, field) in [
         (
@@ -771,7 +771,7 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
         )
         .await;
     assert!(status.is_client_error(), "{res}");
-    let want = json!({"name": "Гимназия № 3 им. Пушкина", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "half_year", "edit_window_days": 14, "rounding_threshold": 0.6, "final_marks_open_days": 10, "final_marks_close_days": 5});
+    let want = json!({"name": "Гимназия № 3 им. Пушкина", "time_zone": "Asia/Yekaterinburg", "final_period_kind": "half_year", "edit_window_days": 14, "rounding_threshold": 0.6, "final_marks_open_days": 10, "final_marks_close_days": 5, "control_min_marks": 4, "control_late_days": 10});
     let (status, res) = s.write(&app, Method::PUT, "/settings", want.clone()).await;
     assert_eq!((status, &res), (StatusCode::OK, &want));
     assert_eq!(s.get(&app, "/settings").await, want);
@@ -789,9 +789,18 @@ async fn settings_keep_a_valid_time_zone_and_final_period_kind(app: TestApp) {
             &res["rounding_threshold"],
             &res["final_marks_open_days"],
             &res["final_marks_close_days"],
-            &res["edit_window_days"]
+            &res["edit_window_days"],
+            &res["control_min_marks"],
+            &res["control_late_days"]
         ),
-        (&json!(0.5), &json!(7), &json!(3), &Value::Null)
+        (
+            &json!(0.5),
+            &json!(7),
+            &json!(3),
+            &Value::Null,
+            &json!(3),
+            &json!(7)
+        )
     );
 }
 

@@ -6,7 +6,9 @@
 //! Sources: sign-ins are the audit log's `login_succeeded` records, journal edits its journal
 //! actions ([`JOURNAL_ACTIONS`]) in the school, diary openings the `diary_views` rows (one per
 //! account, student and day, recorded by the diary and marks pages). The database groups them
-//! per account; the month is the school's calendar month in its time zone.
+//! per account; the month is the school's calendar month in its time zone, by the server's
+//! calendar clock (which `fixed_clock` freezes for demos), while audit records carry the real
+//! instant they were written.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -456,7 +458,7 @@ pub async fn report(
 }
 
 /// The people of a role (and class) with their month's activity, by name. Principal and admin.
-/// Errors: 400 (month), 403.
+/// Errors: 400 (month), 403, 404 (class).
 pub async fn users(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -471,6 +473,9 @@ pub async fn users(
         return Err(
             AppError::forbidden().detail("the activity report is for the principal and the admin")
         );
+    }
+    if let Some(c) = class_id {
+        crate::service::structure::class_row(db, school_id, c).await?;
     }
     let m = load_month(db, school_id, &cat, month, now).await?;
     let class_names: HashMap<Uuid, String> =

@@ -54,6 +54,10 @@ pub enum Area {
     /// The period closing view: which courses still lack final marks, and the failing final
     /// marks (the principal and the admin read it).
     Closing,
+    /// The reports (issue 7): performance and quality, attendance, journal-keeping control and
+    /// user activity — the admin and the principal read the whole school's, a teacher their own
+    /// courses' and class's (the server filters).
+    Reports,
 }
 
 impl Area {
@@ -125,6 +129,8 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
                 Area::Diary => Access::None,
                 Area::Closing if admin || principal => Access::Read,
                 Area::Closing => Access::None,
+                Area::Reports if admin || principal || teacher => Access::Read,
+                Area::Reports => Access::None,
                 Area::Import | Area::Audit => Access::None,
                 _ if admin => Access::Manage,
                 _ if principal => Access::Read,
@@ -144,6 +150,7 @@ pub enum NavItem {
     Today,
     Journal,
     Closing,
+    Reports,
     Diary,
     Marks,
     ReportCard,
@@ -171,6 +178,7 @@ impl NavItem {
             NavItem::Today => "/today",
             NavItem::Journal => "/journal",
             NavItem::Closing => "/closing",
+            NavItem::Reports => "/reports",
             NavItem::ReportCard => "/report-card",
             NavItem::Diary => "/diary",
             NavItem::Marks => "/marks",
@@ -198,6 +206,7 @@ impl NavItem {
             NavItem::Today => "nav-today",
             NavItem::Journal => "nav-journal",
             NavItem::Closing => "nav-closing",
+            NavItem::Reports => "nav-reports",
             NavItem::ReportCard => "nav-report-card",
             NavItem::Diary => "nav-diary",
             NavItem::Marks => "nav-marks",
@@ -226,6 +235,7 @@ impl NavItem {
             NavItem::Today => Some(Area::Today),
             NavItem::Journal => Some(Area::Journal),
             NavItem::Closing => Some(Area::Closing),
+            NavItem::Reports => Some(Area::Reports),
             NavItem::Diary | NavItem::Marks | NavItem::ReportCard => Some(Area::Diary),
             NavItem::Schedule => Some(Area::Schedule),
             NavItem::Timetable => Some(Area::Timetable),
@@ -259,7 +269,11 @@ impl NavItem {
         let path = pathname.trim_end_matches('/');
         match self {
             NavItem::Home => path.is_empty(),
-            NavItem::Classes | NavItem::Persons | NavItem::Timetable | NavItem::Journal => path
+            NavItem::Classes
+            | NavItem::Persons
+            | NavItem::Timetable
+            | NavItem::Journal
+            | NavItem::Reports => path
                 .strip_prefix(self.path())
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
             _ => path == self.path(),
@@ -267,11 +281,12 @@ impl NavItem {
     }
 
     /// Every link, in menu order.
-    pub const ALL: [NavItem; 21] = [
+    pub const ALL: [NavItem; 22] = [
         NavItem::Home,
         NavItem::Today,
         NavItem::Journal,
         NavItem::Closing,
+        NavItem::Reports,
         NavItem::Diary,
         NavItem::Marks,
         NavItem::ReportCard,
@@ -516,7 +531,9 @@ mod tests {
     fn students_teachers_and_parents_see_only_their_own_pages() {
         assert_eq!(
             nav_items(&me(false, &[(A, &[Role::Teacher])]), Some(A)),
-            [Home, Today, Journal, Schedule, Classes, ApiTokens, Sessions],
+            [
+                Home, Today, Journal, Reports, Schedule, Classes, ApiTokens, Sessions
+            ],
             "a teacher sees the classes (a class teacher reads their own class's list)"
         );
         for role in [Role::Student, Role::Parent] {
@@ -543,6 +560,7 @@ mod tests {
                 Home,
                 Journal,
                 Closing,
+                Reports,
                 Schedule,
                 Timetable,
                 Classes,
@@ -579,6 +597,7 @@ mod tests {
                 Today,
                 Journal,
                 Closing,
+                Reports,
                 Schedule,
                 Timetable,
                 Classes,
@@ -803,6 +822,38 @@ mod tests {
     }
 
     #[test]
+    fn reports_are_for_staff() {
+        for role in [Role::Admin, Role::Principal, Role::Teacher] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(
+                access(&user, Some(A), Area::Reports),
+                Access::Read,
+                "{role}"
+            );
+            assert!(nav_items(&user, Some(A)).contains(&Reports), "{role}");
+            assert_eq!(
+                access(&user, Some(B), Area::Reports),
+                Access::None,
+                "{role}"
+            );
+        }
+        for role in [Role::Student, Role::Parent] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(
+                access(&user, Some(A), Area::Reports),
+                Access::None,
+                "{role}"
+            );
+            assert!(!nav_items(&user, Some(A)).contains(&Reports), "{role}");
+        }
+        assert_eq!(Reports.href(Some(A)), format!("/reports?school={A}"));
+        assert_eq!(Reports.testid(), "nav-reports");
+        assert!(Reports.is_current("/reports"));
+        assert!(Reports.is_current("/reports/quality"));
+        assert!(!Reports.is_current("/report-card"));
+    }
+
+    #[test]
     fn superadmin_manages_schools_and_any_selected_school() {
         let root = me(true, &[]);
         assert_eq!(nav_items(&root, None), [Home, Schools, ApiTokens, Sessions]);
@@ -812,6 +863,7 @@ mod tests {
                 Home,
                 Journal,
                 Closing,
+                Reports,
                 Schedule,
                 Timetable,
                 Schools,

@@ -14,11 +14,13 @@ use crate::auth::{Phase, provide_auth, use_auth};
 use crate::format::percent_encode;
 use crate::i18n::*;
 use crate::pages::accounts::AccountsPage;
+use crate::pages::activity::ActivityPage;
 use crate::pages::api_tokens::ApiTokensPage;
 use crate::pages::audit::AuditPage;
 use crate::pages::class_summary::ClassSummaryPage;
 use crate::pages::classes::{ClassPage, ClassesPage};
 use crate::pages::closing::ClosingPage;
+use crate::pages::control::ControlPage;
 use crate::pages::diary::{DiaryPage, MarksPage};
 use crate::pages::home::HomePage;
 use crate::pages::import::ImportPage;
@@ -29,6 +31,7 @@ use crate::pages::mark_settings::MarkSettingsPage;
 use crate::pages::persons::{PersonPage, PersonsPage};
 use crate::pages::register::RegisterPage;
 use crate::pages::report_card::{ClassReportCardsPage, ReportCardPage};
+use crate::pages::reports::{AttendanceReportPage, QualityPage, ReportsPage};
 use crate::pages::schedule::{SchedulePage, TodayPage};
 use crate::pages::schools::SchoolsPage;
 use crate::pages::sessions::SessionsPage;
@@ -102,6 +105,26 @@ fn Shell() -> impl IntoView {
                         <Route
                             path=path!("/closing")
                             view=|| view! { <RequireAuth><ClosingPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/reports")
+                            view=|| view! { <RequireAuth><ReportsPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/reports/quality")
+                            view=|| view! { <RequireAuth><QualityPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/reports/attendance")
+                            view=|| view! { <RequireAuth><AttendanceReportPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/reports/control")
+                            view=|| view! { <RequireAuth><ControlPage /></RequireAuth> }
+                        />
+                        <Route
+                            path=path!("/reports/activity")
+                            view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> }
                         />
                         <Route
                             path=path!("/diary")
@@ -296,6 +319,7 @@ fn nav_label(locale: Locale, item: NavItem) -> &'static str {
         NavItem::Today => td_string!(locale, schedule_view.nav_today),
         NavItem::Journal => td_string!(locale, journal.nav),
         NavItem::Closing => td_string!(locale, nav.closing),
+        NavItem::Reports => td_string!(locale, reports.nav),
         NavItem::ReportCard => td_string!(locale, nav.report_card),
         NavItem::Diary => td_string!(locale, diary.nav),
         NavItem::Marks => td_string!(locale, marks_page.nav),

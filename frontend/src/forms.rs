@@ -96,6 +96,10 @@ pub enum Field {
     FinalMarksOpenDays,
     /// N: days after a period's end teachers still set its final marks (0–60).
     FinalMarksCloseDays,
+    /// M of the journal-keeping control: fewer marks in the period so far is flagged (1–20).
+    ControlMinMarks,
+    /// D of the control: a mark set more than this many days after its lesson is late (1–60).
+    ControlLateDays,
 }
 
 /// What is wrong with one input; each has a translated text (`field_errors.*`).

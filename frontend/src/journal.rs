@@ -1634,6 +1634,19 @@ impl Grid {
         }
     }
 
+    /// «Все присутствуют» was recorded for a lesson (the header's `data-attendance-taken`).
+    pub fn set_attendance_taken(&mut self, lesson_id: Uuid) {
+        if let Some(l) = self
+            .journal
+            .lessons
+            .iter_mut()
+            .find(|l| l.lesson.id == lesson_id && !l.attendance_taken)
+        {
+            l.attendance_taken = true;
+            self.dirty.full = true;
+        }
+    }
+
     /// A work was added or changed in the header editor.
     pub fn put_work(&mut self, work: Work) {
         self.add_works(std::slice::from_ref(&work));
@@ -1786,6 +1799,11 @@ impl Grid {
             &format!("journal-lesson-head-{}", l.lesson.id),
         );
         attr(out, "data-date", &l.lesson.date.to_string());
+        attr(
+            out,
+            "data-attendance-taken",
+            if l.attendance_taken { "true" } else { "false" },
+        );
         let mut title = format!(
             "{} · {}",
             l.lesson.date.format("%d.%m.%Y"),
@@ -3496,16 +3514,19 @@ pub mod tests {
                     lesson: l1,
                     works: vec![work(W2, id1, true, 1), work(W1, id1, false, 0)],
                     writable: true,
+                    attendance_taken: false,
                 },
                 JournalLesson {
                     lesson: l2,
                     works: vec![],
                     writable: true,
+                    attendance_taken: false,
                 },
                 JournalLesson {
                     lesson: l3,
                     works: vec![],
                     writable: true,
+                    attendance_taken: false,
                 },
             ],
             marks: vec![mark(S1, id1, W1, "5", 1), mark(S2, id1, W2, "3", 2)],
@@ -4070,6 +4091,35 @@ pub mod tests {
         for s in [S1, S2] {
             assert_eq!(g.shown_average(s), g.local_average(s), "{s}");
         }
+    }
+
+    #[test]
+    fn all_present_marks_the_lesson_head() {
+        let mut g = Grid::new(journal());
+        let head = |g: &Grid| {
+            let html = g.grid_html(Locale::ru);
+            let at = html
+                .find(&format!("data-testid=\"journal-lesson-head-{}\"", l1()))
+                .unwrap();
+            html[at..].split('>').next().unwrap().to_string()
+        };
+        assert!(
+            head(&g).contains("data-attendance-taken=\"false\""),
+            "{}",
+            head(&g)
+        );
+        g.take_dirty();
+        g.set_attendance_taken(l1());
+        assert!(g.take_dirty().full, "the grid is drawn again");
+        assert!(
+            head(&g).contains("data-attendance-taken=\"true\""),
+            "{}",
+            head(&g)
+        );
+        g.set_attendance_taken(l1());
+        assert!(!g.take_dirty().full, "already taken: nothing to draw");
+        assert!(g.journal.lessons[0].attendance_taken);
+        assert!(!g.journal.lessons[1].attendance_taken);
     }
 
     #[test]

@@ -21,11 +21,15 @@ macro_rules! tr {
 }
 
 mod access;
+mod activity;
 mod api;
 mod app;
 mod auth;
+mod charts;
 mod class_summary;
 mod closing;
+mod control;
+mod control_api;
 mod diary;
 mod diary_api;
 mod finals;
@@ -42,6 +46,9 @@ mod pages;
 mod paging;
 mod report_api;
 mod report_card;
+mod report_view;
+mod reports;
+mod reports_api;
 mod roster;
 mod schedule;
 mod schedule_api;

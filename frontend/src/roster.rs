@@ -123,6 +123,12 @@ pub fn check_settings(
     let close_days = crate::forms::check_days(&finals.close_days, &FINAL_MARKS_DAYS)
         .map_err(|p| errors.push((Field::FinalMarksCloseDays, p)))
         .ok();
+    let min_marks = crate::forms::check_days(&finals.min_marks, &CONTROL_MIN_MARKS)
+        .map_err(|p| errors.push((Field::ControlMinMarks, p)))
+        .ok();
+    let late_days = crate::forms::check_days(&finals.late_days, &CONTROL_LATE_DAYS)
+        .map_err(|p| errors.push((Field::ControlLateDays, p)))
+        .ok();
     let name = required_text(&mut errors, Field::SchoolName, name, SCHOOL_NAME_MAX);
     if time_zone.trim().is_empty() {
         errors.push((Field::TimeZone, FieldProblem::Required));
@@ -132,13 +138,19 @@ pub fn check_settings(
     if kind.is_none() {
         errors.push((Field::PeriodKind, FieldProblem::NotChosen));
     }
-    match (name, kind, rounding_threshold, open_days, close_days) {
+    match (
+        name,
+        kind,
+        rounding_threshold,
+        (open_days, close_days),
+        (min_marks, late_days),
+    ) {
         (
             Some(name),
             Some(final_period_kind),
             Some(rounding_threshold),
-            Some(open),
-            Some(close),
+            (Some(open), Some(close)),
+            (Some(min_marks), Some(late_days)),
         ) if errors.is_empty() => Ok(SchoolSettings {
             name,
             time_zone: time_zone.trim().to_string(),
@@ -147,13 +159,15 @@ pub fn check_settings(
             rounding_threshold,
             final_marks_open_days: open as i32,
             final_marks_close_days: close as i32,
+            control_min_marks: min_marks as i32,
+            control_late_days: late_days as i32,
         }),
         _ => Err(errors),
     }
 }
 
-/// The final-mark inputs of the settings form, as typed.
-#[derive(Debug, Clone, Default)]
+/// The final-mark and journal-control inputs of the settings form, as typed.
+#[derive(Debug, Clone)]
 pub struct FinalsSettingsForm {
     /// The rounding threshold (`0,5`).
     pub threshold: String,
@@ -161,6 +175,22 @@ pub struct FinalsSettingsForm {
     pub open_days: String,
     /// N, days after it.
     pub close_days: String,
+    /// M of the journal-keeping control: the fewest marks a student should have in the period.
+    pub min_marks: String,
+    /// D of the control: a mark set more than this many days after its lesson is late.
+    pub late_days: String,
+}
+
+impl Default for FinalsSettingsForm {
+    fn default() -> FinalsSettingsForm {
+        FinalsSettingsForm {
+            threshold: String::new(),
+            open_days: String::new(),
+            close_days: String::new(),
+            min_marks: otmetka_domain::structure::default_control_min_marks().to_string(),
+            late_days: otmetka_domain::structure::default_control_late_days().to_string(),
+        }
+    }
 }
 
 impl FinalsSettingsForm {
@@ -170,12 +200,20 @@ impl FinalsSettingsForm {
             threshold: threshold_text(s.rounding_threshold),
             open_days: s.final_marks_open_days.to_string(),
             close_days: s.final_marks_close_days.to_string(),
+            min_marks: s.control_min_marks.to_string(),
+            late_days: s.control_late_days.to_string(),
         }
     }
 }
 
 /// The days K and N of the final-marks window may be (`SchoolSettings`).
 pub const FINAL_MARKS_DAYS: std::ops::RangeInclusive<u32> = 0..=60;
+
+/// M of the journal-keeping control (`SchoolSettings::control_min_marks`).
+pub const CONTROL_MIN_MARKS: std::ops::RangeInclusive<u32> = 1..=20;
+
+/// D of the journal-keeping control (`SchoolSettings::control_late_days`).
+pub const CONTROL_LATE_DAYS: std::ops::RangeInclusive<u32> = 1..=60;
 
 /// A rounding threshold as typed: 0.01–1, with a comma or a dot (`0,6`).
 pub fn parse_threshold(text: &str) -> Result<f64, FieldProblem> {
@@ -582,6 +620,7 @@ mod tests {
             threshold: "0,5".into(),
             open_days: "7".into(),
             close_days: " 3 ".into(),
+            ..FinalsSettingsForm::default()
         };
         let ok = check_settings(
             "  Школа  № 1 ",
@@ -634,6 +673,7 @@ mod tests {
             threshold: "2".into(),
             open_days: "61".into(),
             close_days: "".into(),
+            ..FinalsSettingsForm::default()
         };
         assert_eq!(
             check_settings(
@@ -654,6 +694,7 @@ mod tests {
             threshold: "0,5".into(),
             open_days: "0".into(),
             close_days: "0".into(),
+            ..FinalsSettingsForm::default()
         };
         let ok = check_settings(
             "Школа",
@@ -666,6 +707,53 @@ mod tests {
         assert_eq!(
             (ok.final_marks_open_days, ok.final_marks_close_days),
             (0, 0)
+        );
+        assert_eq!(
+            (ok.control_min_marks, ok.control_late_days),
+            (3, 7),
+            "the control's defaults M = 3, D = 7"
+        );
+    }
+
+    #[test]
+    fn the_control_settings_are_m_marks_and_d_days() {
+        let form = |m: &str, d: &str| FinalsSettingsForm {
+            threshold: "0,5".into(),
+            open_days: "7".into(),
+            close_days: "3".into(),
+            min_marks: m.into(),
+            late_days: d.into(),
+        };
+        let check = |f: &FinalsSettingsForm| {
+            check_settings("Школа", "Europe/Moscow", Some(PeriodKind::Quarter), "", f)
+        };
+        let ok = check(&form(" 5 ", "14")).unwrap();
+        assert_eq!((ok.control_min_marks, ok.control_late_days), (5, 14));
+        let edges = check(&form("20", "1")).unwrap();
+        assert_eq!((edges.control_min_marks, edges.control_late_days), (20, 1));
+        assert_eq!(
+            check(&form("0", "61")).unwrap_err(),
+            vec![
+                (Field::ControlMinMarks, FieldProblem::NumberRange(1, 20)),
+                (Field::ControlLateDays, FieldProblem::NumberRange(1, 60)),
+            ]
+        );
+        assert_eq!(
+            check(&form("", "три")).unwrap_err(),
+            vec![
+                (Field::ControlMinMarks, FieldProblem::Required),
+                (Field::ControlLateDays, FieldProblem::NumberRange(1, 60)),
+            ]
+        );
+        let stored = SchoolSettings {
+            control_min_marks: 4,
+            control_late_days: 10,
+            ..ok
+        };
+        let back = FinalsSettingsForm::from_settings(&stored);
+        assert_eq!(
+            (back.min_marks.as_str(), back.late_days.as_str()),
+            ("4", "10")
         );
     }
 

@@ -851,6 +851,7 @@ fn LessonEditor(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let l = lesson.lesson.clone();
+    let taken = lesson.attendance_taken;
     let lesson_id = l.id;
     let writable = lesson.writable;
     let next = ctx.grid.with_value(|g| g.next_lesson_date(lesson_id));
@@ -1026,10 +1027,72 @@ fn LessonEditor(
                     </button>
                 </div>
             </form>
+            <AllPresent ctx=ctx lesson_id=lesson_id writable=writable taken=taken />
             <h3 class="journal-works-title">{tr!(journal.works)}</h3>
             <div class="journal-works" data-testid="journal-works">{work_rows}</div>
             {writable.then(|| view! { <NewWork ctx=ctx lesson_id=lesson_id /> })}
         </Modal>
+    }
+}
+
+/// «Все присутствуют»: records that attendance was taken for the lesson with nobody absent
+/// (`POST …/lessons/{id}/attendance-taken`; writing any attendance code records it too), for the
+/// weekly journal-keeping control. Once taken, the lesson says so instead.
+#[component]
+fn AllPresent(ctx: Ctx, lesson_id: Uuid, writable: bool, taken: bool) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(taken);
+    let error = RwSignal::new(None::<ApiError>);
+    let on_click = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result =
+                crate::control_api::attendance_taken(ctx.auth, ctx.school_id, lesson_id).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    done.set(true);
+                    ctx.grid.update_value(|g| g.set_attendance_taken(lesson_id));
+                    apply(ctx, Outcome::default());
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    view! {
+        <div class="journal-all-present" data-testid="attendance-taken" data-taken=move || done.get().to_string()>
+            {move || {
+                if done.get() {
+                    view! {
+                        <p class="success" role="status" data-testid="attendance-taken-done">
+                            {tr!(control.attendance_done)}
+                        </p>
+                    }
+                    .into_any()
+                } else if writable {
+                    view! {
+                        <button
+                            type="button"
+                            class="button"
+                            data-testid=format!("attendance-taken-{lesson_id}")
+                            title=crate::pages::lbl(|l| td_string!(l, control.all_present_hint))
+                            disabled=move || busy.get()
+                            on:click=on_click
+                        >
+                            {tr!(control.all_present)}
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    ().into_any()
+                }
+            }}
+            <ErrorAlert error=error testid="attendance-taken-error" />
+        </div>
     }
 }
 

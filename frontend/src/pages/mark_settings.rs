@@ -1124,6 +1124,7 @@ fn Subjects(
                                 <th scope="col">{tr!(mark_settings.col_subject)}</th>
                                 <th scope="col">{tr!(mark_settings.col_short)}</th>
                                 <th scope="col">{tr!(mark_settings.col_scale)}</th>
+                                <th scope="col">{tr!(mark_settings.col_homework)}</th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
@@ -1148,25 +1149,25 @@ fn SubjectRow(
     let auth = use_auth();
     let sid = subject.id;
     let current = RwSignal::new(subject.mark_scale_id);
+    let homework = RwSignal::new(subject.homework_expected);
     let busy = RwSignal::new(false);
     let name = subject.name.clone();
     let short = subject.short_name.clone();
-    let on_change = {
+    // Saves the subject with its scale and the «Задаётся д/з» flag; on failure both go back.
+    let save = {
         let name = name.clone();
         let short = short.clone();
-        move |ev: leptos::ev::Event| {
-            let before = current.get_untracked();
-            let chosen = Uuid::parse_str(&event_target_value(&ev)).ok();
-            if chosen == before || busy.get_untracked() {
-                return;
-            }
+        move |scale: Option<Uuid>, homework_expected: bool| {
+            let before = (current.get_untracked(), homework.get_untracked());
             status.clear();
-            current.set(chosen);
+            current.set(scale);
+            homework.set(homework_expected);
             busy.set(true);
             let input = SubjectInput {
                 name: name.clone(),
                 short_name: short.clone(),
-                mark_scale_id: chosen,
+                mark_scale_id: scale,
+                homework_expected,
             };
             spawn_local(async move {
                 let result = marks::save_subject(auth, school_id, sid, &input).await;
@@ -1174,14 +1175,36 @@ fn SubjectRow(
                 match result {
                     Ok(s) => {
                         current.set(s.mark_scale_id);
+                        homework.set(s.homework_expected);
                         status.ok(format!("subject-{sid}"));
                     }
                     Err(err) => {
-                        current.set(before);
+                        current.set(before.0);
+                        homework.set(before.1);
                         status.fail(err);
                     }
                 }
             });
+        }
+    };
+    let on_homework = {
+        let save = save.clone();
+        move |ev: leptos::ev::Event| {
+            let checked = event_target_checked(&ev);
+            if checked == homework.get_untracked() || busy.get_untracked() {
+                return;
+            }
+            save(current.get_untracked(), checked);
+        }
+    };
+    let on_change = {
+        move |ev: leptos::ev::Event| {
+            let before = current.get_untracked();
+            let chosen = Uuid::parse_str(&event_target_value(&ev)).ok();
+            if chosen == before || busy.get_untracked() {
+                return;
+            }
+            save(chosen, homework.get_untracked());
         }
     };
     let options = scales
@@ -1210,6 +1233,19 @@ fn SubjectRow(
                     </option>
                     {options}
                 </select>
+            </td>
+            <td data-label=lbl(|l| td_string!(l, mark_settings.col_homework))>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="subject-homework-expected"
+                        data-subject-id=sid.to_string()
+                        disabled=move || !manage || busy.get()
+                        prop:checked=move || homework.get()
+                        on:change=on_homework
+                    />
+                    {tr!(mark_settings.homework_expected)}
+                </label>
             </td>
         </tr>
     }

@@ -1,11 +1,13 @@
 //! The pages of the SPA and the small pieces they share.
 
 pub mod accounts;
+pub mod activity;
 pub mod api_tokens;
 pub mod audit;
 pub mod class_summary;
 pub mod classes;
 pub mod closing;
+pub mod control;
 pub mod diary;
 pub mod home;
 pub mod import;
@@ -16,6 +18,7 @@ pub mod mark_settings;
 pub mod persons;
 pub mod register;
 pub mod report_card;
+pub mod reports;
 pub mod schedule;
 pub mod schools;
 pub mod sessions;

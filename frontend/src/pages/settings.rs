@@ -1,6 +1,7 @@
 //! `/settings?school=`: the school's name, time zone, the period kind of final marks, the edit
 //! window for marks, and the final marks' rounding threshold and window (K days before a
-//! period's end to N days after it). The admin changes them; the principal reads.
+//! period's end to N days after it), and M and D of the weekly journal-keeping control. The
+//! admin changes them; the principal reads.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -65,6 +66,8 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
     let threshold = RwSignal::new(stored.threshold);
     let open_days = RwSignal::new(stored.open_days);
     let close_days = RwSignal::new(stored.close_days);
+    let min_marks = RwSignal::new(stored.min_marks);
+    let late_days = RwSignal::new(stored.late_days);
     let fields = RwSignal::new(FieldErrors::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -85,6 +88,8 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
             threshold: threshold.get_untracked(),
             open_days: open_days.get_untracked(),
             close_days: close_days.get_untracked(),
+            min_marks: min_marks.get_untracked(),
+            late_days: late_days.get_untracked(),
         };
         let request = match check_settings(
             &name.get_untracked(),
@@ -111,6 +116,8 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
                     threshold.set(f.threshold);
                     open_days.set(f.open_days);
                     close_days.set(f.close_days);
+                    min_marks.set(f.min_marks);
+                    late_days.set(f.late_days);
                     saved.set(true);
                     // The switcher and the page headings show the new name.
                     ctx.reload(auth);
@@ -188,6 +195,25 @@ fn SettingsForm(school_id: Uuid, settings: SchoolSettings, manage: bool) -> impl
                     field=Field::FinalMarksCloseDays
                     kind="number"
                     hint=|l| td_string!(l, settings.final_marks_close_days_hint)
+                />
+                <h2 class="form-title" data-testid="settings-control-title">{tr!(settings.control_title)}</h2>
+                <TextInput
+                    id="settings-control-min-marks"
+                    label=|l| td_string!(l, settings.control_min_marks)
+                    value=min_marks
+                    errors=fields
+                    field=Field::ControlMinMarks
+                    kind="number"
+                    hint=|l| td_string!(l, settings.control_min_marks_hint)
+                />
+                <TextInput
+                    id="settings-control-late-days"
+                    label=|l| td_string!(l, settings.control_late_days)
+                    value=late_days
+                    errors=fields
+                    field=Field::ControlLateDays
+                    kind="number"
+                    hint=|l| td_string!(l, settings.control_late_days_hint)
                 />
             </fieldset>
             <ProblemAlert error=error testid="settings-error" />

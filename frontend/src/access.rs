@@ -58,6 +58,8 @@ pub enum Area {
     /// user activity — the admin and the principal read the whole school's, a teacher their own
     /// courses' and class's (the server filters).
     Reports,
+    /// The monthly user-activity report (regulation §15): the admin and the principal only.
+    Activity,
 }
 
 impl Area {
@@ -131,6 +133,8 @@ pub fn access(me: &Me, school_id: Option<Uuid>, area: Area) -> Access {
                 Area::Closing => Access::None,
                 Area::Reports if admin || principal || teacher => Access::Read,
                 Area::Reports => Access::None,
+                Area::Activity if admin || principal => Access::Read,
+                Area::Activity => Access::None,
                 Area::Import | Area::Audit => Access::None,
                 _ if admin => Access::Manage,
                 _ if principal => Access::Read,
@@ -845,6 +849,16 @@ mod tests {
                 "{role}"
             );
             assert!(!nav_items(&user, Some(A)).contains(&Reports), "{role}");
+        }
+        // The activity report: the admin and the principal, not the teachers.
+        for (role, want) in [
+            (Role::Admin, Access::Read),
+            (Role::Principal, Access::Read),
+            (Role::Teacher, Access::None),
+            (Role::Parent, Access::None),
+        ] {
+            let user = me(false, &[(A, &[role])]);
+            assert_eq!(access(&user, Some(A), Area::Activity), want, "{role}");
         }
         assert_eq!(Reports.href(Some(A)), format!("/reports?school={A}"));
         assert_eq!(Reports.testid(), "nav-reports");

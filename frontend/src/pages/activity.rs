@@ -29,7 +29,7 @@ use crate::report_view::{ExportButtons, ReportTableView};
 pub fn ActivityPage() -> impl IntoView {
     view! {
         <Gate
-            area=Area::Reports
+            area=Area::Activity
             render=|school, _| school.map(|school| view! { <Activity school=school /> })
         />
     }

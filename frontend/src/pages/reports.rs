@@ -87,6 +87,15 @@ fn failed(err: ApiError, retry: impl Fn() + Copy + Send + Sync + 'static) -> Any
 #[component]
 fn ReportsIndex(school: SchoolOption) -> impl IntoView {
     let id = school.id;
+    // The activity report is the admin's and the principal's only.
+    let auth = crate::auth::use_auth();
+    let activity = move || {
+        auth.me.with(|me| {
+            me.as_ref().is_some_and(|me| {
+                crate::access::access(me, Some(id), Area::Activity) != crate::access::Access::None
+            })
+        })
+    };
     let card = move |path: &'static str, testid: &'static str, title: Text, text: Text| {
         view! {
             <li>
@@ -121,12 +130,17 @@ fn ReportsIndex(school: SchoolOption) -> impl IntoView {
                     |l| td_string!(l, reports.control_card),
                     |l| td_string!(l, reports.control_card_text),
                 )}
-                {card(
-                    "/reports/activity",
-                    "reports-card-activity",
-                    |l| td_string!(l, reports.activity_card),
-                    |l| td_string!(l, reports.activity_card_text),
-                )}
+                {move || {
+                    activity()
+                        .then(|| {
+                            card(
+                                "/reports/activity",
+                                "reports-card-activity",
+                                |l| td_string!(l, reports.activity_card),
+                                |l| td_string!(l, reports.activity_card_text),
+                            )
+                        })
+                }}
             </ul>
         </section>
     }

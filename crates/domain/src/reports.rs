@@ -296,6 +296,9 @@ pub struct QualityReport {
     /// Courses (class × subject) by class and subject: every course for the principal and
     /// admin, a teacher's own courses and those of their class.
     pub courses: Vec<QualityRow>,
+    /// The class asked for (`class_id`), whose students the report lists.
+    #[serde(default)]
+    pub class_id: Option<Uuid>,
     /// With `class_id`: the subjects of the class's students (columns of `students`).
     pub subjects_of_class: Vec<ReportSubject>,
     /// With `class_id`: the class's students with their standing, by name.
@@ -692,7 +695,7 @@ fn quality_table(key: &str, title: &str, first: &str, rows: &[QualityRow]) -> Re
 
 /// The quality report's tables: `classes` (the school's row last), `grades`, `subjects`,
 /// `teachers`, `courses` — always, with their header row even when a reader sees no rows of
-/// a kind (a teacher gets no `grades`) — and, for a class, `students`.
+/// a kind (a teacher gets no `grades`) — and, for a report of one class, `students`.
 pub fn quality_tables(r: &QualityReport) -> Vec<ReportTable> {
     let mut out = Vec::new();
     let mut classes = r.classes.clone();
@@ -711,7 +714,7 @@ pub fn quality_tables(r: &QualityReport) -> Vec<ReportTable> {
     ] {
         out.push(quality_table(key, title, first, rows));
     }
-    if !r.students.is_empty() {
+    if r.class_id.is_some() {
         let mut headers = vec!["Ученик".to_string(), "Итог".to_string()];
         headers.extend(r.subjects_of_class.iter().map(|s| s.short_name.clone()));
         headers.push("Средний балл".into());
@@ -773,7 +776,7 @@ pub fn attendance_tables(r: &AttendanceReport) -> Vec<ReportTable> {
             "Пропущено дней".into(),
         ]);
         if with_students {
-            h.push(format!("Выше {}%", r.threshold_percent));
+            h.push(format!("Выше {} %", r.threshold_percent).replace('.', ","));
         }
         h
     };

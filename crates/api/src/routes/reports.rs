@@ -337,6 +337,8 @@ async fn get_control_xlsx(
 pub struct ControlDetailParams {
     /// Any day of the ISO week; default: today.
     pub week: Option<NaiveDate>,
+    /// The row of this teacher: the lessons they held in the course.
+    pub teacher_id: Option<Uuid>,
     /// Only the lessons or students with this issue.
     pub issue: Option<ControlIssue>,
 }
@@ -360,6 +362,7 @@ async fn get_control_detail(
             school_id,
             course_id,
             query.week,
+            query.teacher_id,
             query.issue,
             state.now(),
         )

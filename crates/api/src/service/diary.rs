@@ -118,15 +118,6 @@ pub async fn diary(
     policy::authorize(actor, school_id, Action::ReadDiary)?;
     authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let student = student_person(db, school_id, student_id).await?;
-    let settings = get_settings_row(db, school_id).await?;
-    crate::service::reports::activity::record_diary_view(
-        db,
-        actor,
-        school_id,
-        student_id,
-        school_today_at(&settings.time_zone, now),
-    )
-    .await;
     let span = match week {
         Some(w) => Span::Week(w),
         None => Span::CurrentWeek,
@@ -140,6 +131,16 @@ pub async fn diary(
         now,
     )
     .await?;
+    // Counted once the week is known to be valid (the monthly activity report).
+    let settings = get_settings_row(db, school_id).await?;
+    crate::service::reports::activity::record_diary_view(
+        db,
+        actor,
+        school_id,
+        student_id,
+        school_today_at(&settings.time_zone, now),
+    )
+    .await;
     let lesson_ids: Vec<Uuid> = sched
         .days
         .iter()
@@ -318,10 +319,10 @@ pub async fn student_marks(
     let student = student_person(db, school_id, student_id).await?;
     let settings = get_settings_row(db, school_id).await?;
     let today = school_today_at(&settings.time_zone, now);
-    crate::service::reports::activity::record_diary_view(db, actor, school_id, student_id, today)
-        .await;
     let period =
         resolve_period(db, school_id, period_id, settings.final_period_kind, today).await?;
+    crate::service::reports::activity::record_diary_view(db, actor, school_id, student_id, today)
+        .await;
     let (from, to) = (period.starts_on, period.ends_on);
     let classes: HashSet<Uuid> = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))

@@ -1230,7 +1230,8 @@ pub async fn write_attendance(
 /// «Все присутствуют»: records that attendance was taken for the lesson (the first time; a
 /// later call keeps the first instant), so the journal-keeping control does not count it as a
 /// lesson without attendance. Who may write the lesson's journal ([`Writer::check`]). Audited
-/// `attendance_taken`. Returns the instant recorded. Errors: 403, 404, 409 `lesson_cancelled`.
+/// `attendance_taken`. Returns the instant recorded. Errors: 403, 404, 409 `lesson_cancelled`,
+/// 422 `lesson_id: future_lesson` (the lesson's day has not come).
 pub async fn mark_attendance_taken(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -1246,6 +1247,13 @@ pub async fn mark_attendance_taken(
     let today = school_today_at(&settings.time_zone, now);
     let writer = Writer::load(db, actor, school_id, &settings, today).await?;
     let behalf = writer.check(course, &l)?;
+    if l.date > today {
+        return Err(AppError::field(
+            "lesson_id",
+            "future_lesson",
+            format!("the lesson of {} has not taken place yet", l.date),
+        ));
+    }
     if let Some(at) = l.attendance_taken_at {
         return Ok(at);
     }

@@ -493,7 +493,9 @@ fn table() -> Vec<Row> {
         row(M::GET,    "/schools/{A}/reports/journal-control",               "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/reports/journal-control.csv?week=2026-09-07&table=courses", "", Plain,      [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/reports/journal-control.xlsx",          "",            Plain,               [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
-        row(M::GET,    "/schools/{A}/reports/journal-control/courses/{course}?week=2026-09-07", "", Plain,       [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
+        // The other teacher substitutes `{sub_lesson}` of `{course}` that week: they read the
+        // drill-down of their own lessons of it.
+        row(M::GET,    "/schools/{A}/reports/journal-control/courses/{course}?week=2026-09-07", "", Plain,       [401, 200, 200, 404, 200, 200, 200, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/reports/journal-control/courses/{course2}?issue=without_topic", "", Plain,  [401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/reports/activity",                      "",            Plain,               [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),
         row(M::GET,    "/schools/{A}/reports/activity.csv?month=2026-10&table=classes", "", Plain,              [401, 200, 200, 404, 200, 403, 403, 403, 403, 403, 403]),

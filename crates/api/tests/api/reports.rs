@@ -50,6 +50,7 @@ reports_tests!(
     activity_of_the_month_sign_ins_diary_views_edits_and_invites,
     students_and_parents_read_no_report_and_teachers_only_their_own,
     a_quality_csv_table_without_rows_is_a_file_with_its_header_row,
+    a_substitutes_lesson_counts_for_the_substitute_for_every_reader,
 );
 
 // ---------- the small school ----------
@@ -1090,7 +1091,7 @@ async fn attendance_of_a_hand_built_range_per_student_class_and_week(app: TestAp
             "Из них по уважительной",
             "Пропущено, %",
             "Пропущено дней",
-            "Выше 30%"
+            "Выше 30 %"
         ]
     );
     assert_eq!(
@@ -2147,4 +2148,122 @@ async fn a_quality_csv_table_without_rows_is_a_file_with_its_header_row(app: Tes
     )
     .await;
     assert_eq!(rows, [header("Класс и предмет")]);
+}
+
+/// A lesson a substitute held counts for the substitute in the admin's control and in the
+/// substitute's own, the same numbers; the substitute reads the drill-down of their own lessons
+/// of the course (not its students); the course's teacher's drill-down leaves it out.
+/// «Все присутствуют» waits for the lesson's day; a week outside every academic year is empty.
+async fn a_substitutes_lesson_counts_for_the_substitute_for_every_reader(app: TestApp) {
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let orlova = s.person(&app, "T01").await;
+    let belov = s.person(&app, "T02").await;
+    let t02 = s.account(&app, "T02", Role::Teacher).await;
+    let m16 = s.lesson_on(&app, math, "2026-11-16").await;
+    let m17 = s.lesson_on(&app, math, "2026-11-17").await;
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &s.admin,
+            &format!("/lessons/{m17}/substitute"),
+            json!({"teacher_id": belov}),
+        )
+        .await;
+    expect(res, StatusCode::OK).await;
+
+    let week = "/reports/journal-control?week=2026-11-16";
+    let by_admin = report(&app, &s, &s.admin, week).await;
+    let by_t02 = report(&app, &s, &t02, week).await;
+    let sub_key = format!("course:{math}:{belov}");
+    let admin_row = row_of(&by_admin["courses"], "key", &sub_key).clone();
+    assert_eq!(admin_row["counts"]["lessons_held"], 1, "{admin_row}");
+    assert_eq!(
+        admin_row["counts"]["students"], 0,
+        "students count for the course's teacher"
+    );
+    assert_eq!(row_of(&by_t02["courses"], "key", &sub_key), &admin_row);
+    let teacher_key = format!("teacher:{belov}");
+    assert_eq!(
+        row_of(&by_t02["teachers"], "key", &teacher_key),
+        row_of(&by_admin["teachers"], "key", &teacher_key),
+        "the substitute's own row equals the admin's"
+    );
+    // T01's maths row lost the substituted lesson.
+    let own = row_of(
+        &by_admin["courses"],
+        "key",
+        &format!("course:{math}:{orlova}"),
+    );
+    let all = report(
+        &app,
+        &s,
+        &s.admin,
+        &format!("/reports/journal-control/courses/{math}?week=2026-11-16"),
+    )
+    .await;
+    let n_all = all["lessons"].as_array().unwrap().len();
+    assert_eq!(own["counts"]["lessons_held"], n_all - 1);
+
+    // The drill-downs: T02 sees only the lesson they held and no students; T01's row leaves it
+    // out.
+    let mine = report(
+        &app,
+        &s,
+        &t02,
+        &format!("/reports/journal-control/courses/{math}?week=2026-11-16"),
+    )
+    .await;
+    let lessons: Vec<&str> = mine["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["lesson_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(lessons, [m17.to_string()]);
+    assert_eq!(mine["students"], json!([]));
+    let of_t01 = report(
+        &app,
+        &s,
+        &s.admin,
+        &format!("/reports/journal-control/courses/{math}?week=2026-11-16&teacher_id={orlova}"),
+    )
+    .await;
+    let ids: Vec<&str> = of_t01["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["lesson_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&m16.to_string().as_str()) && !ids.contains(&m17.to_string().as_str()));
+    assert_eq!(ids.len(), n_all - 1);
+    // Another week the substitute held nothing of the course: 403.
+    let path = s.path(&format!(
+        "/reports/journal-control/courses/{math}?week=2026-11-09"
+    ));
+    let res = app.send(Method::GET, &path, Some(&t02), None).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // «Все присутствуют» on a lesson still to come (the clock is 26 November): 422.
+    let m30 = s.lesson_on(&app, math, "2026-11-30").await;
+    let path = s.path(&format!("/lessons/{m30}/attendance-taken"));
+    let res = app.send(Method::POST, &path, Some(&s.admin), None).await;
+    let problem = expect(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["errors"][0]["field"], "lesson_id", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "future_lesson", "{problem}");
+
+    // A week outside every academic year: no rows at all.
+    let r = report(
+        &app,
+        &s,
+        &s.admin,
+        "/reports/journal-control?week=1900-01-03",
+    )
+    .await;
+    assert_eq!(
+        (r["teachers"].clone(), r["courses"].clone()),
+        (json!([]), json!([]))
+    );
+    assert_eq!(r["finals_term"], Value::Null);
 }

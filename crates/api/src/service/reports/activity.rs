@@ -100,12 +100,22 @@ pub async fn record_diary_view(
     }
 }
 
-/// The month `YYYY-MM`: its first and last day. Errors: 400 `invalid_query_parameter`.
+/// The month `YYYY-MM` (exactly: four digits of a year from 1900, a dash, two of the month):
+/// its first and last day. Errors: 400 `invalid_query_parameter`.
 pub fn parse_month(s: &str) -> AppResult<(NaiveDate, NaiveDate)> {
     let bad = || {
         AppError::new(otmetka_domain::ErrorCode::InvalidQueryParameter)
             .detail(format!("month must be YYYY-MM, got {s:?}"))
     };
+    let b = s.as_bytes();
+    let shape = b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit());
+    if !shape || s < "1900-01" {
+        return Err(bad());
+    }
     let first = NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").map_err(|_| bad())?;
     let last = first
         .checked_add_months(Months::new(1))
@@ -514,4 +524,28 @@ pub async fn users(
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_parsed_strictly() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            parse_month("2026-11").unwrap(),
+            (d(2026, 11, 1), d(2026, 11, 30))
+        );
+        assert_eq!(
+            parse_month("2028-02").unwrap(),
+            (d(2028, 2, 1), d(2028, 2, 29))
+        );
+        for bad in [
+            "26-11", "2026-1", " 2026-11", "2026-+1", "0000-01", "-0001-01", "2026-13", "",
+            "2026-11 ",
+        ] {
+            assert!(parse_month(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -33,9 +33,9 @@ use uuid::Uuid;
 use super::Scope;
 use super::attendance::week_start;
 use crate::auth::Actor;
-use crate::entity::{final_mark, lesson, mark, person, subject};
+use crate::entity::{academic_year, final_mark, lesson, mark, person, subject};
 use crate::error::{AppError, AppResult};
-use crate::service::finals::{YearTerms, class_lists_on, name_of, year_or_current};
+use crate::service::finals::{YearTerms, class_lists_on, name_of};
 use crate::service::structure::{get_settings_row, school_today_at};
 use crate::service::timetable::{Catalog, CourseInfo};
 
@@ -249,11 +249,30 @@ struct Week<'a> {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// The academic year the week falls in (the current one when the week touches it), if any.
+async fn year_of_week(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Option<Uuid>> {
+    let mut years = academic_year::Entity::find()
+        .filter(academic_year::Column::SchoolId.eq(school_id))
+        .filter(academic_year::Column::StartsOn.lte(to))
+        .filter(academic_year::Column::EndsOn.gte(from))
+        .all(db)
+        .await?;
+    years.sort_by_key(|y| (!y.is_current, y.starts_on));
+    Ok(years.first().map(|y| y.id))
+}
+
+/// Loads the week of every course of its academic year (or of `only_course`); rows are
+/// narrowed to what the reader sees afterwards, so that a substitute's lessons count the same
+/// for every reader. A week outside every academic year has no courses.
 async fn load_week<'a>(
     db: &impl ConnectionTrait,
     school_id: Uuid,
     cat: &'a Catalog,
-    scope: &Scope,
     week: Option<NaiveDate>,
     only_course: Option<Uuid>,
     now: DateTime<Utc>,
@@ -266,7 +285,23 @@ async fn load_week<'a>(
     let today = school_today_at(&settings.time_zone, now);
     let (from, to) = week_of(week.unwrap_or(today));
     let upto = Ord::min(to, today);
-    let year_id = year_or_current(db, school_id, None).await?;
+    let Some(year_id) = year_of_week(db, school_id, from, to).await? else {
+        return Ok(Week {
+            from,
+            to,
+            min_marks: settings.control_min_marks,
+            late_days: settings.control_late_days,
+            period: None,
+            finals_term: None,
+            courses: Vec::new(),
+            lessons: Vec::new(),
+            homework_expected: HashMap::new(),
+            per_lesson: HashMap::new(),
+            students: HashMap::new(),
+            per_student: HashMap::new(),
+            finals: HashMap::new(),
+        });
+    };
     let yt = YearTerms::load(db, school_id, year_id, &settings).await?;
     let term_of = |p: &crate::entity::period::Model| Term::Period {
         kind: yt.kind,
@@ -278,13 +313,15 @@ async fn load_week<'a>(
         .find(|p| p.starts_on <= upto && upto <= p.ends_on)
         .or_else(|| yt.periods.iter().rev().find(|p| p.starts_on <= upto))
         .map(|p| (term_of(p), p.starts_on));
+    // The last period whose teachers' window had closed by the week's last day counted (its
+    // missing marks as they stand now).
     let finals_term = yt
         .periods
         .iter()
         .rev()
         .find(|p| {
             yt.window(term_of(p))
-                .is_some_and(|(_, closes)| closes < today)
+                .is_some_and(|(_, closes)| closes < upto)
         })
         .map(|p| (term_of(p), p.ends_on));
     let courses: Vec<&CourseInfo> = cat
@@ -292,7 +329,6 @@ async fn load_week<'a>(
         .values()
         .filter(|c| c.academic_year_id == year_id)
         .filter(|c| only_course.is_none_or(|id| id == c.id))
-        .filter(|c| scope.sees_course(c))
         .collect();
     let course_ids: Vec<Uuid> = courses.iter().map(|c| c.id).collect();
     let mut lq = lesson::Entity::find()
@@ -491,7 +527,7 @@ pub async fn report(
 ) -> AppResult<JournalControl> {
     let cat = Catalog::load(db, school_id).await?;
     let scope = Scope::of(db, actor, school_id, &cat).await?;
-    let w = load_week(db, school_id, &cat, &scope, q.week, None, now).await?;
+    let w = load_week(db, school_id, &cat, q.week, None, now).await?;
     // (course, teacher) → counts.
     let mut rows: HashMap<(Uuid, Uuid), Acc> = HashMap::new();
     let by_id: HashMap<Uuid, &CourseInfo> = w.courses.iter().map(|c| (c.id, *c)).collect();
@@ -574,23 +610,46 @@ pub async fn report(
 }
 
 /// The lessons and students behind one course's control row for the week, only those with
-/// `issue` when given. Who sees the course's row. Errors: 403, 404 (course).
+/// `issue` when given; with `teacher_id` those of that teacher's row (the lessons they held:
+/// their substitutions, or the lessons nobody substituted when they teach the course). Who sees
+/// the course's row; a teacher who only substituted in it sees their own lessons. Errors: 403,
+/// 404 (course).
 pub async fn detail(
     db: &impl ConnectionTrait,
     actor: &Actor,
     school_id: Uuid,
     course_id: Uuid,
     week: Option<NaiveDate>,
+    teacher_id: Option<Uuid>,
     issue: Option<ControlIssue>,
     now: DateTime<Utc>,
 ) -> AppResult<ControlDetail> {
     let cat = Catalog::load(db, school_id).await?;
     let scope = Scope::of(db, actor, school_id, &cat).await?;
     let course = cat.course(course_id)?;
-    if !scope.sees_course(course) {
-        return Err(AppError::forbidden());
+    let mut w = load_week(db, school_id, &cat, week, Some(course_id), now).await?;
+    // A teacher who only substituted in the course sees their own lessons of it.
+    let teacher_id = if scope.sees_course(course) {
+        teacher_id
+    } else {
+        let me = match &scope {
+            Scope::Teacher { person_id, .. } => *person_id,
+            Scope::School => None,
+        };
+        match me {
+            Some(me) if w.lessons.iter().any(|l| l.substitute_id == Some(me)) => Some(me),
+            _ => return Err(AppError::forbidden()),
+        }
+    };
+    // The row of one teacher: the lessons they held (their substitutions, or the course's
+    // lessons nobody substituted), and the students only for the course's own teachers.
+    let students_shown = teacher_id.is_none_or(|t| course.teacher_ids.contains(&t));
+    if let Some(t) = teacher_id {
+        w.lessons.retain(|l| match l.substitute_id {
+            Some(s) => s == t,
+            None => course.teacher_ids.contains(&t),
+        });
     }
-    let w = load_week(db, school_id, &cat, &scope, week, Some(course_id), now).await?;
     let subs: Vec<Uuid> = w.lessons.iter().filter_map(|l| l.substitute_id).collect();
     let sub_names: HashMap<Uuid, String> = if subs.is_empty() {
         HashMap::new()
@@ -653,16 +712,19 @@ pub async fn detail(
             .collect()
     };
     let min = u32::try_from(w.min_marks).unwrap_or(0);
+    // First graders get no marks: nobody is below M or without marks there (as in the row).
+    let graded = course.grade >= FIRST_GRADED_GRADE;
     let mut students: Vec<ControlStudent> = ids
         .iter()
+        .filter(|_| students_shown)
         .map(|s| ControlStudent {
             student_id: *s,
             name: names.get(s).cloned().unwrap_or_default(),
             marks: w.per_student.get(&(course_id, *s)).copied().unwrap_or(0),
         })
         .filter(|s| match issue {
-            Some(ControlIssue::BelowMinMarks) => s.marks < min,
-            Some(ControlIssue::WithoutMarks) => s.marks == 0,
+            Some(ControlIssue::BelowMinMarks) => graded && s.marks < min,
+            Some(ControlIssue::WithoutMarks) => graded && s.marks == 0,
             None => true,
             _ => false,
         })

@@ -579,6 +579,7 @@ pub async fn report(
         subjects: subject_rows,
         teachers: teacher_rows,
         courses: course_rows,
+        class_id: q.class_id,
         subjects_of_class,
         students,
     })

@@ -416,6 +416,7 @@ mod tests {
             subjects: Vec::new(),
             teachers: Vec::new(),
             courses: vec![m1, m2, r1, b1],
+            class_id: None,
             subjects_of_class: vec![ReportSubject {
                 subject_id: RUS,
                 name: "Русский язык".into(),

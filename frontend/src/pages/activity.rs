@@ -106,6 +106,10 @@ fn Activity(school: SchoolOption) -> impl IntoView {
             <LoadError error=err testid="activity-load-error" retry_testid="load-retry" on_retry=move || data.refetch() />
         }
         .into_any(),
+        // A month asked for whose report has not come yet: not the previous month's numbers.
+        Some(Ok(r)) if shown.get().month.is_some_and(|m| Month::parse(&r.month) != Some(m)) => {
+            loading()
+        }
         Some(Ok(r)) => view! {
             <ActivityBody school_id=school_id report=Arc::new(r) shown=shown shown_month=shown_month go=go users=users />
         }
@@ -116,7 +120,7 @@ fn Activity(school: SchoolOption) -> impl IntoView {
     view! {
         <section class="page page-wide report-page activity-page" data-testid="activity-page">
             <p class="no-print">
-                <a href=format!("/reports?school={school_id}") data-testid="reports-back">{tr!(reports.to_index)}</a>
+                <a href=format!("/reports?school={school_id}") data-testid="reports-back">"← " {tr!(reports.to_index)}</a>
             </p>
             <h1>{tr!(activity.title)}</h1>
             <PageSchool school=Some(school) />

@@ -118,6 +118,8 @@ fn Control(school: SchoolOption) -> impl IntoView {
             <LoadError error=err testid="control-load-error" retry_testid="load-retry" on_retry=move || data.refetch() />
         }
         .into_any(),
+        // A week asked for whose report has not come yet: not the previous week's numbers.
+        Some(Ok(c)) if shown.get().week.is_some_and(|w| monday_of(w) != c.from) => loading(),
         Some(Ok(c)) => view! {
             <ControlBody school_id=school_id control=Arc::new(c) shown=shown go=go detail=detail />
         }
@@ -128,7 +130,7 @@ fn Control(school: SchoolOption) -> impl IntoView {
     view! {
         <section class="page page-wide report-page control-page" data-testid="control-page">
             <p class="no-print">
-                <a href=format!("/reports?school={school_id}") data-testid="reports-back">{tr!(reports.to_index)}</a>
+                <a href=format!("/reports?school={school_id}") data-testid="reports-back">"← " {tr!(reports.to_index)}</a>
             </p>
             <h1>{tr!(control.title)}</h1>
             <PageSchool school=Some(school) />
@@ -370,7 +372,6 @@ fn ControlBody(
 
     view! {
         <section class="report-section control-chart">
-            <h2>{tr!(control.chart_title)}</h2>
             <p class="hint">{tr!(control.chart_hint)}</p>
             {score_chart(control.clone())}
         </section>

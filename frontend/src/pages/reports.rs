@@ -413,6 +413,8 @@ fn Quality(school: SchoolOption) -> impl IntoView {
     let body = move || match data.get() {
         None => loading(),
         Some(Err(err)) => failed(err, move || data.refetch()),
+        // A term asked for whose report has not come yet: not the previous term's numbers.
+        Some(Ok(r)) if asked.get().term.is_some_and(|t| t != r.term) => loading(),
         Some(Ok(r)) => {
             let class_id = asked.get_untracked().class_id;
             view! {

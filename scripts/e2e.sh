@@ -5,17 +5,21 @@
 # invite, sessions, language), e2e/timetable.mjs (issue 4: the demo school's "Today", a
 # substitute assigned and seen by the substitute), e2e/journal.mjs (issue 5: marks and an
 # absence typed into the demo school's journal with the keyboard, seen with the same average in
-# the parent's diary and marks page) and e2e/finals.mjs (issue 6: on the demo school with marks,
+# the parent's diary and marks page), e2e/finals.mjs (issue 6: on the demo school with marks,
 # two days after quarter 1, the class teacher of 4Б accepts the suggested quarter marks in the
 # journal grid — one by Enter, the rest with «Принять все» — the principal's Закрытие периода
 # shows nothing missing for 4Б, the parent sees the quarter marks, tries «Что если?», prints the
-# report card and downloads its CSV). Each scenario is bounded by its own watchdog and, should
-# that fail, by `timeout` (E2E_TIMEOUT seconds, default 420).
+# report card and downloads its CSV) and e2e/reports.mjs (issue 7: on the demo school with marks,
+# in the week of 27.11, the principal's quality report of quarter 1 — chart, table and CSV as the
+# API, the XLSX download — and the journal-keeping control a week back with the drill-down into a
+# course's lessons without a topic; a teacher sees only her own control rows, a parent no
+# reports). Each scenario is bounded by its own watchdog and, should that fail, by `timeout`
+# (E2E_TIMEOUT seconds, default 420).
 # The binary is built by the same cargo command as `just test` runs (with --no-run): a plain
 # `cargo build -p otmetka-api` resolves other dependency features (no dev-dependencies) and would
 # compile much of the tree a second time.
 # Screenshots: target/e2e/sqlite/, target/e2e/postgres/ (timetable.mjs's are tt-*.png,
-# journal.mjs's jr-*.png, finals.mjs's fn-*.png).
+# journal.mjs's jr-*.png, finals.mjs's fn-*.png, reports.mjs's rp-*.png).
 # Usage: scripts/e2e.sh [sqlite|postgres]...   (default: both)
 set -euo pipefail
 
@@ -33,7 +37,7 @@ server="$(target_dir)/debug/otmetka"
 dbs=("$@")
 [ "${#dbs[@]}" -gt 0 ] || dbs=(sqlite postgres)
 
-scenarios=(run timetable journal finals)
+scenarios=(run timetable journal finals reports)
 limit="${E2E_TIMEOUT:-420}"
 
 failed=()

@@ -361,9 +361,11 @@ async fn get_control_detail(
             &actor,
             school_id,
             course_id,
-            query.week,
-            query.teacher_id,
-            query.issue,
+            control::DetailQuery {
+                week: query.week,
+                teacher_id: query.teacher_id,
+                issue: query.issue,
+            },
             state.now(),
         )
         .await?,

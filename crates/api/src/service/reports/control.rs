@@ -609,6 +609,17 @@ pub async fn report(
     })
 }
 
+/// The query of a drill-down.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetailQuery {
+    /// Any day of the week; default: today.
+    pub week: Option<NaiveDate>,
+    /// The row of this teacher.
+    pub teacher_id: Option<Uuid>,
+    /// Only the lessons or students with this issue.
+    pub issue: Option<ControlIssue>,
+}
+
 /// The lessons and students behind one course's control row for the week, only those with
 /// `issue` when given; with `teacher_id` those of that teacher's row (the lessons they held:
 /// their substitutions, or the lessons nobody substituted when they teach the course). Who sees
@@ -619,11 +630,14 @@ pub async fn detail(
     actor: &Actor,
     school_id: Uuid,
     course_id: Uuid,
-    week: Option<NaiveDate>,
-    teacher_id: Option<Uuid>,
-    issue: Option<ControlIssue>,
+    q: DetailQuery,
     now: DateTime<Utc>,
 ) -> AppResult<ControlDetail> {
+    let DetailQuery {
+        week,
+        teacher_id,
+        issue,
+    } = q;
     let cat = Catalog::load(db, school_id).await?;
     let scope = Scope::of(db, actor, school_id, &cat).await?;
     let course = cat.course(course_id)?;

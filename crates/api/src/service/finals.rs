@@ -114,6 +114,22 @@ impl YearTerms {
         }
     }
 
+    /// The term a view is about by default: the final-kind period that ended last before
+    /// `today`, else the one running, else the first; the year when there are no periods.
+    pub fn default_term(&self, today: NaiveDate) -> Term {
+        self.periods
+            .iter()
+            .rev()
+            .find(|p| p.ends_on < today)
+            .or_else(|| self.periods.iter().find(|p| p.starts_on <= today))
+            .or_else(|| self.periods.first())
+            .map(|p| Term::Period {
+                kind: self.kind,
+                number: p.number,
+            })
+            .unwrap_or(Term::Year)
+    }
+
     /// The teachers' window (inclusive days): K days before the term's end to N days after it;
     /// exam and final marks stay open until the academic year's last day at least (the exams
     /// come after the teaching ends).
@@ -1210,6 +1226,25 @@ pub(crate) async fn class_lists_on(
     Ok((classes, groups))
 }
 
+/// The students of a course on the lists of [`class_lists_on`]: its class's, and for a
+/// subgroup's course only the subgroup's members.
+pub(crate) fn course_members(
+    c: &CourseInfo,
+    lists: &HashMap<Uuid, Vec<Uuid>>,
+    groups: &HashMap<Uuid, HashSet<Uuid>>,
+) -> Vec<Uuid> {
+    lists
+        .get(&c.class_id)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|s| {
+            c.group_id
+                .is_none_or(|g| groups.get(&g).is_some_and(|m| m.contains(s)))
+        })
+        .collect()
+}
+
 /// The principal's closing view of a term: every course of the year (or of one class) with the
 /// students due a mark (in the course on the term's last day), how many have one and how many
 /// lack it, sorted by teacher, class and subject; and every not passing final mark (2, 1, нз,
@@ -1230,21 +1265,7 @@ pub async fn closing(
     let today = school_today_at(&settings.time_zone, now);
     let year_id = year_or_current(db, school_id, year_id).await?;
     let yt = YearTerms::load(db, school_id, year_id, &settings).await?;
-    let term = match term {
-        Some(t) => t,
-        None => yt
-            .periods
-            .iter()
-            .rev()
-            .find(|p| p.ends_on < today)
-            .or_else(|| yt.periods.iter().find(|p| p.starts_on <= today))
-            .or_else(|| yt.periods.first())
-            .map(|p| Term::Period {
-                kind: yt.kind,
-                number: p.number,
-            })
-            .unwrap_or(Term::Year),
-    };
+    let term = term.unwrap_or_else(|| yt.default_term(today));
     let (_, ends_on) = yt.bounds(term).ok_or_else(|| {
         AppError::new(ErrorCode::InvalidQueryParameter).detail(format!(
             "the year has no {term}; terms: {}",
@@ -1283,16 +1304,7 @@ pub async fn closing(
         {
             continue;
         }
-        let due: Vec<Uuid> = lists
-            .get(&c.class_id)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|s| {
-                c.group_id
-                    .is_none_or(|g| groups.get(&g).is_some_and(|m| m.contains(s)))
-            })
-            .collect();
+        let due = course_members(c, &lists, &groups);
         let scale = cfg.scale(c.subject_scale_id);
         let mut set = 0;
         for s in &due {

@@ -1090,14 +1090,7 @@ pub async fn write_batch(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    if !taken.is_empty() {
-        lesson::Entity::update_many()
-            .col_expr(lesson::Column::AttendanceTakenAt, Expr::value(now))
-            .filter(lesson::Column::Id.is_in(taken))
-            .filter(lesson::Column::AttendanceTakenAt.is_null())
-            .exec(&txn)
-            .await?;
-    }
+    attendance_taken(&txn, taken, now).await?;
 
     // The new averages of the students touched, over the period asked for or the one of the
     // first lesson written.
@@ -1227,6 +1220,24 @@ pub async fn write_attendance(
         .ok_or_else(|| AppError::internal("a one-cell batch wrote no cell"))
 }
 
+/// Records `now` as when attendance was taken for the lessons that had none yet (the first
+/// instant stays).
+async fn attendance_taken(
+    db: &impl ConnectionTrait,
+    lessons: Vec<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if !lessons.is_empty() {
+        lesson::Entity::update_many()
+            .col_expr(lesson::Column::AttendanceTakenAt, Expr::value(now))
+            .filter(lesson::Column::Id.is_in(lessons))
+            .filter(lesson::Column::AttendanceTakenAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// «Все присутствуют»: records that attendance was taken for the lesson (the first time; a
 /// later call keeps the first instant), so the journal-keeping control does not count it as a
 /// lesson without attendance. Who may write the lesson's journal ([`Writer::check`]). Audited
@@ -1258,12 +1269,7 @@ pub async fn mark_attendance_taken(
         return Ok(at);
     }
     let txn = db.begin().await?;
-    lesson::Entity::update_many()
-        .col_expr(lesson::Column::AttendanceTakenAt, Expr::value(now))
-        .filter(lesson::Column::Id.eq(lesson_id))
-        .filter(lesson::Column::AttendanceTakenAt.is_null())
-        .exec(&txn)
-        .await?;
+    attendance_taken(&txn, vec![lesson_id], now).await?;
     Audit::new("attendance_taken")
         .school(school_id)
         .by(actor)

@@ -35,7 +35,7 @@ use super::attendance::week_start;
 use crate::auth::Actor;
 use crate::entity::{academic_year, final_mark, lesson, mark, person, subject};
 use crate::error::{AppError, AppResult};
-use crate::service::finals::{YearTerms, class_lists_on, name_of};
+use crate::service::finals::{YearTerms, class_lists_on, course_members, name_of};
 use crate::service::structure::{get_settings_row, school_today_at};
 use crate::service::timetable::{Catalog, CourseInfo};
 
@@ -375,18 +375,8 @@ async fn load_week<'a>(
     )
     .await?;
     let (lists, groups) = class_lists_on(db, school_id, Ord::max(upto, from)).await?;
-    let members = |c: &CourseInfo, lists: &HashMap<Uuid, Vec<Uuid>>| -> Vec<Uuid> {
-        lists
-            .get(&c.class_id)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|s| {
-                c.group_id
-                    .is_none_or(|g| groups.get(&g).is_some_and(|m| m.contains(s)))
-            })
-            .collect()
-    };
+    let members =
+        |c: &CourseInfo, lists: &HashMap<Uuid, Vec<Uuid>>| course_members(c, lists, &groups);
     let students: HashMap<Uuid, Vec<Uuid>> =
         courses.iter().map(|c| (c.id, members(c, &lists))).collect();
     let per_student = match period {

@@ -32,7 +32,9 @@ use super::Scope;
 use crate::auth::Actor;
 use crate::entity::{course, final_mark, lesson, mark, person, subject, work};
 use crate::error::{AppError, AppResult};
-use crate::service::finals::{YearTerms, class_lists_on, name_of, term_title, year_or_current};
+use crate::service::finals::{
+    YearTerms, class_lists_on, course_members, name_of, term_title, year_or_current,
+};
 use crate::service::marks::MarkConfig;
 use crate::service::structure::{get_settings_row, school_today_at};
 use crate::service::timetable::{Catalog, CourseInfo};
@@ -46,22 +48,6 @@ pub struct QualityQuery {
     /// Add the class's students (drill-down).
     pub class_id: Option<Uuid>,
     pub basis: BasisChoice,
-}
-
-/// The term a report is about by default: the final-kind period that ended last before
-/// `today`, else the one running, else the year.
-pub fn default_term(yt: &YearTerms, today: NaiveDate) -> Term {
-    yt.periods
-        .iter()
-        .rev()
-        .find(|p| p.ends_on < today)
-        .or_else(|| yt.periods.iter().find(|p| p.starts_on <= today))
-        .or_else(|| yt.periods.first())
-        .map(|p| Term::Period {
-            kind: yt.kind,
-            number: p.number,
-        })
-        .unwrap_or(Term::Year)
 }
 
 fn mark_join() -> [RelationDef; 3] {
@@ -200,7 +186,7 @@ pub async fn report(
     let today = school_today_at(&settings.time_zone, now);
     let year_id = year_or_current(db, school_id, q.academic_year_id).await?;
     let yt = YearTerms::load(db, school_id, year_id, &settings).await?;
-    let term = q.term.unwrap_or_else(|| default_term(&yt, today));
+    let term = q.term.unwrap_or_else(|| yt.default_term(today));
     let (from, ends_on) = yt.bounds(term).ok_or_else(|| {
         AppError::new(ErrorCode::InvalidQueryParameter).detail(format!("the year has no {term}"))
     })?;
@@ -307,15 +293,7 @@ pub async fn report(
     let mut per_course: Vec<(&CourseInfo, CourseEntries)> = Vec::new();
     for c in &courses {
         let scale = cfg.scale(c.subject_scale_id);
-        let due = lists
-            .get(&c.class_id)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|s| {
-                c.group_id
-                    .is_none_or(|g| groups.get(&g).is_some_and(|m| m.contains(s)))
-            });
+        let due = course_members(c, &lists, &groups);
         let mut entries = Vec::new();
         for s in due {
             let (value, suggested) = match finals.get(&(s, c.subject_id)) {

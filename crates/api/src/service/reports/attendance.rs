@@ -240,6 +240,8 @@ pub async fn report(
         )
         .join(JoinType::InnerJoin, rel)
         .filter(attendance::Column::SchoolId.eq(school_id))
+        // Lets SQLite start from the school's lessons of the range (ix_lessons_school_date).
+        .filter(lesson::Column::SchoolId.eq(school_id))
         .filter(attendance::Column::Code.is_not_null())
         .filter(lesson::Column::Status.eq("scheduled"))
         .filter(lesson::Column::Date.gte(from))

@@ -211,6 +211,7 @@ async fn marks_per_student(
         )
         .join(JoinType::InnerJoin, rel)
         .filter(mark::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::SchoolId.eq(school_id))
         .filter(mark::Column::Value.is_not_null())
         .filter(lesson::Column::Date.gte(from))
         .filter(lesson::Column::Date.lte(to));

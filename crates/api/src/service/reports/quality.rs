@@ -134,6 +134,7 @@ pub async fn subject_averages(
             .join(JoinType::InnerJoin, l)
             .join(JoinType::InnerJoin, c)
             .filter(mark::Column::SchoolId.eq(school_id))
+            .filter(lesson::Column::SchoolId.eq(school_id))
             .filter(mark::Column::Value.is_not_null())
             .filter(course::Column::AcademicYearId.eq(year_id))
             .filter(course::Column::SubjectId.is_in(subjects))

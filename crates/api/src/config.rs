@@ -61,6 +61,10 @@ pub struct Settings {
     /// "today", week bounds and deadlines are computed as if it were then. For demos of a given
     /// day and for tests; token and session expiry keep the real clock. Default: unset (real time).
     pub fixed_clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Add an `X-Sql-Statements` header (the number of SQL statements the request issued) to
+    /// every `/api/v1` response. For the benchmark (`just bench`) and for finding N+1 queries;
+    /// costs a clock read per statement. Default false.
+    pub sql_statements_header: bool,
 }
 
 impl Default for Settings {
@@ -87,6 +91,7 @@ impl Default for Settings {
             trust_forwarded_for: false,
             log: "info".into(),
             fixed_clock: None,
+            sql_statements_header: false,
         }
     }
 }

@@ -25,10 +25,61 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(5))
         });
     }
-    Database::connect(opt).await
+    let mut db = Database::connect(opt).await?;
+    if settings.sql_statements_header {
+        db.set_metric_callback(|info| {
+            count_statement();
+            tracing::trace!(target: "otmetka_api::sql", elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql);
+        });
+    }
+    Ok(db)
 }
 
-/// Applies pending migrations.
+tokio::task_local! {
+    /// The statement counter of the request being served (see [`count_statements`]).
+    static STATEMENTS: std::sync::Arc<std::sync::atomic::AtomicU32>;
+}
+
+/// Counts one statement for the request whose future runs on this task, if it is counted.
+fn count_statement() {
+    let _ = STATEMENTS.try_with(|n| n.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+}
+
+/// Runs `fut` (a request's handler) and returns its output with the number of SQL statements
+/// it issued through a connection opened with `sql_statements_header` (0 otherwise). The
+/// statements must run on the same task, which sea-orm's queries do.
+pub async fn count_statements<F: std::future::Future>(fut: F) -> (F::Output, u32) {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let out = STATEMENTS.scope(n.clone(), fut).await;
+    (out, n.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// The key of the PostgreSQL advisory lock held while migrating (any constant unique to
+/// Otmetka: "otmetka" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6f74_6d65_746b_61;
+
+/// Applies pending migrations. On PostgreSQL under an advisory lock held on a connection of its
+/// own, so that several instances started at once on one database migrate one after the other
+/// (the others then find nothing pending) instead of failing on duplicate tables.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    use sea_orm::sqlx::{Connection, PgConnection};
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let fail = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("migration lock: {e}"));
+    let options = db.get_postgres_connection_pool().connect_options();
+    let mut lock = PgConnection::connect_with(&options).await.map_err(fail)?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut lock)
+        .await
+        .map_err(fail)?;
+    let res = Migrator::up(db, None).await;
+    // Closing the connection releases the lock as well; unlock first to say so explicitly.
+    let _ = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut lock)
+        .await;
+    let _ = lock.close().await;
+    res
 }

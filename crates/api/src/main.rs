@@ -74,6 +74,19 @@ enum Command {
         #[arg(long)]
         with_marks: bool,
     },
+    /// Fill one school's lessons up to a day with topics, homework, marks and attendance (the
+    /// demo's distribution, written as the school's first admin account). For the benchmark's
+    /// reference school; does nothing when the school already has marks.
+    SeedMarks {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The school's id.
+        #[arg(long)]
+        school_id: uuid::Uuid,
+        /// The last day filled (inclusive), e.g. 2027-05-28.
+        #[arg(long)]
+        until: chrono::NaiveDate,
+    },
     /// Print the OpenAPI document (or write it to a file).
     ExportOpenapi {
         /// Write here instead of standard output.
@@ -222,6 +235,34 @@ async fn real_main() -> anyhow::Result<()> {
             } else {
                 println!("The database already has accounts; demo data was not added.");
             }
+        }
+        Command::SeedMarks {
+            db,
+            school_id,
+            until,
+        } => {
+            let settings = load(
+                cli.config.as_ref(),
+                CliOverrides {
+                    database_url: db.database_url,
+                    data_dir: db.data_dir,
+                    ..Default::default()
+                },
+            )?;
+            init_tracing(&settings.log);
+            let state = otmetka_api::startup::build_state(settings).await?;
+            let done = otmetka_api::service::demo::seed_marks(&state, school_id, until)
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "seed-marks: {}",
+                        e.detail.clone().unwrap_or_else(|| e.code.to_string())
+                    )
+                })?;
+            println!(
+                "{} lessons, {} marks, {} absences, {} final marks of closed periods.",
+                done.lessons, done.marks, done.absences, done.final_marks
+            );
         }
         Command::ExportOpenapi { out } => {
             let json = otmetka_api::openapi::spec_pretty();

@@ -125,6 +125,7 @@ fn api_scope(
 > {
     utoipa_actix_web::scope("/api/v1")
         .wrap(actix_web::middleware::from_fn(reject_nul_in_query))
+        .wrap(actix_web::middleware::from_fn(sql_statements_header))
         .service(crate::openapi::openapi_json)
         .service(
             utoipa_actix_web::scope("/auth")
@@ -148,6 +149,27 @@ async fn reject_nul_in_query(
             .into());
     }
     next.call(req).await
+}
+
+/// With the `sql_statements_header` setting: `X-Sql-Statements: N`, the statements the request
+/// issued (the benchmark's "≤ 5 per page endpoint" of DESIGN §7). Otherwise a pass-through.
+async fn sql_statements_header(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let enabled = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.settings.sql_statements_header);
+    if !enabled {
+        return next.call(req).await;
+    }
+    let (res, n) = crate::db::count_statements(next.call(req)).await;
+    let mut res = res?;
+    res.headers_mut().insert(
+        header::HeaderName::from_static("x-sql-statements"),
+        HeaderValue::from(n),
+    );
+    Ok(res)
 }
 
 /// The OpenAPI document of the running server (no state needed).

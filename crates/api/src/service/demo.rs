@@ -243,7 +243,8 @@ pub struct MarksSeeded {
     pub final_marks: usize,
 }
 
-/// Fills the demo school's lessons up to `until` (inclusive) with topics, homework, marks and
+/// Fills a school's lessons up to `until` (inclusive; the demo school's, or the benchmark's
+/// reference school through `otmetka seed-marks`) with topics, homework, marks and
 /// attendance in a realistic distribution (and the gaps a weekly control finds: about one
 /// course in eleven has no topics, no attendance and late marks in its last two weeks, and 1.5 % of
 /// lessons elsewhere lack a topic, 3 % homework; Физическая культура gets no homework): every student has a level between 2.8 and 5 (most
@@ -251,8 +252,8 @@ pub struct MarksSeeded {
 /// eighth lesson of a course is a control work (weight 3) marked for everyone present, about
 /// 5 % of student-lessons are absences (Н, Б, УП; some ОП lates). First grades get no marks
 /// (безотметочное обучение), only attendance. Marks and attendance go through the journal's
-/// batch write ([`crate::service::journal::write_batch`], one batch per course, as the demo
-/// admin); topics and homework are stored in one transaction. Deterministic (fixed seed), so a
+/// batch write ([`crate::service::journal::write_batch`], one batch per course, as the school's
+/// first admin account; 500 when it has none); topics and homework are stored in one transaction. Deterministic (fixed seed), so a
 /// demo looks the same every time. Does nothing when the school already has marks.
 pub async fn seed_marks(
     state: &AppState,
@@ -279,11 +280,19 @@ pub async fn seed_marks(
     {
         return Ok(MarksSeeded::default());
     }
-    let admin = account::Entity::find()
-        .filter(account::Column::Login.eq("admin"))
+    // The school's first admin account writes (the demo's `admin`).
+    let admin_id = crate::entity::role_assignment::Entity::find()
+        .filter(crate::entity::role_assignment::Column::SchoolId.eq(school_id))
+        .filter(crate::entity::role_assignment::Column::Role.eq(Role::Admin.as_str()))
+        .order_by_asc(crate::entity::role_assignment::Column::CreatedAt)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::internal("the demo admin account is missing"))?;
+        .ok_or_else(|| AppError::internal("the school has no admin account to write as"))?
+        .account_id;
+    let admin = account::Entity::find_by_id(admin_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the school's admin account is missing"))?;
     let actor = crate::auth::Actor {
         account_id: admin.id,
         login: admin.login.clone(),

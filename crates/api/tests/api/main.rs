@@ -15,6 +15,7 @@ mod matrix;
 mod openapi;
 mod reports;
 mod roster;
+mod statements;
 mod structure;
 mod timetable;
 mod timetable_replace;

@@ -1,0 +1,178 @@
+//! SQL statements per request (`sql_statements_header`, DESIGN §7: no N+1) and migrations of
+//! several instances started at once on one PostgreSQL database.
+
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::helpers::*;
+
+/// The `X-Sql-Statements` header of a GET that must answer 200.
+async fn statements(app: &TestApp, path: &str, token: &str) -> u32 {
+    let res = app.get(path, Some(token)).await;
+    assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+    res.headers()
+        .get("x-sql-statements")
+        .unwrap_or_else(|| panic!("GET {path}: no X-Sql-Statements"))
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The course of a class and subject.
+async fn course(app: &TestApp, admin: &str, school: Uuid, class: &str, subject: &str) -> Value {
+    let list = app
+        .get_ok(&format!("/schools/{school}/courses"), admin)
+        .await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["class_name"] == class && c["subject_name"] == subject)
+        .unwrap_or_else(|| panic!("no course {class} {subject}"))
+        .clone()
+}
+
+/// The page endpoints issue a fixed number of statements, whatever the class size: the journal
+/// of a class of 25 and of 21 students, the diary and marks page of students of two classes.
+async fn page_statements_do_not_grow_with_the_data(app: TestApp) {
+    let root = app.superadmin().await;
+    let (school, admin) = app.demo_school(&root, "Школа", "admin").await;
+    let a = course(&app, &admin, school, "4Б", "Математика").await;
+    let b = course(&app, &admin, school, "2А", "Математика").await;
+    let size = |c: &Value| c["class_id"].as_str().unwrap().to_string();
+    let students = |class: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.get_ok(
+                &format!("/schools/{school}/classes/{class}/students"),
+                &admin,
+            )
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["student_id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+        }
+    };
+    let (sa, sb) = (students(size(&a)).await, students(size(&b)).await);
+    assert_ne!(sa.len(), sb.len(), "two class sizes");
+
+    let journal = |c: &Value| {
+        format!(
+            "/schools/{school}/courses/{}/journal",
+            c["id"].as_str().unwrap()
+        )
+    };
+    let ja = statements(&app, &journal(&a), &admin).await;
+    let jb = statements(&app, &journal(&b), &admin).await;
+    assert_eq!(
+        ja,
+        jb,
+        "journal statements of {} and {} students",
+        sa.len(),
+        sb.len()
+    );
+    // The count as of issue 8 (BENCHMARKS.md); it may only go down.
+    assert!(ja <= 24, "journal: {ja} statements");
+
+    for page in ["diary", "marks"] {
+        let pa = statements(
+            &app,
+            &format!("/schools/{school}/students/{}/{page}", sa[0]),
+            &admin,
+        )
+        .await;
+        let pb = statements(
+            &app,
+            &format!("/schools/{school}/students/{}/{page}", sb[0]),
+            &admin,
+        )
+        .await;
+        assert_eq!(pa, pb, "{page}: statements of students of two classes");
+        assert!(pa <= 30, "{page}: {pa} statements");
+    }
+    // No database: none counted.
+    let res = app.get("/health", None).await;
+    assert_eq!(res.headers()["x-sql-statements"], "0");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_statements_sqlite() {
+    let app = spawn_with(Db::Sqlite, |s| s.sql_statements_header = true).await;
+    page_statements_do_not_grow_with_the_data(app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_statements_postgres() {
+    let app = spawn_with(Db::Postgres, |s| s.sql_statements_header = true).await;
+    page_statements_do_not_grow_with_the_data(app).await;
+}
+
+/// Off by default: no header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_statements_header_by_default() {
+    let app = spawn(Db::Sqlite).await;
+    let res = app.get("/health", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().get("x-sql-statements").is_none());
+}
+
+/// Three instances starting at once on a new PostgreSQL database all migrate without error
+/// (the advisory lock of `db::migrate`), and the schema is there once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_started_at_once_migrate_one_after_the_other() {
+    let admin = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+    let name = format!("otmetka_test_{}", Uuid::now_v7().simple());
+    let conn = Database::connect(&admin).await.unwrap();
+    conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .unwrap();
+    let url = {
+        let mut u = reqwest::Url::parse(&admin).unwrap();
+        u.set_path(&format!("/{name}"));
+        u.to_string()
+    };
+    let runs = (0..3).map(|_| {
+        let url = url.clone();
+        tokio::spawn(async move {
+            let db = Database::connect(&url).await.unwrap();
+            let res = otmetka_api::db::migrate(&db).await;
+            db.close().await.unwrap();
+            res
+        })
+    });
+    let results = futures_util::future::join_all(runs).await;
+    let db = Database::connect(&url).await.unwrap();
+    let applied = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT COUNT(*) AS n FROM seaql_migrations",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    db.close().await.unwrap();
+    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await
+        .unwrap();
+    for r in results {
+        r.unwrap().expect("migrate");
+    }
+    let expected = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/src"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("m2026")
+        })
+        .count();
+    assert_eq!(applied as usize, expected);
+}

@@ -13,6 +13,10 @@
 //     await e.shot(page, 'step-name');     // <shot dir>/<prefix>NN-step-name.png
 //   });                                    // exits 0 or 1
 //
+// A second server process on the same database (several instances, e2e/instances.mjs):
+// `const b = await e.startInstance('b', { env })` (its own port, log <prefix>server-b.log; stopped
+// and reported with the run), and `e.api(method, path, { base: b.base, ... })` calls it.
+//
 // Command line (every scenario):
 //   --server BIN       the `otmetka` binary (required)
 //   --db sqlite        a fresh SQLite file in a temporary folder;
@@ -147,6 +151,8 @@ export class E2E {
     this.server = null;
     this.serverExited = null;
     this.createdDb = null;
+    /** Further server processes on the run's database (`startInstance`). */
+    this.instances = [];
     this.browser = null;
     this.consoleLog = [];
     this.pages = {};
@@ -258,18 +264,19 @@ export class E2E {
     await this.waitReady();
   }
 
-  async waitReady() {
+  /** Waits for `GET /api/v1/ready` of the server (default: the one of `startServer`). */
+  async waitReady({ base = this.base, exited: serverExited = this.serverExited, name = 'server' } = {}) {
     const started = Date.now();
     const deadline = started + this.readyTimeoutMs;
     let last = '';
     while (Date.now() < deadline) {
-      const exited = await Promise.race([this.serverExited, sleep(0).then(() => null)]);
-      if (exited) throw new Error(`the server exited before it was ready (${JSON.stringify(exited)})`);
+      const exited = await Promise.race([serverExited, sleep(0).then(() => null)]);
+      if (exited) throw new Error(`the ${name} exited before it was ready (${JSON.stringify(exited)})`);
       try {
         // A server still seeding has bound its port but does not answer yet.
-        const r = await fetch(`${this.base}/api/v1/ready`, { signal: AbortSignal.timeout(5000) });
+        const r = await fetch(`${base}/api/v1/ready`, { signal: AbortSignal.timeout(5000) });
         if (r.ok) {
-          this.log(`server ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          this.log(`${name} ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
           return;
         }
         last = `${r.status} ${await r.text()}`;
@@ -278,7 +285,52 @@ export class E2E {
       }
       await sleep(250);
     }
-    throw new Error(`GET /api/v1/ready did not answer 200 within ${this.readyTimeoutMs / 1000} s (last: ${last})`);
+    throw new Error(`GET ${base}/api/v1/ready did not answer 200 within ${this.readyTimeoutMs / 1000} s (last: ${last})`);
+  }
+
+  /**
+   * Starts one more `otmetka ARGS` process on the run's database (after `startServer`), as
+   * another instance behind a load balancer would run: its own free port and log
+   * `<prefix>server-NAME.log`, the run's environment (the same database and data dir, hence the
+   * same generated JWT secret) plus `env`; waits for `GET /api/v1/ready`. `cleanup` stops it and
+   * `report` prints its log. Returns `{ name, base, logPath, process, exited, stop() }`.
+   */
+  async startInstance(name, { args = ['serve'], env = {} } = {}) {
+    if (!this.env) throw new Error('startInstance: call startServer first');
+    const port = await E2E.freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const instEnv = { ...this.serverEnv(`127.0.0.1:${port}`, this.env.OTMETKA_DATABASE_URL, {}), ...env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete instEnv[k];
+    const extra = Object.entries(env).map(([k, v]) => `${k}=${v ?? '(unset)'} `).join('');
+    this.log(`instance ${name}: ${extra}${this.serverBin} ${args.join(' ')} on ${base}`);
+    const logPath = path.join(this.shotDir, `${this.prefix}server-${name}.log`);
+    const out = createWriteStream(logPath);
+    const child = spawn(this.serverBin, args, { env: instEnv, cwd: this.tmp, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    process.on('exit', () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+    });
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    const exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => resolve({ code, signal }));
+      child.on('error', (err) => resolve({ code: null, signal: null, err }));
+    });
+    const inst = {
+      name, base, logPath, process: child, exited,
+      stop: async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+        if (!(await Promise.race([exited, sleep(5000).then(() => null)]))) {
+          try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+          await exited;
+        }
+      },
+    };
+    this.instances.push(inst);
+    await this.waitReady({ base, exited, name: `instance ${name}` });
+    return inst;
   }
 
   async stopServer() {
@@ -303,14 +355,14 @@ export class E2E {
   // ---- API ----------------------------------------------------------------------------------
 
   /** A JSON call to the server; any status outside `expect` throws with the answer. */
-  async api(method, pathname, { token, body, expect = [200] } = {}) {
+  async api(method, pathname, { token, body, expect = [200], base = this.base } = {}) {
     const headers = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const r = await fetch(`${this.base}${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${base}${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.text();
     if (!expect.includes(r.status)) {
-      throw new Error(`${method} ${pathname} → ${r.status} (expected ${expect.join('/')}): ${text}`);
+      throw new Error(`${method} ${base === this.base ? '' : base}${pathname} → ${r.status} (expected ${expect.join('/')}): ${text}`);
     }
     try { return text ? JSON.parse(text) : null; } catch { return text; }
   }
@@ -368,6 +420,7 @@ export class E2E {
     if (this.cleaned) return;
     this.cleaned = true;
     try { if (this.browser) await this.browser.close(); } catch { /* ignore */ }
+    for (const inst of this.instances) await inst.stop();
     await this.stopServer();
     if (this.createdDb) {
       try {
@@ -399,6 +452,13 @@ export class E2E {
       console.error(`\n---- server log, last ${Math.min(lines.length, 80)} of ${lines.length} lines (${this.serverLogPath}) ----`);
       console.error(lines.slice(-80).join('\n'));
     } catch { /* no log */ }
+    for (const inst of this.instances) {
+      try {
+        const lines = readFileSync(inst.logPath, 'utf8').trimEnd().split('\n');
+        console.error(`\n---- instance ${inst.name} (${inst.base}) log, last ${Math.min(lines.length, 80)} of ${lines.length} lines (${inst.logPath}) ----`);
+        console.error(lines.slice(-80).join('\n'));
+      } catch { /* no log */ }
+    }
   }
 
   /**

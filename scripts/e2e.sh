@@ -13,13 +13,25 @@
 # in the week of 27.11, the principal's quality report of quarter 1 — chart, table and CSV as the
 # API, the XLSX download — and the journal-keeping control a week back with the drill-down into a
 # course's lessons without a topic; a teacher sees only her own control rows, a parent no
-# reports). Each scenario is bounded by its own watchdog and, should that fail, by `timeout`
+# reports), then e2e/roles.mjs (a fresh school, role by role: the admin imports the fixture
+# files through the import page, links a second child to a parent and prints invite slips — a
+# teacher's from the person card, the class's sheet; the teacher registers with a slip, goes from
+# Сегодня into the journal, types marks, an absence, a topic, homework and a quarter mark; the
+# parent of two children registers with a slip, switches children in the diary, sees the marks
+# and the journal's average on Оценки and tries «Что если?»; a second browser writing the same
+# journal cell sees the 412 conflict; sessions and logout). On PostgreSQL only,
+# e2e/instances.mjs (issue 8: two `otmetka serve` on one database, no browser — sessions,
+# journal writes and admin changes made on one are seen on the other at once, a stale journal
+# write is a 412, failed-login counters and the /auth rate limiter are per instance); it is
+# skipped on SQLite, whose file is not shared by several servers.
+# Each scenario is bounded by its own watchdog and, should that fail, by `timeout`
 # (E2E_TIMEOUT seconds, default 420).
 # The binary is built by the same cargo command as `just test` runs (with --no-run): a plain
 # `cargo build -p otmetka-api` resolves other dependency features (no dev-dependencies) and would
 # compile much of the tree a second time.
 # Screenshots: target/e2e/sqlite/, target/e2e/postgres/ (timetable.mjs's are tt-*.png,
-# journal.mjs's jr-*.png, finals.mjs's fn-*.png, reports.mjs's rp-*.png).
+# journal.mjs's jr-*.png, finals.mjs's fn-*.png, reports.mjs's rp-*.png, roles.mjs's rl-*.png;
+# instances.mjs leaves only its servers' logs ii-server*.log).
 # Usage: scripts/e2e.sh [sqlite|postgres]...   (default: both)
 set -euo pipefail
 
@@ -37,7 +49,7 @@ server="$(target_dir)/debug/otmetka"
 dbs=("$@")
 [ "${#dbs[@]}" -gt 0 ] || dbs=(sqlite postgres)
 
-scenarios=(run timetable journal finals reports)
+scenarios=(run timetable journal finals reports roles)
 limit="${E2E_TIMEOUT:-420}"
 
 failed=()
@@ -46,7 +58,11 @@ for db in "${dbs[@]}"; do
         TEST_DATABASE_URL="$(scripts/pg.sh)"
         export TEST_DATABASE_URL
     fi
-    for scenario in "${scenarios[@]}"; do
+    runs=("${scenarios[@]}")
+    if [ "$db" = postgres ]; then
+        runs+=(instances) # several servers need a shared database
+    fi
+    for scenario in "${runs[@]}"; do
         log "browser test ${scenario}.mjs on ${db}"
         # Every scenario runs even when an earlier one fails, so that one run shows every failure.
         if ! timeout --kill-after=15 "$limit" node "e2e/${scenario}.mjs" --server "$server" \

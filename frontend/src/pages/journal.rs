@@ -281,6 +281,9 @@ struct Ctx {
     school_id: Uuid,
     course_id: Uuid,
     locale: Memo<Locale>,
+    /// The course's final-mark sheet: loaded again after marks were saved, so that the final
+    /// columns' suggestions and averages follow the marks just typed.
+    finals: Res<Option<CourseFinalMarks>>,
 }
 
 /// Redraws what a step changed, scrolls the cursor into view, schedules the save.
@@ -438,6 +441,7 @@ fn flush_journal(ctx: Ctx) {
     apply(ctx, Outcome::default());
     spawn_local(async move {
         let result = journal_api::save(ctx.auth, ctx.school_id, ctx.course_id, &batch).await;
+        let marks_saved = matches!(&result, Ok(saved) if !saved.marks.is_empty());
         let again = ctx.grid.try_update_value(|g| {
             match result {
                 Ok(saved) => g.batch_saved(saved),
@@ -449,6 +453,10 @@ fn flush_journal(ctx: Ctx) {
             return;
         };
         apply(ctx, Outcome::default());
+        if marks_saved {
+            // The suggestions depend on the marks (edits of the final columns stay).
+            ctx.finals.refetch();
+        }
         if again {
             flush_journal(ctx);
         }
@@ -479,6 +487,7 @@ fn GridView(
         school_id,
         course_id,
         locale: Memo::new(move |_| i18n.get_locale()),
+        finals,
     };
     let editor = RwSignal::new(None::<usize>);
 

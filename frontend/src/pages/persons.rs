@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use otmetka_domain::ErrorCode;
+use otmetka_domain::invite::CreateInviteRequest;
 use otmetka_domain::person::{Person, PersonKind, Sex, StaffPosition};
 use otmetka_domain::roster::{Enrollment, GuardianLink};
+use otmetka_domain::{ErrorCode, Role};
 use uuid::Uuid;
 
 use crate::access::{Access, Area, SchoolOption};
@@ -20,18 +21,19 @@ use crate::i18n::*;
 use crate::load::{Res, Shared};
 use crate::pages::classes::{class_href, person_href};
 use crate::pages::{
-    DataTable, FieldMessage, FormButtons, Gate, PageSchool, Pager, ProblemAlert, ReadOnlyNote,
-    SelectInput, TextInput, build_table, counted, dynv, lbl, loaded, ltext,
+    DataTable, ErrorAlert, FieldMessage, FormButtons, Gate, PageSchool, Pager, ProblemAlert,
+    ReadOnlyNote, SelectInput, SlipCard, TextInput, build_table, counted, dynv, lbl, loaded, ltext,
 };
 use crate::paging::{Paging, offset_of, page_from_query, page_param, query_string};
 use crate::roster::{
     PERSONS_PER_PAGE, PICK_LIMIT, PersonForm, check_correction, check_link, check_person_form,
     format_day,
 };
+use crate::slip::Slip;
 use crate::table::{Cell, Part, Row, Table};
 use crate::text::{
-    Counted, end_reason_text, person_filter_text, person_kind_text, position_text, sex_text,
-    start_reason_text,
+    Counted, end_reason_text, person_filter_text, person_kind_text, position_text, role_text,
+    sex_text, start_reason_text,
 };
 
 /// The kinds the people filter offers after "everyone".
@@ -239,6 +241,7 @@ fn PersonCard(
     on_saved: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let school_id = school.id;
+    let school_for_invite = school.clone();
     let editing = RwSignal::new(false);
     let p = StoredValue::new(person.clone());
     let kind = person.kind;
@@ -311,8 +314,87 @@ fn PersonCard(
             }
             .into_any()
         }).into_any())}
+        {(manage && person.account_id.is_none()).then(|| view! { <PersonInvite school=school_for_invite.clone() person=person.clone() /> })}
         {(kind != PersonKind::Staff).then(|| view! { <Guardians school_id=school_id person_id=person.id kind=kind manage=manage /> })}
         {(kind == PersonKind::Student).then(|| view! { <History school_id=school_id person_id=person.id manage=manage /> })}
+    }
+}
+
+/// The role of an invite issued from a person's card: a student's, a parent's, or a staff
+/// member's position (teacher when none is recorded).
+pub fn invite_role(kind: PersonKind, position: Option<StaffPosition>) -> Role {
+    match kind {
+        PersonKind::Student => Role::Student,
+        PersonKind::Parent => Role::Parent,
+        PersonKind::Staff => match position {
+            Some(StaffPosition::Admin) => Role::Admin,
+            Some(StaffPosition::Principal) => Role::Principal,
+            Some(StaffPosition::Teacher) | None => Role::Teacher,
+        },
+    }
+}
+
+/// The admin's invite for a person without an account (an imported teacher, say):
+/// `POST /schools/{id}/invites` with the person's id, then the printable slip.
+#[component]
+fn PersonInvite(school: SchoolOption, person: Person) -> impl IntoView {
+    let auth = use_auth();
+    let school_id = school.id;
+    let school_name = StoredValue::new(school.name);
+    let person_id = person.id;
+    let role = invite_role(person.kind, person.position);
+    let slip = RwSignal::new(None::<Slip>);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let issue = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let body = CreateInviteRequest {
+                person_id: Some(person_id),
+                person: None,
+                role,
+                expires_in_days: None,
+            };
+            let result = api::create_invite(auth, school_id, &body).await;
+            busy.set(false);
+            match result {
+                Ok(created) => slip.set(Some(Slip::new(school_name.get_value(), &created))),
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    // The slip replaces the block as a direct child of the page, so that printing puts only the
+    // slip on paper (style.css: `.page > :not(.slip-wrap)` is hidden).
+    view! {
+        {dynv(move || (match slip.get() {
+            Some(s) => view! { <SlipCard slip=s on_done=move || slip.set(None) /> }.into_any(),
+            None => view! {
+                <div class="card" data-testid="person-invite">
+                    <p class="hint">
+                        {tr!(persons.invite_hint)}
+                        " "
+                        <strong data-testid="person-invite-role" data-role=role.as_str()>
+                            {ltext(move |l| role_text(l, role).to_string())}
+                        </strong>
+                    </p>
+                    <ErrorAlert error=error testid="person-invite-error" />
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="person-invite-issue"
+                        disabled=move || busy.get()
+                        on:click=issue
+                    >
+                        {tr!(persons.invite)}
+                    </button>
+                </div>
+            }
+            .into_any(),
+        }).into_any())}
     }
 }
 
@@ -748,5 +830,29 @@ fn Correction(
             <ProblemAlert error=error testid="correction-error" />
             <FormButtons testid="correction-save" label=|l| td_string!(l, save) busy=busy on_cancel=Callback::new(move |_| on_done(false)) />
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invite_from_the_card_gives_the_persons_own_role() {
+        assert_eq!(invite_role(PersonKind::Student, None), Role::Student);
+        assert_eq!(invite_role(PersonKind::Parent, None), Role::Parent);
+        assert_eq!(
+            invite_role(PersonKind::Staff, Some(StaffPosition::Teacher)),
+            Role::Teacher
+        );
+        assert_eq!(
+            invite_role(PersonKind::Staff, Some(StaffPosition::Principal)),
+            Role::Principal
+        );
+        assert_eq!(
+            invite_role(PersonKind::Staff, Some(StaffPosition::Admin)),
+            Role::Admin
+        );
+        assert_eq!(invite_role(PersonKind::Staff, None), Role::Teacher);
     }
 }

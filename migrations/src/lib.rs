@@ -11,6 +11,7 @@ mod m20261129_000003_timetable;
 mod m20261129_000004_journal;
 mod m20261129_000005_final_marks;
 mod m20261130_000006_reports;
+mod m20261130_000007_school_generation;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_journal::Migration),
             Box::new(m20261129_000005_final_marks::Migration),
             Box::new(m20261130_000006_reports::Migration),
+            Box::new(m20261130_000007_school_generation::Migration),
         ]
     }
 }

@@ -56,7 +56,7 @@ pub async fn count_statements<F: std::future::Future>(fut: F) -> (F::Output, u32
 
 /// The key of the PostgreSQL advisory lock held while migrating (any constant unique to
 /// Otmetka: "otmetka" in ASCII).
-const MIGRATION_LOCK: i64 = 0x6f74_6d65_746b_61;
+const MIGRATION_LOCK: i64 = 0x006f_746d_6574_6b61;
 
 /// Applies pending migrations. On PostgreSQL under an advisory lock held on a connection of its
 /// own, so that several instances started at once on one database migrate one after the other

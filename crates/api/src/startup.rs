@@ -214,23 +214,45 @@ impl KnownPaths {
         KnownPaths(Arc::new(out))
     }
 
+    /// The methods of the templates matching `path`; only the most specific ones count (the
+    /// fewest `{param}` segments), so `/lessons/generate` is `POST` only, not also the methods of
+    /// `/lessons/{lesson_id}`. `None` when no template matches.
     fn allowed(&self, path: &str) -> Option<Vec<Method>> {
         let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut found: Option<Vec<Method>> = None;
+        // (parameter segments, methods) of the most specific matching templates.
+        let mut best: Option<(usize, Vec<Method>)> = None;
         for (tpl, methods) in self.0.iter() {
-            if tpl.len() == segs.len()
+            let matches = tpl.len() == segs.len()
                 && tpl
                     .iter()
                     .zip(&segs)
-                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
-            {
-                found
-                    .get_or_insert_with(Vec::new)
-                    .extend(methods.iter().cloned());
+                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s);
+            if !matches {
+                continue;
+            }
+            let params = tpl.iter().filter(|t| t.starts_with('{')).count();
+            match &mut best {
+                Some((p, m)) if *p == params => m.extend(methods.iter().cloned()),
+                Some((p, _)) if *p < params => {}
+                _ => best = Some((params, methods.clone())),
             }
         }
-        found
+        best.map(|(_, m)| m)
     }
+}
+
+/// 405 `method_not_allowed` with `Allow`.
+fn method_not_allowed(method: &Method, allowed: &[Method]) -> AppError {
+    let mut e = AppError::new(ErrorCode::MethodNotAllowed)
+        .detail(format!("{method} is not allowed on this path"));
+    e.allow = Some(
+        allowed
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    e
 }
 
 /// Unknown `/api/v1` paths: 405 with `Allow` when the path exists with other methods, else 404.
@@ -239,18 +261,7 @@ async fn api_fallback(
     known: web::Data<KnownPaths>,
 ) -> Result<HttpResponse, AppError> {
     Err(match known.allowed(req.path()) {
-        Some(methods) if !methods.is_empty() => {
-            let mut e = AppError::new(ErrorCode::MethodNotAllowed)
-                .detail(format!("{} is not allowed on this path", req.method()));
-            e.allow = Some(
-                methods
-                    .iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
-            e
-        }
+        Some(methods) if !methods.is_empty() => method_not_allowed(req.method(), &methods),
         _ => AppError::not_found("path"),
     })
 }
@@ -276,7 +287,17 @@ fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> ac
     e.into()
 }
 
-fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+/// A path value that does not parse: 400 `invalid_path_parameter`, unless the path is a literal
+/// route for other methods (`PUT /timetable/check` reaches `PUT /timetable/{entry_id}`): then
+/// 405 with `Allow`.
+fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    if let Some(known) = req.app_data::<web::Data<KnownPaths>>()
+        && let Some(methods) = known.allowed(req.path())
+        && !methods.is_empty()
+        && !methods.contains(req.method())
+    {
+        return method_not_allowed(req.method(), &methods).into();
+    }
     AppError::new(ErrorCode::InvalidPathParameter)
         .detail(format!("bad path value: {err}"))
         .into()

@@ -11,6 +11,9 @@ pub struct Model {
     pub time_zone: String,
     pub settings: String,
     pub created_at: DateTimeUtc,
+    /// Raised by database triggers on every change of the school's slowly changing data (see
+    /// `service::snapshot`); never written by the application.
+    pub generation: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

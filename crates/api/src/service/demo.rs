@@ -136,7 +136,10 @@ pub async fn import_fixtures(state: &AppState, school_id: uuid::Uuid) -> AppResu
         let table = reader::read_csv(bytes, kind.spec()).map_err(|e| {
             AppError::internal(format!("fixture {}: {:?}", kind.as_str(), e.first()))
         })?;
-        let txn = state.db.begin().await?;
+        let txn = state
+            .db
+            .begin_with_options(crate::service::WRITE_TXN)
+            .await?;
         let report = kinds::apply(
             &txn,
             school_id,
@@ -172,6 +175,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         time_zone: sea_orm::Set(crate::service::schools::DEFAULT_TIME_ZONE.into()),
         settings: sea_orm::Set("{}".into()),
         created_at: sea_orm::Set(chrono::Utc::now()),
+        generation: sea_orm::NotSet,
     };
     let school = sea_orm::ActiveModelTrait::insert(school, db).await?;
     crate::service::marks::seed_defaults(db, school.id).await?;
@@ -364,7 +368,7 @@ pub async fn seed_marks(
     let mut gaps = rand::rngs::StdRng::seed_from_u64(7);
     // Topics and homework: "§ n" of the subject's textbook, homework for grades 2 and up; the
     // attendance taken on the lesson's day.
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     for course_id in &courses {
         let info = cat.course(*course_id)?;
         let list = &by_course[course_id];

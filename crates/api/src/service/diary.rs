@@ -18,6 +18,7 @@ use otmetka_domain::journal::{
 use otmetka_domain::person::full_name;
 use otmetka_domain::structure::PeriodKind;
 use otmetka_domain::{ErrorCode, Role};
+use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -29,13 +30,12 @@ use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{attendance, enrollment, group_member, lesson, mark, person, subject, work};
 use crate::error::{AppError, AppResult};
-use crate::service::journal::{resolve_period, student_average};
+use crate::service::journal::{pick_period, student_average};
 use crate::service::lessons::{
-    Span, Subject, actor_staff_person, authorize_student_schedule, schedule,
+    Span, Subject, actor_staff_person, authorize_student_schedule, schedule_of,
 };
 use crate::service::marks::MarkConfig;
-use crate::service::structure::{class_row, get_settings_row, period_dto, school_today_at};
-use crate::service::timetable::Catalog;
+use crate::service::structure::{class_row, period_dto, school_today_at};
 
 /// A stored mark as the diary shows it.
 fn student_mark(
@@ -108,7 +108,7 @@ async fn works_by_id(
 /// attendance; plus the homework due each day. Errors: 400 `invalid_query_parameter` (week),
 /// 403, 404.
 pub async fn diary(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
@@ -116,15 +116,16 @@ pub async fn diary(
     now: DateTime<Utc>,
 ) -> AppResult<Diary> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
+    let snap = crate::service::snapshot::get(db, school_id).await?;
     authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let student = student_person(db, school_id, student_id).await?;
     let span = match week {
         Some(w) => Span::Week(w),
         None => Span::CurrentWeek,
     };
-    let sched = schedule(
+    let sched = schedule_of(
         db,
-        actor,
+        &snap,
         school_id,
         Subject::Student(student_id),
         span,
@@ -132,7 +133,7 @@ pub async fn diary(
     )
     .await?;
     // Counted once the week is known to be valid (the monthly activity report).
-    let settings = get_settings_row(db, school_id).await?;
+    let settings = snap.settings.clone();
     crate::service::reports::activity::record_diary_view(
         db,
         actor,
@@ -165,7 +166,7 @@ pub async fn diary(
         )
     };
     let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let cfg = &snap.marks;
     let subject_ids: Vec<Uuid> = sched
         .days
         .iter()
@@ -225,7 +226,7 @@ pub async fn diary(
                         .get(&l.id)
                         .into_iter()
                         .flatten()
-                        .filter_map(|m| student_mark(scale, &cfg, m, works.get(&m.work_id), l.date))
+                        .filter_map(|m| student_mark(scale, cfg, m, works.get(&m.work_id), l.date))
                         .collect();
                     ms.sort_by_key(|m| {
                         (
@@ -307,7 +308,7 @@ fn lessons_between(school_id: Uuid, from: NaiveDate, to: NaiveDate) -> SelectSta
 /// final mark once it exists. Subjects of every class the student was in during the period are
 /// listed, with or without marks. Errors: 403, 404.
 pub async fn student_marks(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
@@ -315,12 +316,12 @@ pub async fn student_marks(
     now: DateTime<Utc>,
 ) -> AppResult<StudentMarks> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
+    let snap = crate::service::snapshot::get(db, school_id).await?;
     authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let student = student_person(db, school_id, student_id).await?;
-    let settings = get_settings_row(db, school_id).await?;
+    let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
-    let period =
-        resolve_period(db, school_id, period_id, settings.final_period_kind, today).await?;
+    let period = pick_period(&snap.periods, period_id, settings.final_period_kind, today)?;
     crate::service::reports::activity::record_diary_view(db, actor, school_id, student_id, today)
         .await;
     let (from, to) = (period.starts_on, period.ends_on);
@@ -373,8 +374,8 @@ pub async fn student_marks(
                 .collect()
         }
     };
-    let cfg = MarkConfig::load(db, school_id).await?;
-    let cat = Catalog::load(db, school_id).await?;
+    let cfg = &snap.marks;
+    let cat = &snap.catalog;
     // The period's final marks, when the period is one the school gives them for.
     let term = PeriodKind::parse(&period.kind)
         .filter(|k| *k == settings.final_period_kind)
@@ -416,7 +417,7 @@ pub async fn student_marks(
                 .filter_map(|m| {
                     student_mark(
                         scale,
-                        &cfg,
+                        cfg,
                         m,
                         works.get(&m.work_id),
                         lesson_dates.get(&m.lesson_id).copied().unwrap_or(from),
@@ -480,7 +481,7 @@ pub async fn student_marks(
 /// marks carry the value before (`previous_value`), removed ones `value: null`. `limit` 1–500
 /// (default 20). Errors: 400, 403, 404.
 pub async fn recent_marks(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
@@ -488,6 +489,7 @@ pub async fn recent_marks(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<MarkFeedItem>> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
+    let snap = crate::service::snapshot::get(db, school_id).await?;
     let limit = limit.unwrap_or(20);
     if !(1..=500).contains(&limit) {
         return Err(
@@ -520,8 +522,8 @@ pub async fn recent_marks(
             .map(|l| (l.id, l.date))
             .collect()
     };
-    let cfg = MarkConfig::load(db, school_id).await?;
-    let cat = Catalog::load(db, school_id).await?;
+    let cfg = &snap.marks;
+    let cat = &snap.catalog;
     Ok(marks
         .into_iter()
         .map(|m| {
@@ -554,7 +556,7 @@ pub async fn recent_marks(
 /// period): every student × course average (the journal's numbers) and absences. Access: admin,
 /// principal, the class's class teacher. Errors: 403, 404.
 pub async fn class_summary(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     class_id: Uuid,
@@ -562,6 +564,7 @@ pub async fn class_summary(
     now: DateTime<Utc>,
 ) -> AppResult<ClassSummary> {
     policy::authorize(actor, school_id, Action::ReadJournal)?;
+    let snap = crate::service::snapshot::get(db, school_id).await?;
     let class = class_row(db, school_id, class_id).await?;
     if !(actor.is_superadmin
         || actor
@@ -576,13 +579,12 @@ pub async fn class_summary(
             return Err(AppError::forbidden().detail("only the class teacher reads the summary"));
         }
     }
-    let settings = get_settings_row(db, school_id).await?;
+    let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
-    let period =
-        resolve_period(db, school_id, period_id, settings.final_period_kind, today).await?;
+    let period = pick_period(&snap.periods, period_id, settings.final_period_kind, today)?;
     let (from, to) = (period.starts_on, period.ends_on);
-    let cat = Catalog::load(db, school_id).await?;
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let cat = &snap.catalog;
+    let cfg = &snap.marks;
     let mut courses: Vec<_> = cat
         .courses
         .values()

@@ -18,6 +18,7 @@ use otmetka_domain::journal::{
 use otmetka_domain::structure::{PeriodKind, SchoolSettings};
 use otmetka_domain::timetable::LessonStatus;
 use otmetka_domain::{ErrorCode, FieldError, Role};
+use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -178,10 +179,21 @@ pub async fn resolve_period(
         .order_by_asc(period::Column::StartsOn)
         .all(db)
         .await?;
+    pick_period(&all, period_id, kind, today)
+}
+
+/// [`resolve_period`] among the school's periods `all` (by first day), e.g. a snapshot's.
+pub fn pick_period(
+    all: &[period::Model],
+    period_id: Option<Uuid>,
+    kind: PeriodKind,
+    today: NaiveDate,
+) -> AppResult<period::Model> {
     if let Some(id) = period_id {
         return all
-            .into_iter()
+            .iter()
             .find(|p| p.id == id)
+            .cloned()
             .ok_or_else(|| AppError::not_found("period"));
     }
     let of_kind: Vec<&period::Model> = all.iter().filter(|p| p.kind == kind.as_str()).collect();
@@ -374,7 +386,7 @@ fn averages(
 /// queries, whatever the number of students and lessons. Access: see `authorize_journal_read`.
 /// Errors: 403, 404 (course, period).
 pub async fn journal(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     course_id: Uuid,
@@ -382,15 +394,15 @@ pub async fn journal(
     now: DateTime<Utc>,
 ) -> AppResult<Journal> {
     policy::authorize(actor, school_id, Action::ReadJournal)?;
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let cat = &snap.catalog;
     let course = cat.course(course_id)?;
     authorize_journal_read(db, actor, school_id, course).await?;
-    let settings = get_settings_row(db, school_id).await?;
+    let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
-    let period =
-        resolve_period(db, school_id, period_id, settings.final_period_kind, today).await?;
+    let period = pick_period(&snap.periods, period_id, settings.final_period_kind, today)?;
     let (from, to) = (period.starts_on, period.ends_on);
     let lessons = lesson::Entity::find()
         .filter(lesson::Column::SchoolId.eq(school_id))
@@ -423,7 +435,7 @@ pub async fn journal(
         works_of
             .entry(w.lesson_id)
             .or_default()
-            .push(work_dto(&cfg, w));
+            .push(work_dto(cfg, w));
     }
     let att_lessons: HashSet<Uuid> = att.iter().map(|a| a.lesson_id).collect();
     let journal_lessons = lessons
@@ -447,7 +459,7 @@ pub async fn journal(
             ids.push(m.student_id);
         }
     }
-    let averages = averages(&scale, &cfg, ids, &weights, &marks, &att);
+    let averages = averages(&scale, cfg, ids, &weights, &marks, &att);
     Ok(Journal {
         course: course.dto(),
         period: period_dto(period),
@@ -501,7 +513,7 @@ struct MarkPlan {
 /// field errors (`marks[3].value`: `not_on_scale`; `not_enrolled`; `unknown` lesson or work;
 /// `duplicate`). Every change is audited with old and new value and on whose behalf.
 pub async fn write_batch(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     course_id: Uuid,
@@ -511,11 +523,12 @@ pub async fn write_batch(
 ) -> AppResult<JournalBatchResult> {
     policy::authorize(actor, school_id, Action::WriteJournal)?;
     batch.validate()?;
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let cat = &snap.catalog;
     let course = cat.course(course_id)?;
-    let settings = get_settings_row(db, school_id).await?;
+    let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
     let writer = Writer::load(db, actor, school_id, &settings, today).await?;
 
@@ -1126,7 +1139,7 @@ pub async fn write_batch(
                 .filter(attendance::Column::StudentId.is_in(touched.clone()))
                 .all(&txn)
                 .await?;
-            averages(&scale, &cfg, touched, &weights, &marks, &att)
+            averages(&scale, cfg, touched, &weights, &marks, &att)
         }
         _ => Vec::new(),
     };
@@ -1134,7 +1147,7 @@ pub async fn write_batch(
     Ok(JournalBatchResult {
         marks: out_marks,
         attendance: out_att,
-        works: created_works.iter().map(|w| work_dto(&cfg, w)).collect(),
+        works: created_works.iter().map(|w| work_dto(cfg, w)).collect(),
         averages,
     })
 }
@@ -1159,7 +1172,7 @@ fn single_conflict(mut e: AppError, mark: bool) -> AppError {
 /// Writes one mark cell (`PUT …/works/{work_id}/marks/{student_id}`); the rules of
 /// [`write_batch`]. A 412 carries the cell as it is now in `current`. Errors: 404 work.
 pub async fn write_mark(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     work_id: Uuid,
@@ -1192,7 +1205,7 @@ pub async fn write_mark(
 /// Writes one attendance cell (`PUT …/lessons/{lesson_id}/attendance/{student_id}`); the rules
 /// of [`write_batch`]. Errors: 404 lesson.
 pub async fn write_attendance(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     lesson_id: Uuid,
@@ -1268,7 +1281,7 @@ pub async fn mark_attendance_taken(
     if let Some(at) = l.attendance_taken_at {
         return Ok(at);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     attendance_taken(&txn, vec![lesson_id], now).await?;
     Audit::new("attendance_taken")
         .school(school_id)

@@ -12,6 +12,7 @@ use otmetka_domain::timetable::{
     TeacherAbsenceInput, TimetableConflict, iso_week_bounds, week_monday,
 };
 use otmetka_domain::{ErrorCode, Role};
+use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -232,7 +233,7 @@ pub async fn create_extra(
     };
     let occ = Occupant::lesson(&cat, &row).ok_or_else(|| AppError::not_found("course"))?;
     refuse_conflicts(lesson_conflicts(db, &cat, school_id, &occ).await?)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let am: lesson::ActiveModel = row.into();
     let row = am.insert(&txn).await?;
     let new = cat.lesson_dto(&row, false);
@@ -443,7 +444,7 @@ pub async fn delete_lesson(
     }
     let cat = Catalog::load(db, school_id).await?;
     let before = cat.lesson_dto(&old, false);
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     lesson::Entity::delete_by_id(id).exec(&txn).await?;
     Audit::new("lesson_deleted")
         .school(school_id)
@@ -753,7 +754,7 @@ pub async fn set_content(
         e.current = Some(serde_json::to_value(&before).unwrap_or_default());
         return Err(e);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let res = lesson::Entity::update_many()
         .col_expr(lesson::Column::Topic, Expr::value(clean_text(&input.topic)))
         .col_expr(lesson::Column::Homework, Expr::value(homework.clone()))
@@ -908,7 +909,7 @@ pub async fn create_absence(
             o.starts_on, o.ends_on
         )));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let row = teacher_absence::ActiveModel {
         id: Set(Uuid::now_v7()),
         school_id: Set(school_id),
@@ -957,7 +958,7 @@ pub async fn delete_absence(
 ) -> AppResult<()> {
     policy::authorize(actor, school_id, Action::ManageTimetable)?;
     absence_row(db, school_id, id).await?;
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     teacher_absence::Entity::delete_by_id(id).exec(&txn).await?;
     Audit::new("teacher_absence_deleted")
         .school(school_id)
@@ -1077,7 +1078,7 @@ pub enum Span {
 /// admin, principal, the student, their linked parents and their class teacher. Errors: 400 `invalid_query_parameter` (week), 403,
 /// 404 (strangers, unknown ids).
 pub async fn schedule(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     subject: Subject,
@@ -1088,7 +1089,21 @@ pub async fn schedule(
         Subject::Student(p) => authorize_student_schedule(db, actor, school_id, *p, now).await?,
         _ => policy::authorize(actor, school_id, Action::ReadStaffSchedules)?,
     }
-    let school = school_row(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, school_id).await?;
+    schedule_of(db, &snap, school_id, subject, span, now).await
+}
+
+/// [`schedule`] once the reader is authorized, with the school's snapshot already at hand (the
+/// diary). Errors: 400 `invalid_query_parameter` (week), 404.
+pub async fn schedule_of(
+    db: &DatabaseConnection,
+    snap: &crate::service::snapshot::Snapshot,
+    school_id: Uuid,
+    subject: Subject,
+    span: Span,
+    now: DateTime<Utc>,
+) -> AppResult<Schedule> {
+    let school = snap.school.clone();
     let today = school_today_at(&school.time_zone, now);
     let (from, to) = match &span {
         Span::Week(w) => iso_week_bounds(w).ok_or_else(|| {
@@ -1102,7 +1117,7 @@ pub async fn schedule(
             (m, m + Duration::days(6))
         }
     };
-    let cat = Catalog::load(db, school_id).await?;
+    let cat = &snap.catalog;
     let single = from == to;
     // Course filter (and for students, the class per day).
     let (courses, class_on): (Vec<Uuid>, Vec<enrollment::Model>) = match &subject {
@@ -1194,8 +1209,8 @@ pub async fn schedule(
         .into_iter()
         .filter(|l| enrolled(l))
         .collect();
-    let cal = Calendar::load(db, school_id).await?;
-    let lessons = dtos(db, &cat, &rows).await?;
+    let cal = &snap.calendar;
+    let lessons = dtos(db, cat, &rows).await?;
     let mut by_day: HashMap<NaiveDate, Vec<Lesson>> = HashMap::new();
     for l in lessons {
         by_day.entry(l.date).or_default().push(l);

@@ -7,7 +7,7 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 default:
     @{{just_executable()}} --list --unsorted --justfile {{justfile()}}
 
-# Install the build and test tools that are missing (wasm target, trunk, wasm-bindgen-cli, Chromium, e2e npm packages).
+# Install the build and test tools that are missing (wasm target, trunk, wasm-bindgen-cli, Chromium, e2e npm packages, schemathesis).
 setup:
     @scripts/setup.sh
 
@@ -34,8 +34,8 @@ pg:
     url="$(scripts/pg.sh)"
     echo "export TEST_DATABASE_URL='$url'"
 
-# Every test: Rust unit and integration tests on SQLite and PostgreSQL, then the browser test.
-test: setup && frontend _e2e
+# Every test: Rust unit and integration tests on SQLite and PostgreSQL, then the browser test and the API fuzzing.
+test: setup && frontend _e2e-fuzz
     #!/usr/bin/env bash
     set -euo pipefail
     TEST_DATABASE_URL="$(scripts/pg.sh)"
@@ -55,16 +55,38 @@ e2e *DBS: setup frontend (_e2e DBS)
 _e2e *DBS:
     scripts/e2e.sh {{DBS}}
 
-# Benchmark (not part of `test`): the reports on the demo school with a full year of marks, on SQLite and PostgreSQL (release build). BENCH_RUNS=20 requests per report.
+# API fuzzing (schemathesis) as the demo admin and teacher on SQLite and PostgreSQL (DBS: sqlite, postgres; default both).
+fuzz *DBS: setup (_fuzz DBS)
+
+_fuzz *DBS:
+    scripts/fuzz.sh {{DBS}}
+
+# The browser test, then the API fuzzing; the fuzzing runs even when the browser test fails.
+_e2e-fuzz:
+    #!/usr/bin/env bash
+    set -uo pipefail
+    status=0
+    scripts/e2e.sh || status=1
+    scripts/fuzz.sh || status=1
+    exit "$status"
+
+# Benchmark (not part of `test`, release build): the DESIGN §7 reference school under load on SQLite and PostgreSQL; prints every budget with its figure and writes BENCHMARKS.md. BENCH_REPORTS=1 also times the reports on the demo school.
 bench: setup
     #!/usr/bin/env bash
     set -euo pipefail
     TEST_DATABASE_URL="$(scripts/pg.sh)"
     export TEST_DATABASE_URL
     cargo build --release -p otmetka-api --bin otmetka
+    cargo build --release -p otmetka-bench
     for db in sqlite postgres; do
-        node bench/reports.mjs --server target/release/otmetka --db "$db" --screenshots "target/bench/$db"
+        node bench/bench.mjs --server target/release/otmetka --db "$db" --screenshots "target/bench/$db"
     done
+    node bench/report.mjs --dir target/bench --write BENCHMARKS.md
+    if [ -n "${BENCH_REPORTS:-}" ]; then
+        for db in sqlite postgres; do
+            node bench/reports.mjs --server target/release/otmetka --db "$db" --screenshots "target/bench/reports-$db"
+        done
+    fi
 
 # Format all Rust code.
 fmt:

@@ -31,3 +31,13 @@ wasm_bindgen_version() {
 
 # Where cargo puts build output.
 target_dir() { echo "${CARGO_TARGET_DIR:-target}"; }
+
+# The API fuzzer (scripts/fuzz.sh): schemathesis from PyPI, pinned, in a project-local virtualenv
+# under the (git-ignored) target folder.
+SCHEMATHESIS_VERSION=4.32.5
+fuzz_venv() { echo "$(target_dir)/fuzz-venv"; }
+
+# Whether the fuzz virtualenv holds exactly the pinned schemathesis.
+schemathesis_ready() {
+    "$(fuzz_venv)/bin/schemathesis" --version 2>/dev/null | grep -qx "schemathesis, version ${SCHEMATHESIS_VERSION}"
+}

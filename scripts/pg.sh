@@ -38,7 +38,9 @@ fi
 if [ "$status" != "online" ]; then
     is_root || die "PostgreSQL ${version}/${cluster} is down: sudo pg_ctlcluster ${version} ${cluster} start"
     log "starting PostgreSQL ${version}/${cluster} on port ${port}"
-    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start || true
+    # setsid: the cluster must not belong to this script's process group (a test runner that
+    # stops its process group, e.g. `timeout`, would stop PostgreSQL with it).
+    setsid pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start || true
 fi
 
 for _ in $(seq 1 60); do

@@ -6,6 +6,9 @@
 #     and npm from apt, as root, when missing) — never Debian's binaryen, which breaks the module
 #   - Debian's chromium + chromium-driver (apt, as root; otherwise says what to install)
 #   - Node.js/npm (apt, as root, when missing) and e2e/node_modules (npm ci)
+#   - schemathesis (pinned in scripts/lib.sh) for the API fuzzing (scripts/fuzz.sh), from PyPI into
+#     the virtualenv target/fuzz-venv (python3 -m venv; Debian's python3 and python3-venv from
+#     apt, as root, when missing)
 # Safe to run again: every step first checks whether its tool is already there.
 # Usage: scripts/setup.sh          everything (building and testing)
 #        scripts/setup.sh --build  only what building the SPA needs (target, trunk, wasm-bindgen-cli,
@@ -91,6 +94,26 @@ if [ ! -d e2e/node_modules/playwright-core ]; then
         (cd e2e && npm ci --no-audit --no-fund)
     else
         missing+=("e2e/node_modules (needs npm; then: cd e2e && npm ci)")
+    fi
+fi
+
+# --- schemathesis in target/fuzz-venv (the API fuzzing, scripts/fuzz.sh) -----------------------
+if ! schemathesis_ready; then
+    venv="$(fuzz_venv)"
+    # `python3 -m venv` needs ensurepip, which Debian ships separately (python3-venv).
+    if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        if is_root && command -v apt-get >/dev/null 2>&1; then
+            apt_install python3 python3-venv
+        fi
+    fi
+    if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        log "installing schemathesis ${SCHEMATHESIS_VERSION} into ${venv} (pip)"
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
+        schemathesis_ready || missing+=("schemathesis ${SCHEMATHESIS_VERSION} in ${venv} (the pip install did not give it)")
+    else
+        missing+=("python3 with venv for the API fuzzing (sudo apt-get install -y python3 python3-venv)")
     fi
 fi
 

@@ -4,7 +4,8 @@
 //! would fill a struct from an array by position) and refuses NUL characters in any string
 //! (PostgreSQL cannot store them and no name, login or code contains one) with a 422 naming the
 //! field. Password fields are exempt: they are hashed, never stored as text, and may hold any
-//! character. Every other failure to match the DTO (unknown field, wrong type, missing field) is
+//! character. A number with no fraction is an integer whatever its spelling (`3.0`, `3e2`), as in
+//! JSON Schema, so integer fields take it. Every other failure to match the DTO (unknown field, wrong type, missing field) is
 //! 400 `malformed_json` with serde's explanation.
 
 use std::future::Future;
@@ -29,6 +30,26 @@ impl<T> ApiJson<T> {
     /// The parsed body.
     pub fn into_inner(self) -> T {
         self.0
+    }
+}
+
+/// Turns every number with no fraction that fits an `i64` (`3.0`, `-2e3`) into that integer, so
+/// that a DTO's integer fields take it (serde refuses a float for an integer); float fields take
+/// integers anyway.
+fn integral_floats_to_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f >= i64::MIN as f64
+                && f < i64::MAX as f64
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
     }
 }
 
@@ -73,7 +94,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let fut = web::Json::<Value>::from_request(req, payload);
         Box::pin(async move {
-            let value = fut.await?.into_inner();
+            let mut value = fut.await?.into_inner();
             if !value.is_object() {
                 return Err(AppError::new(ErrorCode::MalformedJson)
                     .detail("the body must be a JSON object")
@@ -84,6 +105,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     AppError::field(&field, "format", "must not contain NUL characters").into(),
                 );
             }
+            integral_floats_to_integers(&mut value);
             serde_json::from_value::<T>(value)
                 .map(ApiJson)
                 .map_err(|e| {
@@ -98,7 +120,27 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde_json::json;
+
+    #[test]
+    fn integral_floats_become_integers_and_fractions_stay() {
+        let mut v = json!({"n": 3.0, "list": [-2e3, 0.5], "big": 1e300, "i": 7});
+        integral_floats_to_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({"n": 3, "list": [-2000, 0.5], "big": 1e300, "i": 7})
+        );
+        #[derive(Deserialize)]
+        struct Dto {
+            n: i32,
+            w: f64,
+        }
+        let mut v = json!({"n": 4.0, "w": 2});
+        integral_floats_to_integers(&mut v);
+        let d: Dto = serde_json::from_value(v).unwrap();
+        assert_eq!((d.n, d.w), (4, 2.0));
+    }
 
     #[test]
     fn nul_is_found_with_its_path_except_in_password_fields() {

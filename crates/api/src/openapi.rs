@@ -77,3 +77,145 @@ pub fn spec_pretty() -> String {
     s.push('\n');
     s
 }
+
+/// A handler registered with the error answers that come from the framework rather than from the
+/// handler itself, added to its operation in the spec unless the handler documents that status
+/// with its own description: every authenticated operation may answer 401 (no, a bad or an
+/// expired token, an ended session) and 403 (the role, a token's scopes, a disabled account); a
+/// path parameter 400 (not a UUID) and 404 (no such object, or one of another school); a query
+/// 400 (a value that does not parse or is out of range); a JSON body 400 (malformed, unknown or
+/// mistyped fields), 413 (too large), 415 (not `application/json`) and 422 (NUL characters, the
+/// DTO's validation); an `/auth` operation 429 (the scope's rate limit). Every `configure` of
+/// `routes` registers its handlers through [`documented`] (or [`documented_auth`]).
+pub struct Documented<S> {
+    service: S,
+    rate_limited: bool,
+}
+
+/// `service` with the framework's error answers in its spec (see [`Documented`]).
+pub fn documented<S>(service: S) -> Documented<S> {
+    Documented {
+        service,
+        rate_limited: false,
+    }
+}
+
+/// As [`documented`], for the rate-limited `/api/v1/auth` scope (adds 429).
+pub fn documented_auth<S>(service: S) -> Documented<S> {
+    Documented {
+        service,
+        rate_limited: true,
+    }
+}
+
+impl<S: actix_web::dev::HttpServiceFactory> actix_web::dev::HttpServiceFactory for Documented<S> {
+    fn register(self, config: &mut actix_web::dev::AppService) {
+        self.service.register(config)
+    }
+}
+
+impl<S: utoipa_actix_web::OpenApiFactory> utoipa_actix_web::OpenApiFactory for Documented<S> {
+    fn paths(&self) -> utoipa::openapi::path::Paths {
+        let mut paths = self.service.paths();
+        for item in paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+                &mut item.head,
+                &mut item.options,
+                &mut item.trace,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_framework_errors(op, self.rate_limited);
+            }
+        }
+        paths
+    }
+
+    fn schemas(
+        &self,
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        self.service.schemas(schemas)
+    }
+}
+
+/// Adds the statuses of [`Documented`] that `op` does not document yet.
+fn add_framework_errors(op: &mut utoipa::openapi::path::Operation, rate_limited: bool) {
+    use utoipa::openapi::path::ParameterIn;
+
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let has_path = params
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+    let has_query = params
+        .iter()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let has_body = op.request_body.is_some();
+    let authenticated = op.security.as_ref().is_some_and(|s| !s.is_empty());
+
+    let mut bad_request = Vec::new();
+    if has_path {
+        bad_request.push("`invalid_path_parameter`");
+    }
+    if has_query {
+        bad_request.push("`invalid_query_parameter`");
+    }
+    if has_body {
+        bad_request.push("`malformed_json`");
+    }
+    let bad_request = bad_request.join(", ");
+
+    let mut add = |status: &str, description: &str| {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| problem_response(description).into());
+    };
+    if !bad_request.is_empty() {
+        add("400", &bad_request);
+    }
+    if authenticated {
+        add(
+            "401",
+            "`authentication_required`, `token_invalid`, `token_expired`, `session_revoked`",
+        );
+        add(
+            "403",
+            "`forbidden`, `insufficient_scope`, `session_required`, `account_disabled`",
+        );
+    }
+    if has_path {
+        add("404", "`not_found`");
+    }
+    if has_body {
+        add("413", "`payload_too_large`");
+        add("415", "`unsupported_media_type`");
+        add("422", "`validation_failed`");
+    }
+    if rate_limited {
+        add("429", "`too_many_requests`, see `Retry-After`");
+    }
+}
+
+/// A `application/problem+json` response with the `Problem` schema.
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}

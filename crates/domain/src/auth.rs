@@ -14,9 +14,11 @@ use crate::role::{ApiScope, Role};
 pub struct LoginRequest {
     /// The login, case-insensitive. 1–256 characters are accepted here (anything longer is a 422).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 256)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
     pub login: String,
     /// The password, 1–1024 characters accepted here.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 1024)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub password: String,
 }
 
@@ -40,6 +42,7 @@ pub struct TokenResponse {
 pub struct RegisterRequest {
     /// The code from the school, dashes and case do not matter (`k7qf-m3xp-2whn`).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 64)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub invite_code: String,
     /// 3–64 characters: letters (any script), digits, `.`, `_`, `-`, `@`. Unique, case-insensitive.
     pub login: String,
@@ -47,6 +50,7 @@ pub struct RegisterRequest {
     pub password: String,
     /// Optional e-mail for notices.
     #[cfg_attr(feature = "validate", validate(email, length(max = 254)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     #[serde(default)]
     pub email: Option<String>,
 }
@@ -68,6 +72,7 @@ pub struct RegisterResponse {
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 1024)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1024))]
     pub current_password: String,
     /// 8–128 characters, not a common password.
     pub new_password: String,
@@ -135,12 +140,15 @@ pub struct SessionInfo {
 pub struct CreateApiTokenRequest {
     /// What the token is for, 1–100 characters ("import script").
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// One or more of `read`, `write`, `import`.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 3)))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
     pub scopes: Vec<ApiScope>,
     /// Days until the token expires, 1–366 (default 90).
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 366)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 366))]
     #[serde(default)]
     pub expires_in_days: Option<u32>,
 }

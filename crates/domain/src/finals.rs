@@ -279,6 +279,7 @@ pub struct FinalMarkWrite {
     /// `comment_required`).
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: Option<String>,
     /// The version read (0 for a cell never written); a stale one → 412 with the current cells.
     pub version: i32,
@@ -293,11 +294,13 @@ pub struct FinalMarkWrite {
 pub struct FinalMarksBatch {
     /// 1–2000 cells.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 2000), nested))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 2000))]
     pub marks: Vec<FinalMarkWrite>,
     /// Why the principal or the admin sets marks outside the teachers' window (3–500
     /// characters; required then, 422 `required`). Recorded in the audit.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(min = 3, max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 500))]
     pub reason: Option<String>,
 }
 
@@ -334,6 +337,7 @@ pub struct TermReopeningInput {
     pub until: NaiveDate,
     /// 3–500 characters, kept in the audit.
     #[cfg_attr(feature = "validate", validate(length(min = 3, max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 500))]
     pub reason: String,
 }
 

@@ -18,9 +18,11 @@ pub struct ScaleValue {
     /// What is stored and sent in marks: `5`, `4`, `зч`, `нз`, `н/а`, `осв`. 1–8 characters,
     /// unique within the scale, compared case-insensitively on input.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 8)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 8))]
     pub value: String,
     /// What the journal shows (`5`, `зач`, `н/а`, `осв.`); 1–16 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 16)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 16))]
     pub label: String,
     /// The number the value stands for in averages (`5` → 5.0, `4-` → 3.75). `None` for values
     /// that are not numbers (зачёт, н/а, осв.).
@@ -54,12 +56,15 @@ pub struct MarkScale {
 pub struct MarkScaleInput {
     /// 1–32 characters of `a-z`, `0-9`, `_`; unique in the school.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub code: String,
     /// 1–100 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// 1–30 values; a value used by a mark cannot be removed (409 `in_use`).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 30), nested))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 30))]
     pub values: Vec<ScaleValue>,
     /// Makes this the school's default scale (the previous default stops being one).
     #[serde(default)]
@@ -171,16 +176,21 @@ pub struct WorkType {
 pub struct WorkTypeInput {
     /// 1–32 characters, unique in the school.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub code: String,
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 8)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 8))]
     pub short_name: String,
     /// 0.1–10.
     #[cfg_attr(feature = "validate", validate(range(min = 0.1, max = 10.0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 10.0))]
     pub weight: f64,
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 1000)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub position: i32,
 }
 
@@ -210,16 +220,20 @@ pub struct AttendanceCode {
 pub struct AttendanceCodeInput {
     /// 1–4 characters; stored lower case; unique in the school.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 4)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4))]
     pub code: String,
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 8)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 8))]
     pub label: String,
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     pub counts_as_absence: bool,
     #[serde(default)]
     pub excused: bool,
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 1000)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub position: i32,
 }
 

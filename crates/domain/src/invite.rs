@@ -37,6 +37,7 @@ pub struct CreateInviteRequest {
     pub role: Role,
     /// Days until the code expires, 1–365 (default 30).
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 365)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     #[serde(default)]
     pub expires_in_days: Option<u32>,
 }

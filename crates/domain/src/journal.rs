@@ -43,10 +43,12 @@ pub struct WorkInput {
     /// 0.1–10; default: the work type's weight.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(range(min = 0.1, max = 10.0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 10.0))]
     pub weight: Option<f64>,
     /// Up to 200 characters.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 200)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: Option<String>,
 }
 
@@ -59,9 +61,11 @@ pub struct WorkUpdate {
     pub work_type_id: Uuid,
     /// 0.1–10.
     #[cfg_attr(feature = "validate", validate(range(min = 0.1, max = 10.0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 10.0))]
     pub weight: f64,
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 200)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: Option<String>,
     /// The version read; a stale one → 412 with the current work.
     pub version: i32,
@@ -193,6 +197,7 @@ pub struct MarkWrite {
     /// Up to 500 characters. Omitted or `null`: the cell's comment stays; `""` removes it.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: Option<String>,
     /// The version read (0 for a cell never written); a stale one → 412.
     pub version: i32,
@@ -222,9 +227,11 @@ pub struct AttendanceWrite {
 pub struct JournalBatch {
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 2000), nested))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 2000))]
     pub marks: Vec<MarkWrite>,
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 2000)))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 2000))]
     pub attendance: Vec<AttendanceWrite>,
 }
 
@@ -262,6 +269,7 @@ pub struct MarkCellInput {
     /// Omitted or `null`: the comment stays; `""` removes it.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: Option<String>,
     pub version: i32,
 }

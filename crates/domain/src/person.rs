@@ -13,16 +13,20 @@ use uuid::Uuid;
 pub struct PersonInput {
     /// 1–100 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub last_name: String,
     /// 1–100 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub first_name: String,
     /// 0–100 characters.
     #[cfg_attr(feature = "validate", validate(length(max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     #[serde(default)]
     pub middle_name: Option<String>,
     /// The school's own id for the person (unique per school), for imports.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 64)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     #[serde(default)]
     pub external_id: Option<String>,
     /// Student, staff or parent. Default: from the invite's role, else staff.
@@ -33,10 +37,12 @@ pub struct PersonInput {
     #[serde(default)]
     pub sex: Option<Sex>,
     #[cfg_attr(feature = "validate", validate(email, length(max = 254)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     #[serde(default)]
     pub email: Option<String>,
     /// 1–32 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     #[serde(default)]
     pub phone: Option<String>,
     /// Staff position (admin, principal, teacher).

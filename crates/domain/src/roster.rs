@@ -75,6 +75,7 @@ pub struct WithdrawRequest {
     pub date: NaiveDate,
     /// 1–300 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 300)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub reason: String,
 }
 
@@ -128,6 +129,7 @@ pub struct GuardianLinkInput {
     pub parent_id: Uuid,
     /// 1–32 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     #[serde(default)]
     pub relation: Option<String>,
 }

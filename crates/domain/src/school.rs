@@ -28,6 +28,7 @@ pub struct School {
 pub struct CreateSchoolRequest {
     /// Full name, 1–300 characters (`МБОУ «СОШ № 1»`).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 300)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub name: String,
     /// IANA time zone, e.g. `Europe/Moscow` (default), `Asia/Vladivostok`.
     #[serde(default)]

@@ -82,6 +82,7 @@ pub struct AcademicYear {
 pub struct AcademicYearInput {
     /// `2026/2027`, 1–32 characters, unique in the school.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub name: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -114,6 +115,7 @@ pub struct PeriodInput {
     pub kind: PeriodKind,
     /// 1 to the kind's count per year (quarter 1–4, trimester 1–3, half-year 1–2, year 1).
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 4)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4))]
     pub number: i32,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -148,9 +150,11 @@ fn yes() -> bool {
 pub struct SubjectInput {
     /// 1–200 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 200)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
     /// 1–32 characters.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub short_name: String,
     /// A mark scale of the school (pass/fail for ОРКСЭ …); omitted = the default scale.
     #[serde(default)]
@@ -190,9 +194,11 @@ pub struct ClassInput {
     pub academic_year_id: Option<Uuid>,
     /// 1–11.
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 11)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 11))]
     pub grade: i32,
     /// 1–8 characters (`А`).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 8)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 8))]
     pub letter: String,
     #[serde(default)]
     pub class_teacher_id: Option<Uuid>,
@@ -219,6 +225,7 @@ pub struct Group {
 pub struct GroupInput {
     /// 1–9.
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 9)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 9))]
     pub number: i32,
     /// Default: `Группа N`.
     #[serde(default)]
@@ -259,9 +266,11 @@ pub struct CourseInput {
     pub subject_id: Uuid,
     /// One to five teachers (staff persons).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 5)))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5))]
     pub teacher_ids: Vec<Uuid>,
     /// 0–40.
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 40)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 40))]
     pub hours_per_week: i32,
 }
 
@@ -273,6 +282,7 @@ pub struct CourseInput {
 pub struct SchoolSettings {
     /// Full name of the school.
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 300)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub name: String,
     /// IANA time zone (`Europe/Moscow`); "today", week bounds and deadlines use it.
     pub time_zone: String,
@@ -283,32 +293,38 @@ pub struct SchoolSettings {
     /// (1–365); later only the admin does. Omitted / `null` = no limit.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 365)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub edit_window_days: Option<i32>,
     /// Final-mark suggestions round an average up when its fractional part is at least this
     /// (0.01–1.0; DESIGN §2). Default 0.5 (3.5 → 4); 0.6 makes 3.55 → 3 and 3.6 → 4.
     #[serde(default = "default_rounding_threshold")]
     #[cfg_attr(feature = "validate", validate(range(min = 0.01, max = 1.0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.01, maximum = 1.0))]
     pub rounding_threshold: f64,
     /// K: teachers may set a period's final marks from this many days before its last day
     /// (0–60, default 7).
     #[serde(default = "default_final_marks_open_days")]
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 60)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 60))]
     pub final_marks_open_days: i32,
     /// N: … until the end of this many days after its last day, in the school's time zone
     /// (0–60, default 3 — regulation §6: "не позднее 3-х дней после окончания учебного
     /// периода"). Later only the principal or the admin sets them, with a reason.
     #[serde(default = "default_final_marks_close_days")]
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 60)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 60))]
     pub final_marks_close_days: i32,
     /// M of the weekly journal-keeping control: a student with fewer marks in the current
     /// period so far is flagged (1–20, default 3; regulation §6 "систематическое заполнение").
     #[serde(default = "default_control_min_marks")]
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 20)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub control_min_marks: i32,
     /// D of the control: a mark set more than this many days after its lesson is late (1–60,
     /// default 7; regulation §6: marks are entered at least weekly).
     #[serde(default = "default_control_late_days")]
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 60)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub control_late_days: i32,
 }
 

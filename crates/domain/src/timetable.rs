@@ -47,6 +47,7 @@ pub struct BellSchedule {
 pub struct BellScheduleInput {
     /// 1–100 characters, unique in the school (`1 смена`).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// Make this the default schedule (the previous default stops being it).
     #[serde(default)]
@@ -54,6 +55,7 @@ pub struct BellScheduleInput {
     /// 1–16 slots; numbers unique, times `HH:MM`, each slot ends after it starts and before the
     /// next one starts ([`check_slots`]).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 16)))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 16))]
     pub slots: Vec<LessonSlot>,
     /// The classes (of the school) that follow this schedule; they leave any other schedule.
     #[serde(default)]
@@ -155,6 +157,7 @@ pub struct Holiday {
 pub struct HolidayInput {
     /// 1–200 characters (`День защитника Отечества`).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 200)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
     pub kind: HolidayKind,
     pub starts_on: NaiveDate,
@@ -203,13 +206,16 @@ pub struct TimetableEntryInput {
     pub course_id: Uuid,
     /// 1 = Monday … 7 = Sunday.
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 7)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 7))]
     pub weekday: i32,
     /// 0–12.
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 12)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 12))]
     pub lesson_number: i32,
     /// Room (кабинет), up to 50 characters; empty means none.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 50)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub room: Option<String>,
     /// Default: today in the school's time zone (or the first day of the course's academic year
     /// when that is later); for a change, the day the change takes effect.
@@ -231,11 +237,14 @@ pub struct TimetableCheckInput {
     pub entry_id: Option<Uuid>,
     pub course_id: Uuid,
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 7)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 7))]
     pub weekday: i32,
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 12)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 12))]
     pub lesson_number: i32,
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 50)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub room: Option<String>,
     #[serde(default)]
     pub valid_from: Option<NaiveDate>,
@@ -392,9 +401,11 @@ pub struct ExtraLessonInput {
     /// A school day (inside a period, not a holiday).
     pub date: NaiveDate,
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 12)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 12))]
     pub lesson_number: i32,
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 50)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub room: Option<String>,
 }
 
@@ -406,6 +417,7 @@ pub struct ExtraLessonInput {
 pub struct CancelLessonInput {
     /// 1–500 characters (`карантин`, `болезнь учителя, замены нет`).
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }
 
@@ -418,10 +430,12 @@ pub struct MoveLessonInput {
     /// A school day.
     pub date: NaiveDate,
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 12)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 12))]
     pub lesson_number: i32,
     /// Default: the lesson's room.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 50)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
     pub room: Option<String>,
 }
 
@@ -453,10 +467,12 @@ pub struct LessonContentInput {
     /// Up to 500 characters; empty clears it.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub topic: Option<String>,
     /// Up to 4 000 characters; empty clears it.
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 4000)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub homework: Option<String>,
     #[serde(default)]
     pub homework_due_on: Option<NaiveDate>,
@@ -524,6 +540,7 @@ pub struct TeacherAbsenceInput {
     /// Up to 500 characters (`больничный`).
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub reason: Option<String>,
 }
 

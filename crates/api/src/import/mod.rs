@@ -195,7 +195,7 @@ pub async fn run(
                 answer_for(&report)?
             }
             Ok(table) => {
-                let txn = db.begin().await?;
+                let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
                 let mut report = kinds::apply(
                     &txn,
                     school_id,

@@ -4,6 +4,8 @@ use actix_web::{get, patch, web};
 use otmetka_domain::Problem;
 use otmetka_domain::account::{SchoolAccount, UpdateSchoolAccountRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -55,5 +57,6 @@ async fn update_account(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_accounts).service(update_account);
+    cfg.service(documented(list_accounts))
+        .service(documented(update_account));
 }

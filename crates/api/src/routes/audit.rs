@@ -5,6 +5,8 @@ use otmetka_domain::Problem;
 use otmetka_domain::audit::AuditRecord;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -24,7 +26,7 @@ pub struct AuditQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
     /// Items to skip. Default 0.
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
 }
 
@@ -84,5 +86,6 @@ async fn global_audit(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(school_audit).service(global_audit);
+    cfg.service(documented(school_audit))
+        .service(documented(global_audit));
 }

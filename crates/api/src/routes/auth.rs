@@ -8,6 +8,8 @@ use otmetka_domain::auth::{LoginRequest, RegisterRequest, RegisterResponse, Toke
 use otmetka_domain::invite::InvitePreview;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::openapi::documented_auth;
+
 use crate::auth::ClientInfo;
 use crate::error::AppResult;
 use crate::json::ApiJson;
@@ -157,9 +159,9 @@ async fn register(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login)
-        .service(refresh)
-        .service(logout)
-        .service(preview_invite)
-        .service(register);
+    cfg.service(documented_auth(login))
+        .service(documented_auth(refresh))
+        .service(documented_auth(logout))
+        .service(documented_auth(preview_invite))
+        .service(documented_auth(register));
 }

@@ -8,6 +8,8 @@ use otmetka_domain::finals::{
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -32,6 +34,7 @@ pub struct ClosingQuery {
     pub academic_year_id: Option<Uuid>,
     /// `quarter_1`…, `year`, `exam`, `final`; default: the final-kind period that ended last
     /// (or the current one).
+    #[param(pattern = r"^(quarter_[1-4]|trimester_[1-3]|half_year_[12]|year|exam|final)$")]
     pub term: Option<String>,
     /// Only this class's courses.
     pub class_id: Option<Uuid>,
@@ -290,14 +293,14 @@ async fn get_class_report_cards_csv(
 
 /// Registers the handlers.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_final_marks)
-        .service(write_final_marks)
-        .service(list_reopenings)
-        .service(create_reopening)
-        .service(delete_reopening)
-        .service(get_closing)
-        .service(get_report_card)
-        .service(get_report_card_csv)
-        .service(get_class_report_cards)
-        .service(get_class_report_cards_csv);
+    cfg.service(documented(get_final_marks))
+        .service(documented(write_final_marks))
+        .service(documented(list_reopenings))
+        .service(documented(create_reopening))
+        .service(documented(delete_reopening))
+        .service(documented(get_closing))
+        .service(documented(get_report_card))
+        .service(documented(get_report_card_csv))
+        .service(documented(get_class_report_cards))
+        .service(documented(get_class_report_cards_csv));
 }

@@ -6,6 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::openapi::documented;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use otmetka_domain::ErrorCode;
@@ -47,5 +49,5 @@ async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health).service(ready);
+    cfg.service(documented(health)).service(documented(ready));
 }

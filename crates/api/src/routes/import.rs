@@ -7,6 +7,8 @@ use otmetka_domain::import::ImportReport;
 use otmetka_domain::{ErrorCode, Problem};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -110,5 +112,5 @@ async fn import_file(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(import_file);
+    cfg.service(documented(import_file));
 }

@@ -5,6 +5,8 @@ use otmetka_domain::Problem;
 use otmetka_domain::invite::{CreateInviteRequest, Invite, InviteCreated};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -49,12 +51,13 @@ async fn create_invite(
 #[into_params(parameter_in = Query)]
 pub struct InviteQuery {
     /// Only invites in this state: `active`, `used`, `expired`, `revoked`.
+    #[param(inline)]
     pub state: Option<StateFilter>,
     /// Items per page, 1–500. Default 50.
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
     /// Items to skip. Default 0.
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
 }
 
@@ -111,7 +114,7 @@ async fn revoke_invite(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_invite)
-        .service(list_invites)
-        .service(revoke_invite);
+    cfg.service(documented(create_invite))
+        .service(documented(list_invites))
+        .service(documented(revoke_invite));
 }

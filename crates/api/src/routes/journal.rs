@@ -13,6 +13,8 @@ use otmetka_domain::journal::{
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -34,6 +36,7 @@ pub struct PeriodQuery {
 #[into_params(parameter_in = Query)]
 pub struct WeekQuery {
     /// `YYYY-Www` (`2026-W48`); default the current week in the school's time zone.
+    #[param(pattern = r"^(20[0-9]{2}|2100)-W(0[1-9]|[1-4][0-9]|5[0-3])$")]
     pub week: Option<String>,
 }
 
@@ -42,6 +45,7 @@ pub struct WeekQuery {
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// 1–500, default 20.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
 }
 
@@ -503,25 +507,25 @@ async fn get_class_summary(
 
 /// Registers the handlers.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_mark_settings)
-        .service(create_mark_scale)
-        .service(update_mark_scale)
-        .service(delete_mark_scale)
-        .service(create_work_type)
-        .service(update_work_type)
-        .service(delete_work_type)
-        .service(create_attendance_code)
-        .service(update_attendance_code)
-        .service(delete_attendance_code)
-        .service(get_journal)
-        .service(write_journal)
-        .service(put_mark)
-        .service(put_attendance)
-        .service(create_work)
-        .service(update_work)
-        .service(delete_work)
-        .service(get_diary)
-        .service(get_student_marks)
-        .service(get_recent_marks)
-        .service(get_class_summary);
+    cfg.service(documented(get_mark_settings))
+        .service(documented(create_mark_scale))
+        .service(documented(update_mark_scale))
+        .service(documented(delete_mark_scale))
+        .service(documented(create_work_type))
+        .service(documented(update_work_type))
+        .service(documented(delete_work_type))
+        .service(documented(create_attendance_code))
+        .service(documented(update_attendance_code))
+        .service(documented(delete_attendance_code))
+        .service(documented(get_journal))
+        .service(documented(write_journal))
+        .service(documented(put_mark))
+        .service(documented(put_attendance))
+        .service(documented(create_work))
+        .service(documented(update_work))
+        .service(documented(delete_work))
+        .service(documented(get_diary))
+        .service(documented(get_student_marks))
+        .service(documented(get_recent_marks))
+        .service(documented(get_class_summary));
 }

@@ -6,6 +6,8 @@ use otmetka_domain::auth::{
     ApiTokenCreated, ApiTokenInfo, ChangePasswordRequest, CreateApiTokenRequest, Me, SessionInfo,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -130,12 +132,12 @@ async fn revoke_api_token(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(me)
-        .service(change_password)
-        .service(sessions)
-        .service(revoke_session)
-        .service(revoke_other_sessions)
-        .service(create_api_token)
-        .service(list_api_tokens)
-        .service(revoke_api_token);
+    cfg.service(documented(me))
+        .service(documented(change_password))
+        .service(documented(sessions))
+        .service(documented(revoke_session))
+        .service(documented(revoke_other_sessions))
+        .service(documented(create_api_token))
+        .service(documented(list_api_tokens))
+        .service(documented(revoke_api_token));
 }

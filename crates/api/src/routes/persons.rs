@@ -5,6 +5,8 @@ use otmetka_domain::Problem;
 use otmetka_domain::person::{Person, PersonInput};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -47,7 +49,7 @@ pub struct PersonQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
     /// Items to skip. Default 0.
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
 }
 
@@ -103,7 +105,7 @@ async fn get_person(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_person)
-        .service(list_persons)
-        .service(get_person);
+    cfg.service(documented(create_person))
+        .service(documented(list_persons))
+        .service(documented(get_person));
 }

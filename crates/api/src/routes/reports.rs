@@ -13,6 +13,8 @@ use otmetka_domain::reports::{
 use otmetka_domain::{ErrorCode, Problem, Role};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -56,6 +58,26 @@ fn xlsx_of(tables: &[ReportTable], file: &str, name: &str) -> AppResult<HttpResp
     ))
 }
 
+/// `table` must name one of `keys` on every endpoint of a report (the JSON and XLSX answers do
+/// not use it, but a value the spec refuses is refused there too). 422 `table: unknown`.
+fn check_table(table: Option<&str>, keys: &[&str]) -> AppResult<()> {
+    match table {
+        Some(t) if !keys.contains(&t) => Err(AppError::field(
+            "table",
+            "unknown",
+            format!("one of: {}", keys.join(", ")),
+        )),
+        _ => Ok(()),
+    }
+}
+
+const QUALITY_TABLES: &[&str] = &[
+    "classes", "grades", "subjects", "teachers", "courses", "students",
+];
+const ATTENDANCE_TABLES: &[&str] = &["classes", "students", "weeks"];
+const CONTROL_TABLES: &[&str] = &["teachers", "courses"];
+const ACTIVITY_TABLES: &[&str] = &["roles", "classes"];
+
 fn parse_term(t: Option<&str>) -> AppResult<Option<Term>> {
     t.map(|t| {
         t.parse::<Term>()
@@ -72,18 +94,23 @@ pub struct QualityParams {
     pub academic_year_id: Option<Uuid>,
     /// `quarter_1`…, `year`, `exam`, `final`; default: the final-kind period that ended last
     /// (or the current one).
+    #[param(pattern = r"^(quarter_[1-4]|trimester_[1-3]|half_year_[12]|year|exam|final)$")]
     pub term: Option<String>,
     /// Adds the class's students with their standing (drill-down).
     pub class_id: Option<Uuid>,
     /// `auto` (default: final marks, else the suggestion from the current average), `final`,
     /// `suggested`.
+    #[param(inline)]
     pub basis: Option<BasisChoice>,
-    /// CSV only: `classes` (default), `grades`, `subjects`, `teachers`, `courses`, `students`.
+    /// CSV only: `classes` (default), `grades`, `subjects`, `teachers`, `courses`, `students`
+    /// (with `class_id`).
+    #[param(pattern = r"^(classes|grades|subjects|teachers|courses|students)$")]
     pub table: Option<String>,
 }
 
 impl QualityParams {
     fn query(&self) -> AppResult<quality::QualityQuery> {
+        check_table(self.table.as_deref(), QUALITY_TABLES)?;
         Ok(quality::QualityQuery {
             academic_year_id: self.academic_year_id,
             term: parse_term(self.term.as_deref())?,
@@ -105,7 +132,7 @@ async fn quality_report(
 /// The performance and quality report of a term (regulation §16): per class, grade level (параллель), subject, teacher and course (class × subject) and the whole school — students counted and attested (N), отличники, хорошисты, with one «3», троечники, неуспевающие, н/а, exempt; успеваемость, качество знаний, СОУ (%, one decimal) and the average mark (DESIGN §2). From final marks; where none is set yet (`basis=auto`) from the suggestion of the current weighted average, counted in `suggested_marks` and summed up in `basis`. With `class_id`: the class's students with their standing and marks. Principal and admin: the whole school; a teacher: their courses and the class they lead; students and parents: 403.
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), QualityParams),
-    responses((status = 200, body = QualityReport), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 422, body = Problem, content_type = "application/problem+json"), (status = 200, body = QualityReport), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/schools/{school_id}/reports/quality")]
 async fn get_quality(
     state: web::Data<AppState>,
@@ -141,7 +168,7 @@ async fn get_quality_csv(
 /// The quality report as XLSX, one sheet per table.
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), QualityParams),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 422, body = Problem, content_type = "application/problem+json"), (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 #[get("/schools/{school_id}/reports/quality.xlsx")]
 async fn get_quality_xlsx(
     state: web::Data<AppState>,
@@ -168,8 +195,10 @@ pub struct AttendanceParams {
     /// Only this class.
     pub class_id: Option<Uuid>,
     /// Flag students who missed more than this share of their lessons, % (0–100, default 30).
+    #[param(minimum = 0, maximum = 100)]
     pub threshold: Option<f64>,
     /// CSV only: `classes` (default), `students`, `weeks`.
+    #[param(pattern = r"^(classes|students|weeks)$")]
     pub table: Option<String>,
 }
 
@@ -179,6 +208,7 @@ async fn attendance_report(
     school_id: Uuid,
     p: &AttendanceParams,
 ) -> AppResult<AttendanceReport> {
+    check_table(p.table.as_deref(), ATTENDANCE_TABLES)?;
     let q = attendance::AttendanceQuery {
         from: p.from,
         to: p.to,
@@ -256,6 +286,7 @@ pub struct ControlParams {
     /// Only this teacher's rows.
     pub teacher_id: Option<Uuid>,
     /// CSV only: `teachers` (default), `courses`.
+    #[param(pattern = r"^(teachers|courses)$")]
     pub table: Option<String>,
 }
 
@@ -265,6 +296,7 @@ async fn control_report(
     school_id: Uuid,
     p: &ControlParams,
 ) -> AppResult<JournalControl> {
+    check_table(p.table.as_deref(), CONTROL_TABLES)?;
     let q = control::ControlQuery {
         week: p.week,
         teacher_id: p.teacher_id,
@@ -283,7 +315,7 @@ fn control_name(r: &JournalControl) -> String {
 /// The weekly journal-keeping control (regulation §10; §6; §17): per teacher and per course and teacher — lessons held in the week (a substitute's lesson counts for the substitute), without a topic, without homework (where the subject expects it), without attendance taken; marks and marks per student and lesson; students with fewer than M marks (`control_min_marks`) in the current period so far and with none; marks first entered more than D days (`control_late_days`) after the lesson; final marks missing after the last closed period's deadline; and a 0–100 score (the mean of the shares in order) for incentive payments. Principal and admin: every teacher; a teacher: their own rows and the courses of the class they lead.
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), ControlParams),
-    responses((status = 200, body = JournalControl), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 422, body = Problem, content_type = "application/problem+json"), (status = 200, body = JournalControl), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/schools/{school_id}/reports/journal-control")]
 async fn get_control(
     state: web::Data<AppState>,
@@ -319,7 +351,7 @@ async fn get_control_csv(
 /// The control as XLSX, one sheet per table.
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), ControlParams),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 422, body = Problem, content_type = "application/problem+json"), (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 #[get("/schools/{school_id}/reports/journal-control.xlsx")]
 async fn get_control_xlsx(
     state: web::Data<AppState>,
@@ -377,8 +409,10 @@ async fn get_control_detail(
 #[into_params(parameter_in = Query)]
 pub struct ActivityParams {
     /// `YYYY-MM`; default: the current month (school time zone).
+    #[param(pattern = r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$")]
     pub month: Option<String>,
     /// CSV only: `roles` (default), `classes`.
+    #[param(pattern = r"^(roles|classes)$")]
     pub table: Option<String>,
 }
 
@@ -389,7 +423,7 @@ fn activity_name(r: &ActivityReport) -> String {
 /// The monthly activity report (regulation §15): per role and per class (its students, its students' parents) — people, accounts registered, invite codes outstanding, accounts that signed in during the month and their sign-ins, students and parents who opened a diary or marks page and how often, journal edits. Principal and admin.
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), ActivityParams),
-    responses((status = 200, body = ActivityReport), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 422, body = Problem, content_type = "application/problem+json"), (status = 200, body = ActivityReport), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 #[get("/schools/{school_id}/reports/activity")]
 async fn get_activity(
     state: web::Data<AppState>,
@@ -397,6 +431,7 @@ async fn get_activity(
     path: web::Path<Uuid>,
     query: web::Query<ActivityParams>,
 ) -> AppResult<web::Json<ActivityReport>> {
+    check_table(query.table.as_deref(), ACTIVITY_TABLES)?;
     Ok(web::Json(
         activity::report(
             &state.db,
@@ -420,6 +455,7 @@ async fn get_activity_csv(
     path: web::Path<Uuid>,
     query: web::Query<ActivityParams>,
 ) -> AppResult<HttpResponse> {
+    check_table(query.table.as_deref(), ACTIVITY_TABLES)?;
     let r = activity::report(
         &state.db,
         &actor,
@@ -439,7 +475,7 @@ async fn get_activity_csv(
 /// The activity report as XLSX, one sheet per table.
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), ActivityParams),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 422, body = Problem, content_type = "application/problem+json"), (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 #[get("/schools/{school_id}/reports/activity.xlsx")]
 async fn get_activity_xlsx(
     state: web::Data<AppState>,
@@ -447,6 +483,7 @@ async fn get_activity_xlsx(
     path: web::Path<Uuid>,
     query: web::Query<ActivityParams>,
 ) -> AppResult<HttpResponse> {
+    check_table(query.table.as_deref(), ACTIVITY_TABLES)?;
     let r = activity::report(
         &state.db,
         &actor,
@@ -463,6 +500,7 @@ async fn get_activity_xlsx(
 #[into_params(parameter_in = Query)]
 pub struct ActivityUsersParams {
     /// `YYYY-MM`; default: the current month.
+    #[param(pattern = r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$")]
     pub month: Option<String>,
     /// `admin`, `principal`, `teacher`, `student`, `parent`.
     pub role: Role,
@@ -504,7 +542,7 @@ pub struct AttendanceTaken {
 /// «Все присутствуют»: records that attendance was taken for the lesson (every student present), so the journal-keeping control does not count it as a lesson without attendance; writing any attendance code records it too. The first instant is kept. Who may write the lesson's journal (its teachers, its substitute, the admin). Audited `attendance_taken`.
 #[utoipa::path(tag = "journal", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), ("lesson_id" = Uuid, Path, description = "Lesson id")),
-    responses((status = 200, body = AttendanceTaken), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 422, body = Problem, content_type = "application/problem+json"), (status = 200, body = AttendanceTaken), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 #[post("/schools/{school_id}/lessons/{lesson_id}/attendance-taken")]
 async fn post_attendance_taken(
     state: web::Data<AppState>,
@@ -527,19 +565,19 @@ async fn post_attendance_taken(
 
 /// Registers the report handlers.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_quality)
-        .service(get_quality_csv)
-        .service(get_quality_xlsx)
-        .service(get_attendance)
-        .service(get_attendance_csv)
-        .service(get_attendance_xlsx)
-        .service(get_control)
-        .service(get_control_csv)
-        .service(get_control_xlsx)
-        .service(get_control_detail)
-        .service(get_activity)
-        .service(get_activity_csv)
-        .service(get_activity_xlsx)
-        .service(get_activity_users)
-        .service(post_attendance_taken);
+    cfg.service(documented(get_quality))
+        .service(documented(get_quality_csv))
+        .service(documented(get_quality_xlsx))
+        .service(documented(get_attendance))
+        .service(documented(get_attendance_csv))
+        .service(documented(get_attendance_xlsx))
+        .service(documented(get_control))
+        .service(documented(get_control_csv))
+        .service(documented(get_control_xlsx))
+        .service(documented(get_control_detail))
+        .service(documented(get_activity))
+        .service(documented(get_activity_csv))
+        .service(documented(get_activity_xlsx))
+        .service(documented(get_activity_users))
+        .service(documented(post_attendance_taken));
 }

@@ -11,6 +11,8 @@ use otmetka_domain::roster::{
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -227,15 +229,15 @@ async fn correct_enrollment(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(class_students)
-        .service(invite_sheet)
-        .service(update_person)
-        .service(enrollments)
-        .service(guardians)
-        .service(link_guardian)
-        .service(unlink_guardian)
-        .service(arrive)
-        .service(transfer)
-        .service(withdraw)
-        .service(correct_enrollment);
+    cfg.service(documented(class_students))
+        .service(documented(invite_sheet))
+        .service(documented(update_person))
+        .service(documented(enrollments))
+        .service(documented(guardians))
+        .service(documented(link_guardian))
+        .service(documented(unlink_guardian))
+        .service(documented(arrive))
+        .service(documented(transfer))
+        .service(documented(withdraw))
+        .service(documented(correct_enrollment));
 }

@@ -4,6 +4,8 @@ use actix_web::{HttpResponse, get, post, web};
 use otmetka_domain::Problem;
 use otmetka_domain::school::{CreateSchoolRequest, School, SchoolCreated};
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -64,7 +66,7 @@ async fn get_school(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_school)
-        .service(list_schools)
-        .service(get_school);
+    cfg.service(documented(create_school))
+        .service(documented(list_schools))
+        .service(documented(get_school));
 }

@@ -8,6 +8,8 @@ use otmetka_domain::structure::{
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -224,7 +226,7 @@ async fn create_subject(
 /// Rename a subject (admin).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), request_body = SubjectInput,
     params(("school_id" = Uuid, Path, description = "School id"), ("subject_id" = Uuid, Path, description = "Subject id")),
-    responses((status = 200, body = Subject), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 409, body = Problem, content_type = "application/problem+json"), (status = 200, body = Subject), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[put("/schools/{school_id}/subjects/{subject_id}")]
 async fn update_subject(
     state: web::Data<AppState>,
@@ -404,7 +406,7 @@ async fn create_course(
 /// Change a course (admin).
 #[utoipa::path(tag = "structure", security(("bearer" = [])), request_body = CourseInput,
     params(("school_id" = Uuid, Path, description = "School id"), ("course_id" = Uuid, Path, description = "Course id")),
-    responses((status = 200, body = Course), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 409, body = Problem, content_type = "application/problem+json"), (status = 200, body = Course), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[put("/schools/{school_id}/courses/{course_id}")]
 async fn update_course(
     state: web::Data<AppState>,
@@ -418,10 +420,11 @@ async fn update_course(
     ))
 }
 
-/// Delete a course (admin).
+/// Delete a course (admin); 409 `lesson_has_data` while its journal has marks or attendance.
 #[utoipa::path(tag = "structure", security(("bearer" = [])),
     params(("school_id" = Uuid, Path, description = "School id"), ("course_id" = Uuid, Path, description = "Course id")),
-    responses((status = 204, description = "Deleted"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`lesson_has_data`")))]
 #[delete("/schools/{school_id}/courses/{course_id}")]
 async fn delete_course(
     state: web::Data<AppState>,
@@ -434,26 +437,26 @@ async fn delete_course(
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_settings)
-        .service(put_settings)
-        .service(list_years)
-        .service(create_year)
-        .service(update_year)
-        .service(list_periods)
-        .service(create_period)
-        .service(update_period)
-        .service(delete_period)
-        .service(list_subjects)
-        .service(create_subject)
-        .service(update_subject)
-        .service(list_classes)
-        .service(create_class)
-        .service(get_class)
-        .service(update_class)
-        .service(list_groups)
-        .service(write_group)
-        .service(list_courses)
-        .service(create_course)
-        .service(update_course)
-        .service(delete_course);
+    cfg.service(documented(get_settings))
+        .service(documented(put_settings))
+        .service(documented(list_years))
+        .service(documented(create_year))
+        .service(documented(update_year))
+        .service(documented(list_periods))
+        .service(documented(create_period))
+        .service(documented(update_period))
+        .service(documented(delete_period))
+        .service(documented(list_subjects))
+        .service(documented(create_subject))
+        .service(documented(update_subject))
+        .service(documented(list_classes))
+        .service(documented(create_class))
+        .service(documented(get_class))
+        .service(documented(update_class))
+        .service(documented(list_groups))
+        .service(documented(write_group))
+        .service(documented(list_courses))
+        .service(documented(create_course))
+        .service(documented(update_course))
+        .service(documented(delete_course));
 }

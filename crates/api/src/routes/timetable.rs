@@ -13,6 +13,8 @@ use otmetka_domain::timetable::{
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -78,8 +80,10 @@ pub struct LessonQuery {
     /// `true`: only lessons flagged for review.
     pub needs_review: Option<bool>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
-    /// Default 0.
+    /// 0–1 000 000 000, default 0.
+    #[param(minimum = 0, maximum = 1_000_000_000)]
     pub offset: Option<u64>,
 }
 
@@ -113,6 +117,7 @@ pub struct ScheduleQuery {
     pub student_id: Option<Uuid>,
     pub room: Option<String>,
     /// ISO week `YYYY-Www` (Monday–Sunday).
+    #[param(pattern = r"^(20[0-9]{2}|2100)-W(0[1-9]|[1-4][0-9]|5[0-3])$")]
     pub week: Option<String>,
     /// One day, `YYYY-MM-DD`.
     pub date: Option<NaiveDate>,
@@ -239,7 +244,7 @@ async fn list_holidays(
 /// Add a holiday or vacation (admin). Lessons of its days are removed; lessons with journal data stay, flagged for review.
 #[utoipa::path(tag = "timetable", security(("bearer" = [])), request_body = HolidayInput,
     params(("school_id" = Uuid, Path, description = "School id")),
-    responses((status = 201, body = Holiday), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 409, body = Problem, content_type = "application/problem+json"), (status = 201, body = Holiday), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/schools/{school_id}/holidays")]
 async fn create_holiday(
     state: web::Data<AppState>,
@@ -255,7 +260,7 @@ async fn create_holiday(
 /// Change a holiday or vacation (admin); lessons of the old and new days are regenerated.
 #[utoipa::path(tag = "timetable", security(("bearer" = [])), request_body = HolidayInput,
     params(("school_id" = Uuid, Path, description = "School id"), ("holiday_id" = Uuid, Path, description = "Holiday id")),
-    responses((status = 200, body = Holiday), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 409, body = Problem, content_type = "application/problem+json"), (status = 200, body = Holiday), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[put("/schools/{school_id}/holidays/{holiday_id}")]
 async fn update_holiday(
     state: web::Data<AppState>,
@@ -684,35 +689,35 @@ async fn free_teachers(
 
 /// Registers the timetable, lesson and schedule handlers.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_bell_schedules)
-        .service(create_bell_schedule)
-        .service(update_bell_schedule)
-        .service(delete_bell_schedule)
-        .service(list_holidays)
-        .service(create_holiday)
-        .service(update_holiday)
-        .service(delete_holiday)
-        .service(list_timetable)
-        .service(create_timetable_entry)
-        .service(update_timetable_entry)
-        .service(delete_timetable_entry)
-        .service(check_timetable_entry)
-        .service(generate_lessons)
-        .service(list_lessons)
-        .service(create_extra_lesson)
-        .service(get_lesson)
-        .service(delete_lesson)
-        .service(cancel_lesson)
-        .service(restore_lesson)
-        .service(move_lesson)
-        .service(acknowledge_lesson)
-        .service(set_substitute)
-        .service(clear_substitute)
-        .service(free_teachers)
-        .service(set_lesson_content)
-        .service(list_teacher_absences)
-        .service(create_teacher_absence)
-        .service(delete_teacher_absence)
-        .service(teacher_absence_lessons)
-        .service(get_schedule);
+    cfg.service(documented(list_bell_schedules))
+        .service(documented(create_bell_schedule))
+        .service(documented(update_bell_schedule))
+        .service(documented(delete_bell_schedule))
+        .service(documented(list_holidays))
+        .service(documented(create_holiday))
+        .service(documented(update_holiday))
+        .service(documented(delete_holiday))
+        .service(documented(list_timetable))
+        .service(documented(create_timetable_entry))
+        .service(documented(update_timetable_entry))
+        .service(documented(delete_timetable_entry))
+        .service(documented(check_timetable_entry))
+        .service(documented(generate_lessons))
+        .service(documented(list_lessons))
+        .service(documented(create_extra_lesson))
+        .service(documented(get_lesson))
+        .service(documented(delete_lesson))
+        .service(documented(cancel_lesson))
+        .service(documented(restore_lesson))
+        .service(documented(move_lesson))
+        .service(documented(acknowledge_lesson))
+        .service(documented(set_substitute))
+        .service(documented(clear_substitute))
+        .service(documented(free_teachers))
+        .service(documented(set_lesson_content))
+        .service(documented(list_teacher_absences))
+        .service(documented(create_teacher_absence))
+        .service(documented(delete_teacher_absence))
+        .service(documented(teacher_absence_lessons))
+        .service(documented(get_schedule));
 }

@@ -104,7 +104,7 @@ pub async fn update(
         .into_iter()
         .next()
         .ok_or_else(|| AppError::not_found("account"))?;
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let mut changed = false;
     if let Some(new_roles) = &req.roles {
         let new: BTreeSet<Role> = new_roles.iter().copied().collect();

@@ -74,7 +74,10 @@ pub async fn login(state: &AppState, req: LoginRequest, client: &ClientInfo) -> 
     }
     state.throttles.account.clear(&key);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = state
+        .db
+        .begin_with_options(crate::service::WRITE_TXN)
+        .await?;
     let issued = start_session(state, &txn, acc.id, client, now).await?;
     account::Entity::update_many()
         .col_expr(account::Column::LastLoginAt, Expr::value(now))
@@ -203,7 +206,10 @@ pub async fn refresh(
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or_else(invalid)?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = state
+        .db
+        .begin_with_options(crate::service::WRITE_TXN)
+        .await?;
     let (rt, sess) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
         .find_also_related(session::Entity)
@@ -394,7 +400,10 @@ pub async fn register(
     let account_id = Uuid::now_v7();
     let role = Role::parse(&inv.role).ok_or_else(|| AppError::internal("bad role in invite"))?;
     let login = req.login.trim().to_string();
-    let txn = state.db.begin().await?;
+    let txn = state
+        .db
+        .begin_with_options(crate::service::WRITE_TXN)
+        .await?;
     // Claim the invite first: of two registrations racing for one code, one wins.
     let claimed = invite_code::Entity::update_many()
         .col_expr(invite_code::Column::UsedAt, Expr::value(now))

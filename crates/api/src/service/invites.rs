@@ -88,7 +88,7 @@ pub async fn create(
     policy::authorize(actor, school_id, Action::ManageInvites)?;
     req.validate()?;
     let ttl = req.expires_in_days.unwrap_or(default_ttl_days);
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let p = match (req.person_id, &req.person) {
         (Some(id), None) => person::Entity::find_by_id(id)
             .filter(person::Column::SchoolId.eq(school_id))

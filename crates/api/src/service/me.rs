@@ -191,7 +191,10 @@ pub async fn change_password(
     }
     password::check_policy(&req.new_password, Some(&acc.login), "new_password")?;
     let hash = password::hash(req.new_password).await?;
-    let txn = state.db.begin().await?;
+    let txn = state
+        .db
+        .begin_with_options(crate::service::WRITE_TXN)
+        .await?;
     account::Entity::update_many()
         .col_expr(account::Column::PasswordHash, Expr::value(hash))
         .col_expr(account::Column::PasswordChangedAt, Expr::value(Utc::now()))

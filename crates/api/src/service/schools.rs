@@ -62,13 +62,14 @@ pub async fn create(
         .clone()
         .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_string());
     check_time_zone(&tz)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let s = school::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
         time_zone: Set(tz),
         settings: Set("{}".into()),
         created_at: Set(Utc::now()),
+        generation: sea_orm::NotSet,
     }
     .insert(&txn)
     .await?;

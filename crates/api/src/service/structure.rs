@@ -78,7 +78,7 @@ pub async fn begin_locked<D: ConnectionTrait + TransactionTrait>(
     db: &D,
     school_id: Uuid,
 ) -> AppResult<D::Transaction> {
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     lock_school(&txn, school_id).await?;
     Ok(txn)
 }
@@ -360,7 +360,7 @@ pub async fn write_year(
     input: AcademicYearInput,
 ) -> AppResult<AcademicYear> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let y = save_year(&txn, school_id, id, &input).await?;
     audit_saved(
         &txn,
@@ -529,7 +529,7 @@ pub async fn write_period(
         }
         None => None,
     };
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let p = save_period(&txn, school_id, id, &input).await?;
     // School days follow the periods: lessons of the days gained or lost are regenerated.
     let (from, to) = match &old {
@@ -555,7 +555,7 @@ pub async fn delete_period(
         .filter(period::Column::SchoolId.eq(school_id))
         .one(db)
         .await?;
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let n = period::Entity::delete_many()
         .filter(period::Column::Id.eq(id))
         .filter(period::Column::SchoolId.eq(school_id))
@@ -1019,7 +1019,7 @@ pub async fn write_group(
             format!("{bad} is not a student of this class"),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let g = ensure_group(&txn, school_id, class_id, input.number).await?;
     if let Some(name) = input.name.as_deref().map(clean).filter(|n| !n.is_empty()) {
         let mut am: group::ActiveModel = g.clone().into();

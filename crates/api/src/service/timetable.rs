@@ -1444,7 +1444,7 @@ pub async fn update_entry(
     )
     .await?;
     refuse_conflicts(entry_conflicts(db, &cat, school_id, &cand, Some(id)).await?)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
     let row = if split {
         let mut am: timetable_entry::ActiveModel = old.clone().into();
         am.valid_to = Set(effective - Duration::days(1));

@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod bad_input;
 mod finals;
+mod fuzz_findings;
 mod import;
 mod invites;
 mod journal;

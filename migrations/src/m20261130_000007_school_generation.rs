@@ -8,6 +8,8 @@
 //! The tables behind the cache: courses, course_teachers, persons, classes, subjects, groups,
 //! bell_schedules, mark_scales, work_types, attendance_codes, periods, academic_years, holidays,
 //! timetable_entries, and the school's own name, time zone and settings.
+//!
+//! Also `ix_lessons_school_homework_due`: the diary's homework due in a week.
 
 use sea_orm_migration::prelude::*;
 
@@ -38,6 +40,11 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         db.execute_unprepared(
             "ALTER TABLE schools ADD COLUMN generation BIGINT NOT NULL DEFAULT 0",
+        )
+        .await?;
+        // The diary's "homework due this week" reads lessons by their due day.
+        db.execute_unprepared(
+            "CREATE INDEX ix_lessons_school_homework_due ON lessons (school_id, homework_due_on)",
         )
         .await?;
         match m.get_database_backend() {
@@ -131,6 +138,8 @@ impl MigrationTrait for Migration {
             db.execute_unprepared("DROP TRIGGER IF EXISTS schools_generation")
                 .await?;
         }
+        db.execute_unprepared("DROP INDEX IF EXISTS ix_lessons_school_homework_due")
+            .await?;
         m.alter_table(
             Table::alter()
                 .table(Alias::new("schools"))

@@ -54,6 +54,40 @@ pub async fn count_statements<F: std::future::Future>(fut: F) -> (F::Output, u32
     (out, n.load(std::sync::atomic::Ordering::Relaxed))
 }
 
+/// Refreshes the query planner's statistics after a bulk change (the seeding) and at start:
+/// SQLite `PRAGMA optimize` (analyzes the tables that changed enough; without statistics SQLite
+/// starts a student's marks from every lesson of the period instead of the student's index),
+/// PostgreSQL `ANALYZE` (autovacuum does it too, but later). Failures are logged, not returned:
+/// the data is fine either way.
+pub async fn optimize(db: &DatabaseConnection) {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => "PRAGMA optimize=0x10002",
+        _ => "ANALYZE",
+    };
+    if let Err(e) = sea_orm::ConnectionTrait::execute_unprepared(db, sql).await {
+        tracing::warn!(error = %e, "refreshing the planner statistics failed");
+    }
+}
+
+/// After an import: SQLite's `PRAGMA optimize` (cheap: only what changed enough); PostgreSQL's
+/// autovacuum analyzes by itself, and a whole-database `ANALYZE` per import would cost every
+/// school.
+pub async fn optimize_after_import(db: &DatabaseConnection) {
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        optimize(db).await;
+    }
+}
+
+/// Runs [`optimize`] every `every` (SQLite's advice: periodically, as the data grows).
+pub fn spawn_optimizer(db: DatabaseConnection, every: Duration) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            optimize(&db).await;
+        }
+    });
+}
+
 /// The key of the PostgreSQL advisory lock held while migrating (any constant unique to
 /// Otmetka: "otmetka" in ASCII).
 const MIGRATION_LOCK: i64 = 0x006f_746d_6574_6b61;

@@ -48,6 +48,8 @@ impl Application {
         })?;
         let port = listener.local_addr()?.port();
         let server = run(listener, state.clone())?;
+        crate::db::optimize(&state.db).await;
+        crate::db::spawn_optimizer(state.db.clone(), std::time::Duration::from_secs(3600));
         Ok(Application {
             port,
             server,

@@ -218,6 +218,7 @@ pub async fn run(
                         .await?;
                     txn.commit().await?;
                     report.committed = true;
+                    crate::db::optimize_after_import(db).await;
                 } else {
                     txn.rollback().await?;
                 }

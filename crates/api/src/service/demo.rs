@@ -570,6 +570,7 @@ pub async fn seed_marks(
         )
         .await?;
     }
+    crate::db::optimize(db).await;
     Ok(out)
 }
 

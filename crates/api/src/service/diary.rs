@@ -19,10 +19,9 @@ use otmetka_domain::person::full_name;
 use otmetka_domain::structure::PeriodKind;
 use otmetka_domain::{ErrorCode, Role};
 use sea_orm::DatabaseConnection;
-use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -293,14 +292,12 @@ pub async fn diary(
 }
 
 /// The ids of the school's lessons in `[from, to]`, as a subquery.
-fn lessons_between(school_id: Uuid, from: NaiveDate, to: NaiveDate) -> SelectStatement {
-    lesson::Entity::find()
-        .select_only()
-        .column(lesson::Column::Id)
-        .filter(lesson::Column::SchoolId.eq(school_id))
-        .filter(lesson::Column::Date.gte(from))
-        .filter(lesson::Column::Date.lte(to))
-        .into_query()
+/// The condition on a joined `lessons`: the school's lessons from `from` to `to`.
+fn lessons_between(school_id: Uuid, from: NaiveDate, to: NaiveDate) -> Condition {
+    Condition::all()
+        .add(lesson::Column::SchoolId.eq(school_id))
+        .add(lesson::Column::Date.gte(from))
+        .add(lesson::Column::Date.lte(to))
 }
 
 /// A student's marks of a period (default: the current final-mark period) by subject: the marks
@@ -342,16 +339,32 @@ pub async fn student_marks(
         .into_iter()
         .map(|g| g.group_id)
         .collect();
+    // Joined (not `lesson_id IN (lessons of the period)`): SQLite then starts from the
+    // student's index instead of probing every lesson of the school in the period.
     let marks = mark::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            mark::Entity::belongs_to(lesson::Entity)
+                .from(mark::Column::LessonId)
+                .to(lesson::Column::Id)
+                .into(),
+        )
         .filter(mark::Column::StudentId.eq(student_id))
         .filter(mark::Column::Value.is_not_null())
-        .filter(mark::Column::LessonId.in_subquery(lessons_between(school_id, from, to)))
+        .filter(lessons_between(school_id, from, to))
         .all(db)
         .await?;
     let att = attendance::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            attendance::Entity::belongs_to(lesson::Entity)
+                .from(attendance::Column::LessonId)
+                .to(lesson::Column::Id)
+                .into(),
+        )
         .filter(attendance::Column::StudentId.eq(student_id))
         .filter(attendance::Column::Code.is_not_null())
-        .filter(attendance::Column::LessonId.in_subquery(lessons_between(school_id, from, to)))
+        .filter(lessons_between(school_id, from, to))
         .all(db)
         .await?;
     let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;

@@ -419,12 +419,15 @@ pub async fn journal(
         .order_by_asc(work::Column::CreatedAt)
         .all(db)
         .await?;
+    // In the order they were first written (ids are UUIDv7), whatever plan the database picks.
     let marks = mark::Entity::find()
         .filter(mark::Column::LessonId.in_subquery(lesson_ids(course_id, from, to)))
+        .order_by_asc(mark::Column::Id)
         .all(db)
         .await?;
     let att = attendance::Entity::find()
         .filter(attendance::Column::LessonId.in_subquery(lesson_ids(course_id, from, to)))
+        .order_by_asc(attendance::Column::Id)
         .all(db)
         .await?;
     let students = course_students(db, school_id, course, from, to).await?;

@@ -45,7 +45,8 @@ for (const name of names) {
   for (const d of dbs) {
     const sc = R[d].scenarios.find((x) => x.name === name);
     if (!sc) { cells.push('— | — | — | —'); continue; }
-    const [ok, words] = verdict(sc.budget, sc.stats);
+    const [met, words] = verdict(sc.budget, sc.stats);
+    const ok = met && sc.stats.ok === sc.stats.count;
     budgetText = words;
     const st = sc.stats;
     const sql = st.sql_statements ? (st.sql_statements.min === st.sql_statements.max ? `${st.sql_statements.median}` : `${st.sql_statements.min}–${st.sql_statements.max}`) : '—';

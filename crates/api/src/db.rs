@@ -63,8 +63,10 @@ pub async fn optimize(db: &DatabaseConnection) {
     let sql = match db.get_database_backend() {
         sea_orm::DbBackend::Sqlite => "PRAGMA optimize=0x10002",
         // Otmetka's big tables only: a bare ANALYZE also tries the system catalogs and warns.
-        _ => "ANALYZE lessons, marks, attendance, works, final_marks, enrollments, persons, \
-              guardian_links, timetable_entries, courses",
+        _ => {
+            "ANALYZE lessons, marks, attendance, works, final_marks, enrollments, persons, \
+              guardian_links, timetable_entries, courses"
+        }
     };
     if let Err(e) = sea_orm::ConnectionTrait::execute_unprepared(db, sql).await {
         tracing::warn!(error = %e, "refreshing the planner statistics failed");

@@ -33,7 +33,7 @@ lines.push(`Machine: ${m.cpus} × ${m.cpu}, ${m.memory_gib} GiB RAM, ${m.os}; th
 lines.push('');
 for (const d of dbs) {
   const s = R[d].setup;
-  lines.push(`- ${NAME[d]}: ${s.school.classes} classes, ${s.school.students} students, ${s.school.courses} courses; ${s.seeded} (\`seed-marks\` in ${s.seed_s.toFixed(0)} s).`);
+  lines.push(`- ${NAME[d]}: ${s.school.classes} classes, ${s.school.students} students, ${s.school.courses} courses; ${s.seeded.replace(/\.$/, "")} (\`seed-marks\` in ${s.seed_s.toFixed(0)} s).`);
 }
 lines.push('');
 lines.push('| scenario | budget | ' + dbs.map((d) => `${NAME[d]} p50 / p95 / p99 (ms) | req/s | SQL per request | met`).join(' | ') + ' |');

@@ -41,7 +41,7 @@
 // failure the pages' console logs and the server's log (jr-server.log) are printed, exit code 1.
 
 import {
-  E2E, byId, expectAttr, expectCount, expectVisible, signIn, until,
+  ACTION_TIMEOUT_MS, E2E, byId, expectAttr, expectCount, expectVisible, signIn, sleep, until,
 } from './lib.mjs';
 
 const e = new E2E({ tag: 'e2e-journal', prefix: 'jr-', timeoutMs: 5 * 60_000, readyTimeoutMs: 180_000 });
@@ -209,6 +209,21 @@ await e.run(async () => {
 
   // ---- 1. the teacher opens the journal ----
   const ap = await e.newPage('teacher4b');
+  // Requests in flight, to wait for the page's own reloads (after saved marks the journal
+  // reloads the final-mark sheet, which redraws the grid).
+  let inflight = 0;
+  ap.on('request', () => { inflight += 1; });
+  ap.on('requestfinished', () => { inflight -= 1; });
+  ap.on('requestfailed', () => { inflight -= 1; });
+  const settled = async (what) => {
+    let quietSince = Date.now();
+    const deadline = Date.now() + ACTION_TIMEOUT_MS;
+    while (Date.now() - quietSince < 300) {
+      if (Date.now() > deadline) throw new Error(`${what}: requests still in flight`);
+      if (inflight > 0) quietSince = Date.now();
+      await sleep(50);
+    }
+  };
   await signIn(ap, ADMIN, 'teacher4b');
   await byId(ap, T.navJournal).click();
   await expectVisible(ap, T.listPage, 'teacher4b: the journal picker');
@@ -300,6 +315,7 @@ await e.run(async () => {
   // ---- 3. lesson A's header: its work becomes an independent work of weight 2; topic, homework ----
   const kind = before.work_types.find((t) => t.code === 'independent')
     || fail(`no work type «independent» among ${before.work_types.map((t) => t.code).join(', ')}`);
+  await settled('teacher4b: the journal\'s reloads after the comment');
   await byId(ap, T.lessonHead(lA.lesson.id)).click();
   const editor = byId(ap, T.editor);
   await expectVisible(ap, T.editor, 'teacher4b: lesson A\'s editor');

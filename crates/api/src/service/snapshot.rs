@@ -62,13 +62,12 @@ pub async fn get(db: &DatabaseConnection, school_id: Uuid) -> AppResult<Arc<Snap
         return Ok(s);
     }
     let snap = Arc::new(load(db, school_id).await?);
+    // Always replaced, even by a lower generation: a database restored from a backup goes back
+    // to an older counter, and a kept "newer" entry would be served again once the counter
+    // climbs back to its value. Two loads racing can leave the older one cached; the next
+    // request then sees the mismatch and loads again.
     if let Ok(mut c) = CACHE.write() {
-        let newer = c
-            .get(&school_id)
-            .is_some_and(|old| old.generation > snap.generation);
-        if !newer {
-            c.insert(school_id, snap.clone());
-        }
+        c.insert(school_id, snap.clone());
     }
     Ok(snap)
 }

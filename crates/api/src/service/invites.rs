@@ -22,8 +22,20 @@ use crate::entity::{invite_code, person};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 
+/// Whether a person of `kind` (`persons.kind`) may hold `role` through an invite: students are
+/// invited as students, parents as parents, staff as teacher, principal or admin (README,
+/// "School structure and roster"). A student's record must never become an admin's account.
+pub fn role_fits_kind(role: Role, kind: &str) -> bool {
+    match role {
+        Role::Student => kind == "student",
+        Role::Parent => kind == "parent",
+        Role::Teacher | Role::Principal | Role::Admin => kind == "staff",
+    }
+}
+
 /// Issues a code for a person and role, valid `ttl_days` days (no permission check: callers do
-/// it). Errors: 409 `person_has_account`.
+/// it). Errors: 422 `validation_failed` (field `role`, code `role_not_for_person`) when the
+/// role does not fit the person's kind ([`role_fits_kind`]); 409 `person_has_account`.
 pub async fn issue(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -32,6 +44,17 @@ pub async fn issue(
     ttl_days: u32,
     created_by: Option<Uuid>,
 ) -> AppResult<InviteCreated> {
+    if !role_fits_kind(role, &p.kind) {
+        return Err(AppError::field(
+            "role",
+            "role_not_for_person",
+            format!(
+                "a person of kind `{}` cannot be invited as {}",
+                p.kind,
+                role.as_str()
+            ),
+        ));
+    }
     if p.account_id.is_some() {
         return Err(AppError::new(ErrorCode::PersonHasAccount)
             .detail("this person already has an account; change its roles instead"));

@@ -14,7 +14,68 @@ both_dbs!(
     invites_list_with_states_and_revocation_rules,
     codes_are_stored_hashed_never_in_clear,
     person_with_account_gets_no_second_invite_and_other_schools_person_is_404,
+    the_role_must_fit_the_persons_kind,
 );
+
+/// A student's record cannot be invited as admin (or any role of another kind of person): the
+/// code would give a student's account the school's administration.
+async fn the_role_must_fit_the_persons_kind(app: TestApp) {
+    let root = app.superadmin().await;
+    let (school, admin) = app.school_with_admin(&root, "Школа", "admin1").await;
+    let (_, student) = app.invite(&admin, school, Role::Student, "Ученикова").await;
+    let (_, parent) = app.invite(&admin, school, Role::Parent, "Родителева").await;
+    let (_, teacher) = app.invite(&admin, school, Role::Teacher, "Учителева").await;
+    for (pid, role) in [
+        (student, "admin"),
+        (student, "teacher"),
+        (student, "parent"),
+        (parent, "admin"),
+        (parent, "student"),
+        (teacher, "student"),
+        (teacher, "parent"),
+    ] {
+        let res = app
+            .post(
+                &format!("/schools/{school}/invites"),
+                Some(&admin),
+                json!({"person_id": pid, "role": role}),
+            )
+            .await;
+        let body = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(body["errors"][0]["field"], "role", "{role}");
+        assert_eq!(body["errors"][0]["code"], "role_not_for_person", "{role}");
+    }
+    // A new person of an explicit kind, too; nothing is created.
+    let before = app
+        .get_ok(&format!("/schools/{school}/persons?limit=500"), &admin)
+        .await;
+    let res = app
+        .post(
+            &format!("/schools/{school}/invites"),
+            Some(&admin),
+            json!({"role": "admin", "person": {"last_name": "Новый", "first_name": "Ученик", "kind": "student"}}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let after = app
+        .get_ok(&format!("/schools/{school}/persons?limit=500"), &admin)
+        .await;
+    assert_eq!(
+        before.as_array().unwrap().len(),
+        after.as_array().unwrap().len()
+    );
+    // The fitting roles are issued.
+    for (pid, role) in [(student, "student"), (parent, "parent"), (teacher, "admin")] {
+        let res = app
+            .post(
+                &format!("/schools/{school}/invites"),
+                Some(&admin),
+                json!({"person_id": pid, "role": role}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{role}");
+    }
+}
 
 async fn invite_code_format_preview_and_case_insensitive_registration(app: TestApp) {
     let root = app.superadmin().await;

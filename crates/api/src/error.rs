@@ -186,9 +186,46 @@ impl From<sea_orm::DbErr> for AppError {
                 tracing::error!(error = %e, "database unavailable");
                 AppError::new(ErrorCode::DatabaseUnavailable).detail("the database is unavailable")
             }
+            _ if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+            {
+                // A concurrent request created the same thing between the service's check and
+                // its insert (the services answer their own 409s before writing).
+                tracing::info!(error = %e, "unique constraint violated");
+                AppError::new(ErrorCode::Conflict)
+                    .detail("the same record was created meanwhile; reload and retry")
+            }
+            _ if is_busy(&e) => {
+                // SQLite's write lock held past the busy timeout (a long import), or a
+                // PostgreSQL deadlock or serialization failure: nothing was written.
+                tracing::warn!(error = %e, "database busy");
+                let mut a = AppError::new(ErrorCode::DatabaseUnavailable)
+                    .detail("the database is busy with another change; nothing was written; retry");
+                a.retry_after = Some(2);
+                a
+            }
             _ => AppError::internal(e),
         }
     }
+}
+
+/// Whether a database error means "try again": SQLite `SQLITE_BUSY`/`SQLITE_LOCKED` (codes 5
+/// and 6 with their extended codes), PostgreSQL `40P01` (deadlock) and `40001` (serialization).
+fn is_busy(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(x)) | DbErr::Query(RuntimeErr::SqlxError(x))) = e else {
+        return false;
+    };
+    let Some(code) = x.as_database_error().and_then(|d| d.code()) else {
+        return false;
+    };
+    if code.len() == 5 {
+        // PostgreSQL's SQLSTATE has five characters; SQLite's codes are at most four digits.
+        return code == "40P01" || code == "40001";
+    }
+    code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
 }
 
 impl From<sea_orm::TransactionError<AppError>> for AppError {

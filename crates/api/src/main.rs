@@ -7,6 +7,12 @@ use clap::{Parser, Subcommand};
 use otmetka_api::config::{CliOverrides, Settings};
 use otmetka_api::startup::Application;
 
+/// mimalloc instead of glibc's malloc: the server's threads (actix workers, tokio, one per
+/// SQLite connection) each took a glibc arena and kept what a report or an import had freed;
+/// mimalloc returns it, which keeps the server under DESIGN §7's memory budget (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Otmetka — electronic school journal and diary.
 #[derive(Parser)]
 #[command(name = "otmetka", version, about)]

@@ -24,6 +24,7 @@ use crate::auth::throttle::Throttles;
 use crate::config::Settings;
 use crate::error::{AppError, status_of};
 use crate::openapi::{ApiDoc, SpecJson};
+use crate::service::reports::activity::DiaryViews;
 use crate::state::AppState;
 
 /// A built, bound, not yet awaited server.
@@ -50,6 +51,7 @@ impl Application {
         let server = run(listener, state.clone())?;
         crate::db::optimize(&state.db).await;
         crate::db::spawn_optimizer(state.db.clone(), std::time::Duration::from_secs(3600));
+        DiaryViews::spawn_flusher(state.diary_views.clone(), state.db.clone());
         Ok(Application {
             port,
             server,
@@ -67,9 +69,14 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (up to 10 s).
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (up to 10 s) and writes
+    /// the diary views counted since the last flush.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Err(e) = self.state.diary_views.flush(&self.state.db).await {
+            tracing::warn!(error = %e, "could not record diary views at shutdown");
+        }
+        served
     }
 }
 
@@ -93,6 +100,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     .map_err(|e| anyhow::anyhow!("setting `jwt_secret`: {e}"))?;
     Ok(AppState {
         db,
+        diary_views: Arc::new(DiaryViews::default()),
         throttles: Arc::new(Throttles::new(
             settings.login_failures_per_account,
             settings.login_failures_per_ip,

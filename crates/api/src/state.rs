@@ -7,14 +7,17 @@ use sea_orm::DatabaseConnection;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::Throttles;
 use crate::config::Settings;
+use crate::service::reports::activity::DiaryViews;
 
-/// What handlers and extractors need: the pool, the settings, the JWT keys and the throttles.
+/// What handlers and extractors need: the pool, the settings, the JWT keys, the throttles and
+/// the diary views counted since the last flush.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub jwt: Arc<JwtKeys>,
     pub throttles: Arc<Throttles>,
+    pub diary_views: Arc<DiaryViews>,
 }
 
 impl AppState {

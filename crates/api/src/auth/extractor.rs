@@ -10,7 +10,11 @@ use actix_web::http::Method;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::{Duration, Utc};
 use otmetka_domain::{ApiScope, ErrorCode, Role};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QuerySelect, RelationTrait, Set,
+};
 use uuid::Uuid;
 
 use crate::auth::tokens::{API_TOKEN_PREFIX, hash_token};
@@ -172,37 +176,78 @@ impl FromRequest for Actor {
     }
 }
 
+/// A session with its account and one of the account's roles (none: `role` is NULL), as read
+/// by [`from_jwt`]'s one statement.
+#[derive(Debug, FromQueryResult)]
+struct SessionRole {
+    account_id: Uuid,
+    last_used_at: chrono::DateTime<Utc>,
+    expires_at: chrono::DateTime<Utc>,
+    revoked_at: Option<chrono::DateTime<Utc>>,
+    login: String,
+    is_superadmin: bool,
+    is_active: bool,
+    role_school_id: Option<Uuid>,
+    role: Option<String>,
+}
+
+/// The caller of an access JWT: its session, account and roles in one statement (a row per
+/// role), checked on every request so that a logout or a disabled account takes effect at once
+/// on every instance. Errors: 401 `token_invalid`/`token_expired` (the JWT),
+/// `session_revoked` (ended, expired or unknown session), 403 `account_disabled`.
 async fn from_jwt(state: &AppState, token: &str, client: ClientInfo) -> AppResult<Actor> {
     let claims = state.jwt.verify(token)?;
     let now = Utc::now();
-    let (sess, acc) = session::Entity::find_by_id(claims.sid)
-        .find_also_related(account::Entity)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| {
-            AppError::new(ErrorCode::SessionRevoked).detail("the session does not exist")
-        })?;
-    let acc = acc.ok_or_else(|| AppError::new(ErrorCode::SessionRevoked))?;
+    let rows: Vec<SessionRole> = session::Entity::find_by_id(claims.sid)
+        .select_only()
+        .column(session::Column::AccountId)
+        .column(session::Column::LastUsedAt)
+        .column(session::Column::ExpiresAt)
+        .column(session::Column::RevokedAt)
+        .column(account::Column::Login)
+        .column(account::Column::IsSuperadmin)
+        .column(account::Column::IsActive)
+        .column_as(role_assignment::Column::SchoolId, "role_school_id")
+        .column(role_assignment::Column::Role)
+        .join(JoinType::InnerJoin, session::Relation::Account.def())
+        .join(
+            JoinType::LeftJoin,
+            account::Entity::belongs_to(role_assignment::Entity)
+                .from(account::Column::Id)
+                .to(role_assignment::Column::AccountId)
+                .into(),
+        )
+        .into_model()
+        .all(&state.db)
+        .await?;
+    let sess = rows.first().ok_or_else(|| {
+        AppError::new(ErrorCode::SessionRevoked).detail("the session does not exist")
+    })?;
     if sess.account_id != claims.sub || sess.revoked_at.is_some() || sess.expires_at <= now {
         return Err(
             AppError::new(ErrorCode::SessionRevoked).detail("the session has ended; sign in again")
         );
     }
-    if !acc.is_active {
+    if !sess.is_active {
         return Err(AppError::new(ErrorCode::AccountDisabled).detail("the account is disabled"));
     }
     if now - sess.last_used_at > TOUCH_EVERY {
-        let mut am: session::ActiveModel = sess.clone().into();
-        am.last_used_at = Set(now);
-        am.update(&state.db).await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::LastUsedAt, Expr::value(now))
+            .filter(session::Column::Id.eq(claims.sid))
+            .exec(&state.db)
+            .await?;
     }
-    let roles = load_roles(state, acc.id).await?;
+    let roles = rows
+        .iter()
+        .filter_map(|r| Some((r.role_school_id?, Role::parse(r.role.as_deref()?)?)))
+        .collect();
     Ok(Actor {
-        account_id: acc.id,
-        login: acc.login,
-        is_superadmin: acc.is_superadmin,
+        account_id: sess.account_id,
+        login: sess.login.clone(),
+        is_superadmin: sess.is_superadmin,
         roles,
-        session_id: Some(sess.id),
+        session_id: Some(claims.sid),
         api_token: None,
         client,
     })

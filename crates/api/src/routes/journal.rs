@@ -420,6 +420,7 @@ async fn get_diary(
     Ok(web::Json(
         diary::diary(
             &state.db,
+            &state.diary_views,
             &actor,
             school_id,
             student_id,
@@ -445,6 +446,7 @@ async fn get_student_marks(
     Ok(web::Json(
         diary::student_marks(
             &state.db,
+            &state.diary_views,
             &actor,
             school_id,
             student_id,

@@ -435,6 +435,7 @@ async fn get_activity(
     Ok(web::Json(
         activity::report(
             &state.db,
+            &state.diary_views,
             &actor,
             path.into_inner(),
             query.month.as_deref(),
@@ -458,6 +459,7 @@ async fn get_activity_csv(
     check_table(query.table.as_deref(), ACTIVITY_TABLES)?;
     let r = activity::report(
         &state.db,
+        &state.diary_views,
         &actor,
         path.into_inner(),
         query.month.as_deref(),
@@ -486,6 +488,7 @@ async fn get_activity_xlsx(
     check_table(query.table.as_deref(), ACTIVITY_TABLES)?;
     let r = activity::report(
         &state.db,
+        &state.diary_views,
         &actor,
         path.into_inner(),
         query.month.as_deref(),
@@ -522,6 +525,7 @@ async fn get_activity_users(
     Ok(web::Json(
         activity::users(
             &state.db,
+            &state.diary_views,
             &actor,
             path.into_inner(),
             query.month.as_deref(),

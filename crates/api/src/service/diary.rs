@@ -27,13 +27,14 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
-use crate::entity::{attendance, enrollment, group_member, lesson, mark, person, subject, work};
+use crate::entity::{attendance, enrollment, group_member, lesson, mark, person, work};
 use crate::error::{AppError, AppResult};
 use crate::service::journal::{pick_period, student_average};
 use crate::service::lessons::{
     Span, Subject, actor_staff_person, authorize_student_schedule, schedule_of,
 };
 use crate::service::marks::MarkConfig;
+use crate::service::reports::activity::DiaryViews;
 use crate::service::structure::{class_row, period_dto, school_today_at};
 
 /// A stored mark as the diary shows it.
@@ -61,19 +62,6 @@ fn student_mark(
         comment: m.comment.clone(),
         set_at: m.set_at,
     })
-}
-
-async fn student_person(
-    db: &impl ConnectionTrait,
-    school_id: Uuid,
-    student_id: Uuid,
-) -> AppResult<person::Model> {
-    person::Entity::find_by_id(student_id)
-        .filter(person::Column::SchoolId.eq(school_id))
-        .filter(person::Column::Kind.eq("student"))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("student"))
 }
 
 fn name_of(p: &person::Model) -> String {
@@ -108,6 +96,7 @@ async fn works_by_id(
 /// 403, 404.
 pub async fn diary(
     db: &DatabaseConnection,
+    views: &DiaryViews,
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
@@ -116,8 +105,7 @@ pub async fn diary(
 ) -> AppResult<Diary> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
     let snap = crate::service::snapshot::get(db, school_id).await?;
-    authorize_student_schedule(db, actor, school_id, student_id, now).await?;
-    let student = student_person(db, school_id, student_id).await?;
+    let student = authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let span = match week {
         Some(w) => Span::Week(w),
         None => Span::CurrentWeek,
@@ -133,14 +121,12 @@ pub async fn diary(
     .await?;
     // Counted once the week is known to be valid (the monthly activity report).
     let settings = snap.settings.clone();
-    crate::service::reports::activity::record_diary_view(
-        db,
+    views.record(
         actor,
         school_id,
         student_id,
         school_today_at(&settings.time_zone, now),
-    )
-    .await;
+    );
     let lesson_ids: Vec<Uuid> = sched
         .days
         .iter()
@@ -154,6 +140,14 @@ pub async fn diary(
                 .filter(mark::Column::StudentId.eq(student_id))
                 .filter(mark::Column::LessonId.is_in(lesson_ids.clone()))
                 .filter(mark::Column::Value.is_not_null())
+                .join(
+                    JoinType::LeftJoin,
+                    mark::Entity::belongs_to(work::Entity)
+                        .from(mark::Column::WorkId)
+                        .to(work::Column::Id)
+                        .into(),
+                )
+                .select_also(work::Entity)
                 .all(db)
                 .await?,
             attendance::Entity::find()
@@ -164,26 +158,18 @@ pub async fn diary(
                 .await?,
         )
     };
-    let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;
-    let cfg = &snap.marks;
-    let subject_ids: Vec<Uuid> = sched
-        .days
+    let works: HashMap<Uuid, work::Model> = marks
         .iter()
-        .flat_map(|d| d.lessons.iter().map(|l| l.subject_id))
-        .collect::<HashSet<_>>()
-        .into_iter()
+        .filter_map(|(_, w)| w.clone().map(|w| (w.id, w)))
         .collect();
-    let scales: HashMap<Uuid, Option<Uuid>> = if subject_ids.is_empty() {
-        HashMap::new()
-    } else {
-        subject::Entity::find()
-            .filter(subject::Column::Id.is_in(subject_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.mark_scale_id))
-            .collect()
-    };
+    let marks: Vec<mark::Model> = marks.into_iter().map(|(m, _)| m).collect();
+    let cfg = &snap.marks;
+    let scales: HashMap<Uuid, Option<Uuid>> = snap
+        .catalog
+        .courses
+        .values()
+        .map(|c| (c.subject_id, c.subject_scale_id))
+        .collect();
     // Homework due this week, given at the student's courses' earlier lessons.
     let courses: HashMap<Uuid, String> = sched
         .days
@@ -306,6 +292,7 @@ fn lessons_between(school_id: Uuid, from: NaiveDate, to: NaiveDate) -> Condition
 /// listed, with or without marks. Errors: 403, 404.
 pub async fn student_marks(
     db: &DatabaseConnection,
+    views: &DiaryViews,
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
@@ -314,13 +301,11 @@ pub async fn student_marks(
 ) -> AppResult<StudentMarks> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
     let snap = crate::service::snapshot::get(db, school_id).await?;
-    authorize_student_schedule(db, actor, school_id, student_id, now).await?;
-    let student = student_person(db, school_id, student_id).await?;
+    let student = authorize_student_schedule(db, actor, school_id, student_id, now).await?;
     let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let period = pick_period(&snap.periods, period_id, settings.final_period_kind, today)?;
-    crate::service::reports::activity::record_diary_view(db, actor, school_id, student_id, today)
-        .await;
+    views.record(actor, school_id, student_id, today);
     let (from, to) = (period.starts_on, period.ends_on);
     let classes: HashSet<Uuid> = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
@@ -352,8 +337,14 @@ pub async fn student_marks(
         .filter(mark::Column::StudentId.eq(student_id))
         .filter(mark::Column::Value.is_not_null())
         .filter(lessons_between(school_id, from, to))
+        .select_also(lesson::Entity)
         .all(db)
         .await?;
+    let lesson_dates: HashMap<Uuid, NaiveDate> = marks
+        .iter()
+        .filter_map(|(_, l)| l.as_ref().map(|l| (l.id, l.date)))
+        .collect();
+    let marks: Vec<mark::Model> = marks.into_iter().map(|(m, _)| m).collect();
     let att = attendance::Entity::find()
         .join(
             JoinType::InnerJoin,
@@ -368,25 +359,6 @@ pub async fn student_marks(
         .all(db)
         .await?;
     let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;
-    let lesson_dates: HashMap<Uuid, NaiveDate> = {
-        let ids: Vec<Uuid> = marks
-            .iter()
-            .map(|m| m.lesson_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        if ids.is_empty() {
-            HashMap::new()
-        } else {
-            lesson::Entity::find()
-                .filter(lesson::Column::Id.is_in(ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|l| (l.id, l.date))
-                .collect()
-        }
-    };
     let cfg = &snap.marks;
     let cat = &snap.catalog;
     // The period's final marks, when the period is one the school gives them for.

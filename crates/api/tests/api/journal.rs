@@ -70,12 +70,21 @@ pub(crate) async fn spawn_now(db: Db) -> TestApp {
 /// A second server on the same database (same data dir, so the same JWT secret) whose clock is
 /// `clock`: its base URL.
 pub(crate) async fn server_at(app: &TestApp, clock: &str) -> String {
+    instance_at(app, clock).await.0
+}
+
+/// [`server_at`] with the other instance's state (its in-memory diary views).
+pub(crate) async fn instance_at(
+    app: &TestApp,
+    clock: &str,
+) -> (String, otmetka_api::state::AppState) {
     let mut settings = (*app.state.settings).clone();
     settings.fixed_clock = Some(clock.parse().unwrap());
     let other = Application::build(settings).await.expect("build app");
     let base = format!("http://127.0.0.1:{}", other.port());
+    let state = other.state().clone();
     tokio::spawn(other.run_until_stopped());
-    base
+    (base, state)
 }
 
 // ---------- the small school ----------

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::*;
-use crate::journal::{School, expect, field_errors, id, mark, server_at};
+use crate::journal::{School, expect, field_errors, id, instance_at, mark, server_at};
 
 /// Runs an `async fn(TestApp)` on both databases with the clock of `journal.rs` (26 November
 /// 2026, 12:00 in Moscow).
@@ -1728,7 +1728,7 @@ async fn activity_of_the_month_sign_ins_diary_views_edits_and_invites(app: TestA
     // The parent opens the child's diary twice today and once on another day of the month;
     // staff reading it are not counted.
     let now_server = live.clone();
-    let other_server = server_at(&app, &format!("{other_day}T09:00:00Z")).await;
+    let (other_server, other) = instance_at(&app, &format!("{other_day}T09:00:00Z")).await;
     for base in [&now_server, &now_server, &other_server] {
         let res = call(
             &app,
@@ -1754,7 +1754,17 @@ async fn activity_of_the_month_sign_ins_diary_views_edits_and_invites(app: TestA
     .await;
     expect(res, StatusCode::OK).await;
 
+    // Views are counted in each instance's memory: the report on `live` writes its own first
+    // (2 views today); the other instance's view counts once that instance has written it
+    // (every 5 s, at shutdown).
     let path = format!("/reports/activity?month={month}");
+    let res = call(&app, &live, &s, Method::GET, &s.admin, &path, None).await;
+    let r = expect(res, StatusCode::OK).await;
+    let parents = row_of(&r["roles"], "key", "role:parent")["counts"].clone();
+    assert_eq!(parents["diary_views"], 2, "{parents}");
+    assert_eq!(other.diary_views.pending(), 1);
+    other.diary_views.flush(&other.db).await.unwrap();
+    assert_eq!(other.diary_views.pending(), 0);
     let res = call(&app, &live, &s, Method::GET, &s.admin, &path, None).await;
     let r = expect(res, StatusCode::OK).await;
     assert_eq!(r["month"], month);

@@ -5,7 +5,8 @@
 //!
 //! Sources: sign-ins are the audit log's `login_succeeded` records, journal edits its journal
 //! actions ([`JOURNAL_ACTIONS`]) in the school, diary openings the `diary_views` rows (one per
-//! account, student and day, recorded by the diary and marks pages). The database groups them
+//! account, student and day, counted by the diary and marks pages in [`DiaryViews`] and written
+//! every few seconds and before a report). The database groups them
 //! per account; the month is the school's calendar month in its time zone, by the server's
 //! calendar clock (which `fixed_clock` freezes for demos), while audit records carry the real
 //! instant they were written.
@@ -15,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use otmetka_domain::Role;
 use otmetka_domain::reports::{ActivityCounts, ActivityReport, ActivityRow, UserActivity};
-use sea_orm::sea_query::{Expr, Func, OnConflict};
+use sea_orm::sea_query::{Alias, Expr, Func, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -48,36 +49,46 @@ pub const JOURNAL_ACTIONS: [&str; 14] = [
     "term_reopened",
 ];
 
-/// Records that `actor` opened `student_id`'s diary or marks page today (one row per account,
-/// student and day, `views` counting up). Only students' and parents' own views count; staff
-/// reading a diary are not recorded. A failure is logged, never returned: reading the diary
-/// must not fail because of it.
-pub async fn record_diary_view(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    school_id: Uuid,
-    student_id: Uuid,
-    today: NaiveDate,
-) {
-    let roles: Vec<Role> = actor.roles_in(school_id).collect();
-    if !roles
-        .iter()
-        .any(|r| matches!(r, Role::Student | Role::Parent))
-        || roles
-            .iter()
-            .any(|r| matches!(r, Role::Admin | Role::Principal | Role::Teacher))
-    {
-        return;
+/// Writes this instance's counted diary views before a report reads them; a failure is logged
+/// and the report is made from what is written.
+async fn flush_before_report(db: &impl ConnectionTrait, views: &DiaryViews) {
+    if let Err(e) = views.flush(db).await {
+        tracing::warn!(error = %e, "could not record diary views before the activity report");
     }
-    let row = diary_view::ActiveModel {
-        id: sea_orm::Set(Uuid::now_v7()),
-        school_id: sea_orm::Set(school_id),
-        account_id: sea_orm::Set(actor.account_id),
-        student_id: sea_orm::Set(student_id),
-        day: sea_orm::Set(today),
-        views: sea_orm::Set(1),
-    };
-    let r = diary_view::Entity::insert(row)
+}
+
+/// How often [`DiaryViews`] is written to `diary_views` by the server (and at shutdown).
+pub const DIARY_VIEWS_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Openings of diaries and marks pages counted in memory, per (school, account, student, day),
+/// and written to `diary_views` in one statement per 500 rows: every
+/// [`DIARY_VIEWS_FLUSH_EVERY`], at shutdown and before this instance computes an activity report.
+/// A diary read is then a read only (no write per read; on SQLite the write lock is shared by
+/// every writer). One per server ([`crate::state::AppState`]); with several instances, a report
+/// sees the other instances' views of the last few seconds once they flush (README, "Running
+/// several instances").
+#[derive(Debug, Default)]
+pub struct DiaryViews {
+    pending: std::sync::Mutex<HashMap<ViewKey, i32>>,
+}
+
+/// (school, account, student, day).
+type ViewKey = (Uuid, Uuid, Uuid, NaiveDate);
+type ViewCount = (ViewKey, i32);
+
+/// One `INSERT … ON CONFLICT DO UPDATE SET views = views + excluded.views` of `rows`.
+async fn upsert_views(db: &impl ConnectionTrait, rows: &[ViewCount]) -> Result<(), sea_orm::DbErr> {
+    let models = rows.iter().map(
+        |((school, account, student, day), n)| diary_view::ActiveModel {
+            id: sea_orm::Set(Uuid::now_v7()),
+            school_id: sea_orm::Set(*school),
+            account_id: sea_orm::Set(*account),
+            student_id: sea_orm::Set(*student),
+            day: sea_orm::Set(*day),
+            views: sea_orm::Set(*n),
+        },
+    );
+    diary_view::Entity::insert_many(models)
         .on_conflict(
             OnConflict::columns([
                 diary_view::Column::AccountId,
@@ -88,15 +99,78 @@ pub async fn record_diary_view(
                 diary_view::Column::Views,
                 sea_orm::sea_query::ExprTrait::add(
                     Expr::col((diary_view::Entity, diary_view::Column::Views)),
-                    1,
+                    Expr::col((Alias::new("excluded"), diary_view::Column::Views)),
                 ),
             )
             .to_owned(),
         )
         .exec_without_returning(db)
-        .await;
-    if let Err(e) = r {
-        tracing::warn!(error = %e, "could not record a diary view");
+        .await?;
+    Ok(())
+}
+
+impl DiaryViews {
+    /// Counts that `actor` opened `student_id`'s diary or marks page on `today` (the school's
+    /// day). Only students' and parents' own views count; staff reading a diary are not
+    /// recorded.
+    pub fn record(&self, actor: &Actor, school_id: Uuid, student_id: Uuid, today: NaiveDate) {
+        let roles: Vec<Role> = actor.roles_in(school_id).collect();
+        if !roles
+            .iter()
+            .any(|r| matches!(r, Role::Student | Role::Parent))
+            || roles
+                .iter()
+                .any(|r| matches!(r, Role::Admin | Role::Principal | Role::Teacher))
+        {
+            return;
+        }
+        if let Ok(mut p) = self.pending.lock() {
+            *p.entry((school_id, actor.account_id, student_id, today))
+                .or_default() += 1;
+        }
+    }
+
+    /// The counts not written yet (for tests).
+    pub fn pending(&self) -> i64 {
+        self.pending
+            .lock()
+            .map(|p| p.values().map(|v| i64::from(*v)).sum())
+            .unwrap_or(0)
+    }
+
+    /// Adds the counted views to `diary_views` (`views = views + n` on an existing row), 500
+    /// rows per statement. A statement that fails is retried row by row; a row that still fails
+    /// (e.g. its school was deleted meanwhile) is dropped, and the first error is returned
+    /// after the rest was written (the periodic flush logs it).
+    pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+        let taken: Vec<ViewCount> = match self.pending.lock() {
+            Ok(mut p) => p.drain().collect(),
+            Err(_) => return Ok(()),
+        };
+        let mut first_error = None;
+        for chunk in taken.chunks(500) {
+            if upsert_views(db, chunk).await.is_ok() {
+                continue;
+            }
+            for row in chunk {
+                if let Err(e) = upsert_views(db, std::slice::from_ref(row)).await {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Flushes every [`DIARY_VIEWS_FLUSH_EVERY`] until the process ends.
+    pub fn spawn_flusher(views: std::sync::Arc<DiaryViews>, db: sea_orm::DatabaseConnection) {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(DIARY_VIEWS_FLUSH_EVERY).await;
+                if let Err(e) = views.flush(&db).await {
+                    tracing::warn!(error = %e, "could not record diary views");
+                }
+            }
+        });
     }
 }
 
@@ -410,6 +484,7 @@ const ROLES: [(Role, &str); 5] = [
 /// 400 (month), 403.
 pub async fn report(
     db: &impl ConnectionTrait,
+    views: &DiaryViews,
     actor: &Actor,
     school_id: Uuid,
     month: Option<&str>,
@@ -421,6 +496,7 @@ pub async fn report(
             AppError::forbidden().detail("the activity report is for the principal and the admin")
         );
     }
+    flush_before_report(db, views).await;
     let m = load_month(db, school_id, &cat, month, now).await?;
     let mut roles = Vec::new();
     for (role, label) in ROLES {
@@ -471,6 +547,7 @@ pub async fn report(
 /// Errors: 400 (month), 403, 404 (class).
 pub async fn users(
     db: &impl ConnectionTrait,
+    views: &DiaryViews,
     actor: &Actor,
     school_id: Uuid,
     month: Option<&str>,
@@ -487,6 +564,7 @@ pub async fn users(
     if let Some(c) = class_id {
         crate::service::structure::class_row(db, school_id, c).await?;
     }
+    flush_before_report(db, views).await;
     let m = load_month(db, school_id, &cat, month, now).await?;
     let class_names: HashMap<Uuid, String> =
         m.classes.values().map(|(id, n)| (*id, n.clone())).collect();

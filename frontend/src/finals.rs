@@ -480,6 +480,33 @@ mod tests {
     }
 
     #[test]
+    fn a_reloaded_sheet_patches_the_final_column_only() {
+        let mut g = grid();
+        assert!(g.take_dirty().full, "the first sheet adds the columns");
+        // Loaded again after saved marks: new suggestions, the same terms.
+        let mut s = sheet();
+        s.cells[1] = cell(S1, q(2), None, Some("5"), Some(4.6));
+        g.set_finals(s);
+        let dirty = g.take_dirty();
+        assert!(!dirty.full, "the table is not drawn anew");
+        let first = g.columns.len();
+        let want: std::collections::BTreeSet<_> = (0..g.row_count())
+            .flat_map(|r| (first..g.col_count()).map(move |c| (r, c)))
+            .collect();
+        assert_eq!(dirty.cells, want, "every final cell, nothing else");
+        assert!(
+            g.cell_html(0, first, Locale::ru)
+                .contains("data-suggested=\"5\""),
+            "the new suggestion"
+        );
+        // Other terms (a reopening): the heads and the locks change, the table is drawn anew.
+        let mut s = sheet();
+        s.terms[1].state = TermState::Reopened;
+        g.set_finals(s);
+        assert!(g.take_dirty().full);
+    }
+
+    #[test]
     fn the_journal_period_and_after_the_last_period_the_year_are_shown() {
         let s = sheet();
         let mut p = journal().period;

@@ -2432,8 +2432,17 @@ impl Grid {
 impl Grid {
     /// The course's final-mark sheet arrived (or was loaded again): the journal period's term
     /// and, after the year's last period, the year become columns. Edits of shown terms stay.
+    ///
+    /// The sheet is loaded again after every batch of saved marks (the suggestions follow the
+    /// marks): when its terms are the ones shown (the same columns, heads and period locks),
+    /// only the final cells are marked dirty, so that the page patches that column instead of
+    /// drawing the table anew (which would lose the UI state around it).
     pub fn set_finals(&mut self, sheet: CourseFinalMarks) {
         let mut finals = Finals::new(sheet, &self.journal.period);
+        let same_columns = self
+            .finals
+            .as_ref()
+            .is_some_and(|old| old.terms == finals.terms);
         if let Some(old) = self.finals.take() {
             finals.reason = old.reason;
             finals.reason_draft = old.reason_draft;
@@ -2444,6 +2453,13 @@ impl Grid {
             _ => true,
         });
         self.finals = Some(finals);
+        if same_columns {
+            let (first, end) = (self.columns.len(), self.col_count());
+            for row in 0..self.row_count() {
+                self.dirty.cells.extend((first..end).map(|col| (row, col)));
+            }
+            return;
+        }
         let last = self.col_count().saturating_sub(1);
         self.cursor.1 = self.cursor.1.min(last);
         self.dirty.full = true;

@@ -331,7 +331,17 @@ fn apply(ctx: Ctx, out: Outcome) {
         .active_element()
         .map(|el| el.id())
         .filter(|id| id == COMMENT_INPUT || id == REASON_INPUT);
+    let panel_before = panel_rect().map(|(top, bottom)| bottom - top);
     ctx.panel.update(|n| *n += 1);
+    // The panel sticks to the bottom of the screen: once it is drawn anew, the cursor's row
+    // must not be under it (a conflict or an error grew it, or the cursor went down).
+    let moved = out.moved || dirty.full;
+    request_animation_frame(move || {
+        let grew = panel_rect().map(|(top, bottom)| bottom - top) > panel_before;
+        if moved || grew {
+            uncover_cursor(ctx);
+        }
+    });
     if let Some(id) = typing {
         request_animation_frame(move || focus_input(&id));
     } else if out.ask_comment {
@@ -386,6 +396,53 @@ fn scroll_to_cursor(ctx: Ctx) {
             options.set_block(web_sys::ScrollLogicalPosition::Nearest);
             options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
             el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = ctx;
+}
+
+/// `(top, bottom)` of an element's box on the screen.
+#[cfg(target_arch = "wasm32")]
+fn screen_rect(el: &web_sys::Element) -> Option<(f64, f64)> {
+    let rect = el.get_bounding_client_rect();
+    Some((rect.top(), rect.bottom()))
+}
+
+/// Where the panel under the grid is on the screen.
+fn panel_rect() -> Option<(f64, f64)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let panel = document()
+            .query_selector("[data-testid=journal-panel]")
+            .ok()??;
+        screen_rect(&panel)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
+/// Scrolls the page so that the cursor's cell is above the panel, which sticks to the bottom of
+/// the screen and would otherwise hide the cursor's row (with a conflict's choices it is tall).
+/// Scrolling down always helps: at the end of the page the panel stands below the grid.
+fn uncover_cursor(ctx: Ctx) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some((r, c)) = ctx.grid.try_with_value(|g| g.cursor) else {
+            return;
+        };
+        let Some(cell) = document().get_element_by_id(&format!("jc-{r}-{c}")) else {
+            return;
+        };
+        let (Some((top, bottom)), Some((panel_top, panel_bottom))) =
+            (screen_rect(&cell), panel_rect())
+        else {
+            return;
+        };
+        let covered = bottom - panel_top;
+        if covered > 0.0 && top < panel_bottom {
+            // A little air between the row and the panel.
+            window().scroll_by_with_x_and_y(0.0, covered + 8.0);
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -949,7 +1006,9 @@ fn LessonEditor(
             view! { <p class="warning" role="alert" data-testid="journal-content-conflict">{ltext(text)}</p> }
         })
     };
-    let works = move || {
+    // The lesson's works, changed only when they change (not at every redraw of the table):
+    // a row keeps what is being chosen or typed in it while the grid is patched or drawn again.
+    let works = Memo::new(move |_| {
         ctx.full.get();
         ctx.grid.with_value(|g| {
             g.journal
@@ -959,10 +1018,10 @@ fn LessonEditor(
                 .map(|x| x.works.clone())
                 .unwrap_or_default()
         })
-    };
+    });
+    let no_works = Memo::new(move |_| works.with(Vec::is_empty));
     let work_rows = move || {
-        let list = works();
-        if list.is_empty() {
+        if no_works.get() {
             let first = ctx.grid.with_value(|g| {
                 g.journal
                     .work_types
@@ -978,10 +1037,16 @@ fn LessonEditor(
             }
             .into_any();
         }
-        list.into_iter()
-            .map(|w| view! { <WorkRow ctx=ctx work=w writable=writable /> })
-            .collect_view()
-            .into_any()
+        // Keyed by the work and its version: a saved work's row shows what was stored, the
+        // other rows stay as they are.
+        view! {
+            <For
+                each=move || works.get()
+                key=|w| (w.id, w.version)
+                children=move |w| view! { <WorkRow ctx=ctx work=w writable=writable /> }
+            />
+        }
+        .into_any()
     };
     view! {
         <Modal testid="journal-lesson-editor" title=title on_close=on_close>

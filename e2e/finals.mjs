@@ -51,7 +51,8 @@
 import { readFileSync } from 'node:fs';
 
 import {
-  E2E, byId, expectAttr, expectCount, expectVisible, signIn, until,
+  E2E, MARKS, byId, expectAttr, expectCount, expectVisible, fail, pickChild, round2, signIn, tid,
+  until,
 } from './lib.mjs';
 
 // Seeding the demo marks takes about a minute on a debug build before the server answers.
@@ -76,9 +77,9 @@ const SUBJECT = 'Математика';
 
 /** Test ids (frontend/TESTIDS.md: Journal, Final marks in the journal, Period closing, Diary and marks, Report card). */
 const T = {
+  ...MARKS,
   navJournal: 'nav-journal',
   navClosing: 'nav-closing',
-  navMarks: 'nav-marks',
   navReportCard: 'nav-report-card',
   listPage: 'journal-list-page',
   course: (id) => `journal-course-${id}`,
@@ -104,20 +105,6 @@ const T = {
   closingFailingNone: 'closing-failing-none',
   children: 'schedule-children',
   child: 'schedule-child',
-  marksPage: 'marks-page',
-  marksPeriod: 'marks-period',
-  marksSubjects: 'marks-subjects',
-  marksSubject: (c) => `marks-subject-${c}`,
-  marksAvg: (c) => `marks-avg-${c}`,
-  marksFinal: (c) => `marks-final-${c}`,
-  marksSuggested: (c) => `marks-suggested-${c}`,
-  whatIf: (c) => `what-if-${c}`,
-  whatIfOpen: (c) => `what-if-open-${c}`,
-  whatIfValue: (c) => `what-if-value-${c}`,
-  whatIfType: (c) => `what-if-type-${c}`,
-  whatIfAdd: (c) => `what-if-add-${c}`,
-  whatIfChip: (c) => `what-if-chip-${c}`,
-  whatIfResult: (c) => `what-if-result-${c}`,
   reportPage: 'report-card-page',
   reportCard: (s) => `report-card-${s}`,
   reportTable: 'report-card-table',
@@ -125,21 +112,6 @@ const T = {
   reportPrint: 'report-card-print',
   reportCsv: 'report-card-csv',
 };
-
-/** Elements with test id `id` (and more attributes) inside `scope`. */
-const tid = (scope, id, attrs = '') => scope.locator(`[data-testid="${id}"]${attrs}`);
-
-const fail = (msg) => { throw new Error(msg); };
-
-/** The account's membership in its (only) school. */
-async function me(token, login) {
-  const m = (await e.api('GET', '/api/v1/me', { token }))?.memberships?.[0];
-  if (!m?.school_id) throw new Error(`GET /me of ${login} has no membership: ${JSON.stringify(m)}`);
-  return m;
-}
-
-/** otmetka_domain::grading::round2: two decimals, half away from zero. */
-const round2 = (x) => Math.round(x * 100 + (x >= 0 ? 1e-9 : -1e-9)) / 100;
 
 /** otmetka_domain::grading::weighted_average over (numeric value or null, weight) pairs. */
 function weightedAverage(marks) {
@@ -168,8 +140,8 @@ await e.run(async () => {
 
   // ---- what the API says ----
   const [tTok, aTok, prTok, pTok] = [await e.token(TEACHER), await e.token(ADMIN), await e.token(PRINCIPAL), await e.token(PARENT)];
-  const teacher = await me(tTok, TEACHER.login);
-  const parent = await me(pTok, PARENT.login);
+  const teacher = await e.me(tTok, TEACHER.login);
+  const parent = await e.me(pTok, PARENT.login);
   const S = `/api/v1/schools/${parent.school_id}`;
   const kid = parent.children.find((c) => c.class_name === CLASS)
     || fail(`the demo parent has no child in ${CLASS}: ${JSON.stringify(parent.children)}`);
@@ -391,17 +363,10 @@ await e.run(async () => {
   const marks = await e.api('GET', `${S}/students/${kid.person_id}/marks?period_id=${q1.period_id}`, { token: pTok });
   const pp = await e.newPage('parent');
   await signIn(pp, PARENT, 'parent');
-  /** Switches the page to the child (schedule-child links) unless it shows them already. */
-  const pickChild = async (what) => {
-    await expectVisible(pp, T.children, `${what}: the child switcher`);
-    const link = tid(byId(pp, T.children), T.child, `[data-person-id="${kid.person_id}"]`);
-    await expectCount(link, 1, `${what}: ${kid.name} in the child switcher`);
-    if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
-    await expectAttr(link, 'aria-current', 'page', `${what}: ${kid.name} chosen`);
-  };
+  const shownChild = { id: kid.person_id, name: kid.name };
   await byId(pp, T.navMarks).click();
   await expectVisible(pp, T.marksPage, 'parent: the marks page');
-  await pickChild('parent: marks');
+  await pickChild(pp, shownChild, 'parent: marks');
   await byId(pp, T.marksPeriod).selectOption(q1.period_id);
   await expectAttr(byId(pp, T.marksSubjects), 'data-period-id', q1.period_id, 'parent: the marks page\'s period');
   const finalsOf = {};
@@ -504,7 +469,7 @@ await e.run(async () => {
   }
   await byId(pp, T.navReportCard).click();
   await expectVisible(pp, T.reportPage, 'parent: the report card');
-  await pickChild('parent: report card');
+  await pickChild(pp, shownChild, 'parent: report card');
   const cardEl = byId(pp, T.reportCard(kid.person_id));
   await expectVisible(pp, T.reportCard(kid.person_id), `parent: ${kid.name}'s report card`);
   await expectAttr(cardEl, 'data-subjects', card.subjects.length, 'parent: the report card\'s subjects');
@@ -526,21 +491,12 @@ await e.run(async () => {
   log(`parent: report card ${card.academic_year_name}, ${cardRows.length} subjects, ${TERM}: ${cardRows.map((r) => `${r.name} ${r.q1}`).join(', ')}`);
   await e.shot(pp, 'report-card');
 
-  // «Печать»: window.print stubbed to count the calls; then the page as printed.
-  await pp.evaluate(() => {
-    window.__printCalls = 0;
-    window.print = () => { window.__printCalls += 1; };
+  // «Печать»: window.print stubbed to count the calls; then the page as printed. On paper: the
+  // card alone — no menu, no buttons, no child switcher.
+  await e.printShot(pp, T.reportPrint, 'report-card-print', {
+    hidden: [T.navReportCard, T.reportPrint, T.reportCsv, T.children],
+    shown: cardEl,
   });
-  await byId(pp, T.reportPrint).click();
-  await until(() => pp.evaluate(() => window.__printCalls), (n) => n === 1, 'parent: «Печать» calls window.print once', (n) => `${n} calls`);
-  await pp.emulateMedia({ media: 'print' });
-  // On paper: the card alone — no menu, no buttons, no child switcher.
-  for (const id of [T.navReportCard, T.reportPrint, T.reportCsv, T.children]) {
-    await until(() => byId(pp, id).first().isVisible(), (v) => !v, `parent: print media hides ${id}`, () => 'still visible');
-  }
-  if (!(await cardEl.isVisible())) fail('parent: the report card is not visible with print media');
-  await e.shot(pp, 'report-card-print');
-  await pp.emulateMedia({ media: 'screen' });
 
   // «CSV»: the download.
   const [download] = await Promise.all([pp.waitForEvent('download'), byId(pp, T.reportCsv).click()]);

@@ -35,7 +35,7 @@
 // folder; on failure both are printed and the exit code is 1.
 
 import { rmSync } from 'node:fs';
-import { E2E, sleep } from './lib.mjs';
+import { E2E, apiHeaders, fail, sleep } from './lib.mjs';
 
 const e = new E2E({ tag: 'e2e-instances', prefix: 'ii-', timeoutMs: 5 * 60_000, readyTimeoutMs: 180_000 });
 const log = (...args) => e.log(...args);
@@ -60,7 +60,6 @@ const SUBJECT = 'Математика';
 /** `login_failures_per_account` (default). */
 const ACCOUNT_LIMIT = 5;
 
-const fail = (msg) => { throw new Error(msg); };
 const eq = (got, want, what) => {
   if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${what}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
 };
@@ -70,8 +69,7 @@ const eq = (got, want, what) => {
  * `otmetka_refresh` cookie set by the answer, '' when it clears it, undefined when untouched).
  */
 async function call(inst, method, pathname, { token, cookie, body, raw, contentType, headers: more = {} } = {}) {
-  const headers = { accept: 'application/json', ...more };
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers = apiHeaders({ token, more });
   if (cookie !== undefined) headers.cookie = `otmetka_refresh=${cookie}`;
   let payload;
   if (raw !== undefined) {

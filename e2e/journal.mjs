@@ -41,7 +41,8 @@
 // failure the pages' console logs and the server's log (jr-server.log) are printed, exit code 1.
 
 import {
-  ACTION_TIMEOUT_MS, E2E, byId, expectAttr, expectCount, expectVisible, signIn, sleep, until,
+  DIARY, E2E, JOURNAL, MARKS, byId, expectAttr, expectCount, expectVisible, fail, nameOf,
+  pickChild, pressRussian, saveLessonEditor, signIn, tid, until,
 } from './lib.mjs';
 
 const e = new E2E({ tag: 'e2e-journal', prefix: 'jr-', timeoutMs: 5 * 60_000, readyTimeoutMs: 180_000 });
@@ -68,64 +69,7 @@ const TOPIC = 'e2e: Деление с остатком';
 const HOMEWORK = 'e2e: с. 54, № 3 и 5';
 
 /** Test ids (frontend/TESTIDS.md, sections Journal and Diary and marks). */
-const T = {
-  navJournal: 'nav-journal',
-  navDiary: 'nav-diary',
-  navMarks: 'nav-marks',
-  listPage: 'journal-list-page',
-  course: (id) => `journal-course-${id}`,
-  page: 'journal-page',
-  title: 'journal-title',
-  period: 'journal-period',
-  scroll: 'journal-scroll',
-  grid: 'journal-grid',
-  lessonHead: (id) => `journal-lesson-head-${id}`,
-  cell: (student, workOrLesson) => `journal-cell-${student}-${workOrLesson}`,
-  att: (student, lesson) => `journal-att-${student}-${lesson}`,
-  avg: (student) => `journal-avg-${student}`,
-  abs: (student) => `journal-abs-${student}`,
-  status: 'journal-status',
-  editor: 'journal-lesson-editor',
-  topic: 'journal-topic',
-  homework: 'journal-homework',
-  homeworkDue: 'journal-homework-due',
-  contentSave: 'journal-content-save',
-  contentError: 'journal-content-error',
-  workHead: (id) => `journal-work-head-${id}`,
-  workType: (id) => `journal-work-type-${id}`,
-  workWeight: (id) => `journal-work-weight-${id}`,
-  workSave: (id) => `journal-work-save-${id}`,
-  diaryPage: 'diary-page',
-  diaryWeek: 'diary-week',
-  children: 'schedule-children',
-  child: 'schedule-child',
-  diaryLesson: (id) => `diary-lesson-${id}`,
-  diaryMark: (work) => `diary-mark-${work}`,
-  diaryAtt: (lesson) => `diary-att-${lesson}`,
-  diaryTopic: (lesson) => `diary-topic-${lesson}`,
-  diaryHomework: (lesson) => `diary-homework-${lesson}`,
-  marksPage: 'marks-page',
-  marksSubjects: 'marks-subjects',
-  marksSubject: (course) => `marks-subject-${course}`,
-  marksAvg: (course) => `marks-avg-${course}`,
-  marksMark: (work) => `marks-mark-${work}`,
-  feedList: 'feed-list',
-};
-
-/** Elements with test id `id` (and more attributes) inside `scope`. */
-const tid = (scope, id, attrs = '') => scope.locator(`[data-testid="${id}"]${attrs}`);
-
-const fail = (msg) => { throw new Error(msg); };
-
-/** The account's membership in its (only) school. */
-async function me(token, login) {
-  const m = (await e.api('GET', '/api/v1/me', { token }))?.memberships?.[0];
-  if (!m?.school_id) throw new Error(`GET /me of ${login} has no membership: ${JSON.stringify(m)}`);
-  return m;
-}
-
-/** "Фамилия Имя" of a journal student. */
-const nameOf = (s) => `${s.last_name} ${s.first_name}`;
+const T = { ...JOURNAL, ...DIARY, ...MARKS };
 
 /** The grid's sub-columns as the SPA draws them: per lesson «П», then its works (or one empty). */
 function columns(journal) {
@@ -136,13 +80,6 @@ function columns(journal) {
     for (const w of [...l.works].sort((a, b) => a.position - b.position)) cols.push({ lesson: i, slot: w.id });
   });
   return cols;
-}
-
-/** A key of the Russian ЙЦУКЕН layout: `key` «н» on the physical key Y, as a real keyboard sends it. */
-async function pressRussian(cdp, key, code, vk) {
-  const base = { key, code, windowsVirtualKeyCode: vk, nativeVirtualKeyCode: vk };
-  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...base, text: key, unmodifiedText: key });
-  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base });
 }
 
 /** The grid's cursor is on the cell with test id `id`. */
@@ -170,14 +107,14 @@ await e.run(async () => {
 
   // ---- what the API says ----
   const [aTok, pTok, sTok, tTok] = [await e.token(ADMIN), await e.token(PARENT), await e.token(STUDENT), await e.token(TEACHER)];
-  const parent = await me(pTok, PARENT.login);
+  const parent = await e.me(pTok, PARENT.login);
   const S = `/api/v1/schools/${parent.school_id}`;
   const kid = parent.children.find((c) => c.class_name === CHILD_CLASS)
     || fail(`the demo parent has no child in ${CHILD_CLASS}: ${JSON.stringify(parent.children)}`);
   const courses = await e.api('GET', `${S}/courses`, { token: aTok });
   const course = courses.find((c) => c.class_name === CHILD_CLASS && c.subject_name === SUBJECT && c.group_id === null)
     || fail(`no course ${SUBJECT} in ${CHILD_CLASS} among ${courses.length} courses`);
-  const teacherMe = await me(tTok, TEACHER.login);
+  const teacherMe = await e.me(tTok, TEACHER.login);
   if (course.teacher_ids.includes(teacherMe.person_id)) fail(`${TEACHER.login} teaches ${SUBJECT} ${CHILD_CLASS}: the 403 check below needs a stranger`);
   const J = `${S}/courses/${course.id}/journal`;
   const before = await e.api('GET', J, { token: aTok });
@@ -209,21 +146,6 @@ await e.run(async () => {
 
   // ---- 1. the teacher opens the journal ----
   const ap = await e.newPage('teacher4b');
-  // Requests in flight, to wait for the page's own reloads (after saved marks the journal
-  // reloads the final-mark sheet, which redraws the grid).
-  let inflight = 0;
-  ap.on('request', () => { inflight += 1; });
-  ap.on('requestfinished', () => { inflight -= 1; });
-  ap.on('requestfailed', () => { inflight -= 1; });
-  const settled = async (what) => {
-    let quietSince = Date.now();
-    const deadline = Date.now() + ACTION_TIMEOUT_MS;
-    while (Date.now() - quietSince < 300) {
-      if (Date.now() > deadline) throw new Error(`${what}: requests still in flight`);
-      if (inflight > 0) quietSince = Date.now();
-      await sleep(50);
-    }
-  };
   await signIn(ap, ADMIN, 'teacher4b');
   await byId(ap, T.navJournal).click();
   await expectVisible(ap, T.listPage, 'teacher4b: the journal picker');
@@ -264,8 +186,7 @@ await e.run(async () => {
   await pressTimes(ap, 'ArrowUp', 2);
   await pressTimes(ap, 'ArrowLeft', bMark - cAtt);
   await expectCursor(ap, T.att(child.id, lC.lesson.id), 'teacher4b: arrows to lesson C\'s attendance');
-  const cdp = await ap.context().newCDPSession(ap);
-  await pressRussian(cdp, 'н', 'KeyY', 89);
+  await pressRussian(ap, 'н', 'KeyY', 89);
   await kb.press('Enter');
   await kb.press('ArrowDown');
   await expectCursor(ap, T.att(mate2.id, lC.lesson.id), 'teacher4b: down to the second classmate');
@@ -315,9 +236,7 @@ await e.run(async () => {
   // ---- 3. lesson A's header: its work becomes an independent work of weight 2; topic, homework ----
   const kind = before.work_types.find((t) => t.code === 'independent')
     || fail(`no work type «independent» among ${before.work_types.map((t) => t.code).join(', ')}`);
-  await settled('teacher4b: the journal\'s reloads after the comment');
   await byId(ap, T.lessonHead(lA.lesson.id)).click();
-  const editor = byId(ap, T.editor);
   await expectVisible(ap, T.editor, 'teacher4b: lesson A\'s editor');
   await byId(ap, T.workType(wA.id)).selectOption(kind.id);
   await byId(ap, T.workWeight(wA.id)).fill('2');
@@ -332,14 +251,7 @@ await e.run(async () => {
   const due = await byId(ap, T.homeworkDue).inputValue();
   if (!due || due <= lA.lesson.date) fail(`teacher4b: the homework's default due day is «${due}», expected the next lesson after ${lA.lesson.date}`);
   await e.shot(ap, 'lesson-editor');
-  await byId(ap, T.contentSave).click();
-  try {
-    await editor.waitFor({ state: 'detached' });
-  } catch {
-    const err = byId(ap, T.contentError);
-    const msg = (await err.count()) ? (await err.innerText()).trim() : 'no error shown';
-    fail(`teacher4b: the lesson editor did not close after saving (${msg})`);
-  }
+  await saveLessonEditor(ap, 'teacher4b');
   const saved = await e.api('GET', `${S}/lessons/${lA.lesson.id}`, { token: aTok });
   if (saved.topic !== TOPIC || saved.homework !== HOMEWORK || saved.homework_due_on !== due) {
     fail(`GET …/lessons/${lA.lesson.id}: topic «${saved.topic}», homework «${saved.homework}» due ${saved.homework_due_on}; saved «${TOPIC}», «${HOMEWORK}» due ${due}`);
@@ -378,15 +290,8 @@ await e.run(async () => {
   await signIn(pp, PARENT, 'parent');
   await byId(pp, T.navDiary).click();
   await expectVisible(pp, T.diaryPage, 'parent: the diary');
-  /** Switches the page to the child (schedule-child links) unless it shows them already. */
-  const pickChild = async (what) => {
-    await expectVisible(pp, T.children, `${what}: the child switcher`);
-    const link = tid(byId(pp, T.children), T.child, `[data-person-id="${child.id}"]`);
-    await expectCount(link, 1, `${what}: ${kid.name} in the child switcher`);
-    if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
-    await expectAttr(link, 'aria-current', 'page', `${what}: ${kid.name} chosen`);
-  };
-  await pickChild('parent: diary');
+  const shownChild = { id: child.id, name: kid.name };
+  await pickChild(pp, shownChild, 'parent: diary');
   await expectAttr(byId(pp, T.diaryWeek), 'data-week', WEEK, 'parent: the diary\'s week');
   await expectVisible(pp, T.diaryLesson(lA.lesson.id), 'parent: lesson A in the diary');
   const badge = async (id, value, what) => {
@@ -416,7 +321,7 @@ await e.run(async () => {
 
   await byId(pp, T.navMarks).click();
   await expectVisible(pp, T.marksPage, 'parent: the marks page');
-  await pickChild('parent: marks');
+  await pickChild(pp, shownChild, 'parent: marks');
   await expectAttr(byId(pp, T.marksSubjects), 'data-period-id', period.id, 'parent: the marks page\'s period');
   const subject = byId(pp, T.marksSubject(course.id));
   await expectAttr(subject, 'data-count', 2, `parent: ${SUBJECT}'s marks in the average`);

@@ -107,6 +107,146 @@ export async function signIn(page, who, what) {
   await expectVisible(page, LOGIN.logout, `${what}: signed-in page after login`);
 }
 
+// ---- scenario helpers -----------------------------------------------------------------------
+
+/** Elements with test id `id` (and more attributes) inside `scope`. */
+export const tid = (scope, id, attrs = '') => scope.locator(`[data-testid="${id}"]${attrs}`);
+
+/** Throws `msg`: `x || fail('…')`. */
+export const fail = (msg) => { throw new Error(msg); };
+
+/** "Фамилия Имя" of a person of the API (a journal student, a person). */
+export const nameOf = (s) => `${s.last_name} ${s.first_name}`;
+
+/** otmetka_domain::grading::round2: two decimals, half away from zero. */
+export const round2 = (x) => Math.round(x * 100 + (x >= 0 ? 1e-9 : -1e-9)) / 100;
+
+/** The headers of an API call: JSON accepted, the bearer token, the type of a JSON body. */
+export function apiHeaders({ token, json = false, more = {} } = {}) {
+  const headers = { accept: 'application/json', ...more };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (json) headers['content-type'] = 'application/json';
+  return headers;
+}
+
+const cdpSessions = new WeakMap();
+
+/**
+ * A key of the Russian ЙЦУКЕН layout as a real keyboard sends it (`key` «н» on the physical
+ * `code` KeyY, virtual key 89): Playwright's keyboard would send the Latin key.
+ */
+export async function pressRussian(page, key, code, vk) {
+  if (!cdpSessions.has(page)) cdpSessions.set(page, await page.context().newCDPSession(page));
+  const cdp = cdpSessions.get(page);
+  const base = { key, code, windowsVirtualKeyCode: vk, nativeVirtualKeyCode: vk };
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...base, text: key, unmodifiedText: key });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base });
+}
+
+/** Switches the page's child switcher (schedule-children) to `child` unless it shows them already. */
+export async function pickChild(page, child, what) {
+  await expectVisible(page, 'schedule-children', `${what}: the child switcher`);
+  const link = tid(byId(page, 'schedule-children'), 'schedule-child', `[data-person-id="${child.id}"]`);
+  await expectCount(link, 1, `${what}: ${child.name} in the child switcher`);
+  if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
+  await expectAttr(link, 'aria-current', 'page', `${what}: ${child.name} chosen`);
+}
+
+/** Saves the journal's open lesson editor (topic, homework) and waits until it closes. */
+export async function saveLessonEditor(page, what) {
+  await byId(page, 'journal-content-save').click();
+  try {
+    await byId(page, 'journal-lesson-editor').waitFor({ state: 'detached' });
+  } catch {
+    const err = byId(page, 'journal-content-error');
+    fail(`${what}: the lesson editor did not close after saving (${(await err.count()) ? (await err.innerText()).trim() : 'no error shown'})`);
+  }
+}
+
+// ---- test ids shared by the scenarios (frontend/TESTIDS.md) -------------------------------
+
+/** The invite-code registration form and the home page it lands on. */
+export const REGISTER = {
+  inviteCode: 'invite-code-input',
+  inviteCheck: 'invite-check',
+  invitePreview: 'invite-preview',
+  inviteSchool: 'invite-school',
+  inviteRole: 'invite-role',
+  invitePerson: 'invite-person',
+  registerLogin: 'register-login',
+  registerPassword: 'register-password',
+  registerPassword2: 'register-password2',
+  registerSubmit: 'register-submit',
+  homePage: 'home-page',
+  whoami: 'whoami',
+};
+
+/** The journal: the course picker, the grid, the lesson editor, the final-mark columns. */
+export const JOURNAL = {
+  navJournal: 'nav-journal',
+  listPage: 'journal-list-page',
+  course: (id) => `journal-course-${id}`,
+  back: 'journal-back',
+  journalPage: 'journal-page',
+  title: 'journal-title',
+  period: 'journal-period',
+  scroll: 'journal-scroll',
+  grid: 'journal-grid',
+  status: 'journal-status',
+  lessonHead: (id) => `journal-lesson-head-${id}`,
+  cell: (student, workOrLesson) => `journal-cell-${student}-${workOrLesson}`,
+  att: (student, lesson) => `journal-att-${student}-${lesson}`,
+  avg: (student) => `journal-avg-${student}`,
+  abs: (student) => `journal-abs-${student}`,
+  conflict: 'journal-conflict',
+  keepMine: 'journal-keep-mine',
+  takeTheirs: 'journal-take-theirs',
+  editor: 'journal-lesson-editor',
+  topic: 'journal-topic',
+  homework: 'journal-homework',
+  homeworkDue: 'journal-homework-due',
+  workHead: (id) => `journal-work-head-${id}`,
+  workType: (id) => `journal-work-type-${id}`,
+  workWeight: (id) => `journal-work-weight-${id}`,
+  workSave: (id) => `journal-work-save-${id}`,
+  finalsHead: (term) => `finals-head-${term}`,
+  finalsCell: (student, term) => `finals-cell-${student}-${term}`,
+};
+
+/** The diary of a student (a parent’s child). */
+export const DIARY = {
+  navDiary: 'nav-diary',
+  diaryPage: 'diary-page',
+  diaryWeek: 'diary-week',
+  diaryDays: 'diary-days',
+  diaryLesson: (lesson) => `diary-lesson-${lesson}`,
+  diaryMark: (work) => `diary-mark-${work}`,
+  diaryAtt: (lesson) => `diary-att-${lesson}`,
+  diaryTopic: (lesson) => `diary-topic-${lesson}`,
+  diaryHomework: (lesson) => `diary-homework-${lesson}`,
+};
+
+/** The marks page of a student: subjects, averages, final marks, the feed, «Что если?». */
+export const MARKS = {
+  navMarks: 'nav-marks',
+  marksPage: 'marks-page',
+  marksPeriod: 'marks-period',
+  marksSubjects: 'marks-subjects',
+  marksSubject: (course) => `marks-subject-${course}`,
+  marksAvg: (course) => `marks-avg-${course}`,
+  marksFinal: (course) => `marks-final-${course}`,
+  marksSuggested: (course) => `marks-suggested-${course}`,
+  marksMark: (work) => `marks-mark-${work}`,
+  feedList: 'feed-list',
+  whatIf: (course) => `what-if-${course}`,
+  whatIfOpen: (course) => `what-if-open-${course}`,
+  whatIfValue: (course) => `what-if-value-${course}`,
+  whatIfType: (course) => `what-if-type-${course}`,
+  whatIfAdd: (course) => `what-if-add-${course}`,
+  whatIfChip: (course) => `what-if-chip-${course}`,
+  whatIfResult: (course) => `what-if-result-${course}`,
+};
+
 // ---- one run --------------------------------------------------------------------------------
 
 export class E2E {
@@ -356,9 +496,7 @@ export class E2E {
 
   /** A JSON call to the server; any status outside `expect` throws with the answer. */
   async api(method, pathname, { token, body, expect = [200], base = this.base } = {}) {
-    const headers = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const headers = apiHeaders({ token, json: body !== undefined });
     const r = await fetch(`${base}${pathname}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.text();
     if (!expect.includes(r.status)) {
@@ -372,6 +510,36 @@ export class E2E {
     const tok = await this.api('POST', '/api/v1/auth/login', { body: { login: who.login, password: who.password } });
     if (!tok?.access_token) throw new Error(`login ${who.login} answered without access_token: ${JSON.stringify(tok)}`);
     return tok.access_token;
+  }
+
+  /** A file of the API (CSV, XLSX) with the bearer token: `{ headers, bytes }`; not 200 throws. */
+  async apiFile(pathname, token) {
+    const r = await fetch(`${this.base}${pathname}`, { headers: apiHeaders({ token, more: { accept: '*/*' } }) });
+    const bytes = Buffer.from(await r.arrayBuffer());
+    if (r.status !== 200) fail(`GET ${pathname} → ${r.status}: ${bytes.toString('utf8')}`);
+    return { headers: r.headers, bytes };
+  }
+
+  /** The account's membership in its (only) school (`GET /me`). */
+  async me(token, login) {
+    const m = (await this.api('GET', '/api/v1/me', { token }))?.memberships?.[0];
+    if (!m?.school_id) fail(`GET /me of ${login} has no membership: ${JSON.stringify(m)}`);
+    return m;
+  }
+
+  /**
+   * `otmetka create-superadmin`, then the superadmin creates a school through the API:
+   * `POST /schools`'s answer (`school`, `admin_invite.code`).
+   */
+  async createSchool(superadmin, { name, firstAdmin, timeZone = 'Europe/Moscow' }) {
+    this.cli(['create-superadmin', '--login', superadmin.login, '--password-stdin'], { input: `${superadmin.password}\n` });
+    const created = await this.api('POST', '/api/v1/schools', {
+      token: await this.token(superadmin),
+      expect: [201],
+      body: { name, time_zone: timeZone, first_admin: firstAdmin },
+    });
+    if (!created?.admin_invite?.code) fail(`POST /schools answered without admin_invite.code: ${JSON.stringify(created)}`);
+    return created;
   }
 
   // ---- browser ------------------------------------------------------------------------------
@@ -404,6 +572,26 @@ export class E2E {
     });
     this.pages[ctxName] = page;
     return page;
+  }
+
+  /**
+   * «Печать»: stubs window.print, clicks `button`, expects one call, and captures the page with
+   * print media as `step`: the `hidden` test ids are not on paper, `shown` (a locator) is.
+   */
+  async printShot(page, button, step, { hidden, shown }) {
+    await page.evaluate(() => {
+      window.__printCalls = 0;
+      window.print = () => { window.__printCalls += 1; };
+    });
+    await byId(page, button).click();
+    await until(() => page.evaluate(() => window.__printCalls), (n) => n === 1, `${step}: «Печать» calls window.print once`, (n) => `${n} calls`);
+    await page.emulateMedia({ media: 'print' });
+    for (const id of hidden) {
+      await until(() => byId(page, id).first().isVisible(), (v) => !v, `${step}: print media hides ${id}`, () => 'still visible');
+    }
+    if (!(await shown.isVisible())) fail(`${step}: the printed part is not visible with print media`);
+    await this.shot(page, step);
+    await page.emulateMedia({ media: 'screen' });
   }
 
   /** A full-page screenshot `<prefix>NN-step.png`. */

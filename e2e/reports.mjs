@@ -49,7 +49,7 @@
 import { readFileSync } from 'node:fs';
 
 import {
-  E2E, byId, expectAttr, expectCount, expectVisible, signIn, until, waitAt,
+  E2E, byId, expectAttr, expectCount, expectVisible, fail, signIn, tid, until, waitAt,
 } from './lib.mjs';
 
 // Seeding the demo marks takes about a minute on a debug build before the server answers.
@@ -113,11 +113,6 @@ const T = {
   noAccess: 'no-access',
 };
 
-const fail = (msg) => { throw new Error(msg); };
-
-/** Elements with test id `id` (and more attributes) inside `scope`. */
-const tid = (scope, id, attrs = '') => scope.locator(`[data-testid="${id}"]${attrs}`);
-
 /** A number as ReportCell::display shows it: fixed decimals, a decimal comma; empty for null. */
 const num = (v, decimals) => (v === null || v === undefined ? '' : v.toFixed(decimals).replace('.', ','));
 
@@ -139,28 +134,13 @@ async function tableRows(page, key) {
   })));
 }
 
-/** The account's membership in its (only) school. */
-async function me(token, login) {
-  const m = (await e.api('GET', '/api/v1/me', { token }))?.memberships?.[0];
-  if (!m?.school_id) throw new Error(`GET /me of ${login} has no membership: ${JSON.stringify(m)}`);
-  return m;
-}
-
-/** A file of the API (CSV) with the bearer token: { status, headers, bytes }. */
-async function apiFile(pathname, token) {
-  const r = await fetch(`${e.base}${pathname}`, { headers: { authorization: `Bearer ${token}` } });
-  const bytes = Buffer.from(await r.arrayBuffer());
-  if (r.status !== 200) fail(`GET ${pathname} → ${r.status}: ${bytes.toString('utf8')}`);
-  return { headers: r.headers, bytes };
-}
-
 await e.run(async () => {
   await e.startServer({ args: ['serve', '--demo', '--with-marks'], env: { OTMETKA_FIXED_CLOCK: CLOCK } });
 
   // ---- what the API says ----
   const [prTok, tTok, pTok] = [await e.token(PRINCIPAL), await e.token(TEACHER), await e.token(PARENT)];
-  const principal = await me(prTok, PRINCIPAL.login);
-  const teacher = await me(tTok, TEACHER.login);
+  const principal = await e.me(prTok, PRINCIPAL.login);
+  const teacher = await e.me(tTok, TEACHER.login);
   const S = `/api/v1/schools/${principal.school_id}`;
   const R = `${S}/reports`;
   const quality = await e.api('GET', `${R}/quality?term=${TERM}`, { token: prTok });
@@ -259,7 +239,7 @@ await e.run(async () => {
   await expectCount(byId(pp, T.exportError), 0, 'principal: an export error after the XLSX');
   log(`principal: XLSX «${xlsxName}», ${xlsx.length} bytes, ZIP with ${sheets.size} worksheets`);
 
-  const { headers: csvHeaders, bytes: csvBytes } = await apiFile(`${R}/quality.csv?term=${TERM}&table=classes`, prTok);
+  const { headers: csvHeaders, bytes: csvBytes } = await e.apiFile(`${R}/quality.csv?term=${TERM}&table=classes`, prTok);
   if (!(csvBytes[0] === 0xef && csvBytes[1] === 0xbb && csvBytes[2] === 0xbf)) fail(`quality.csv does not start with the UTF-8 BOM: ${csvBytes.subarray(0, 8).toString('hex')}`);
   const csvLines = csvBytes.subarray(3).toString('utf8').split(/\r?\n/).filter((l) => l.length).map((l) => l.split(';'));
   const header = csvLines[0];

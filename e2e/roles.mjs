@@ -63,7 +63,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
-  E2E, byId, expectAttr, expectCount, expectVisible, signIn, until,
+  DIARY, E2E, JOURNAL, MARKS, REGISTER, byId, expectAttr, expectCount, expectVisible, fail, nameOf,
+  pickChild, pressRussian, round2, saveLessonEditor, signIn, tid, until,
 } from './lib.mjs';
 
 const e = new E2E({ tag: 'e2e-roles', prefix: 'rl-', timeoutMs: 6 * 60_000, readyTimeoutMs: 120_000 });
@@ -97,17 +98,10 @@ const HOMEWORK = 'e2e: с. 88, № 4 и 7';
 
 /** Test ids (frontend/TESTIDS.md). */
 const T = {
-  inviteCode: 'invite-code-input',
-  inviteCheck: 'invite-check',
-  invitePreview: 'invite-preview',
-  inviteRole: 'invite-role',
-  invitePerson: 'invite-person',
-  registerLogin: 'register-login',
-  registerPassword: 'register-password',
-  registerPassword2: 'register-password2',
-  registerSubmit: 'register-submit',
-  homePage: 'home-page',
-  whoami: 'whoami',
+  ...REGISTER,
+  ...JOURNAL,
+  ...DIARY,
+  ...MARKS,
   logout: 'logout',
   loginInput: 'login-input',
   navImport: 'nav-import',
@@ -115,8 +109,6 @@ const T = {
   navClasses: 'nav-classes',
   navInvites: 'nav-invites',
   navToday: 'nav-today',
-  navDiary: 'nav-diary',
-  navMarks: 'nav-marks',
   navSessions: 'nav-sessions',
   importPage: 'import-page',
   importKind: 'import-kind',
@@ -169,75 +161,17 @@ const T = {
   todayLessons: 'today-lessons',
   lesson: 'lesson',
   lessonJournal: 'lesson-journal',
-  journalPage: 'journal-page',
-  title: 'journal-title',
-  period: 'journal-period',
-  grid: 'journal-grid',
-  scroll: 'journal-scroll',
-  status: 'journal-status',
-  lessonHead: (id) => `journal-lesson-head-${id}`,
-  cell: (student, workOrLesson) => `journal-cell-${student}-${workOrLesson}`,
-  att: (student, lesson) => `journal-att-${student}-${lesson}`,
-  avg: (student) => `journal-avg-${student}`,
-  editor: 'journal-lesson-editor',
-  topic: 'journal-topic',
-  homework: 'journal-homework',
-  homeworkDue: 'journal-homework-due',
-  contentSave: 'journal-content-save',
-  contentError: 'journal-content-error',
-  finalsHead: (term) => `finals-head-${term}`,
-  finalsCell: (student, term) => `finals-cell-${student}-${term}`,
-  conflict: 'journal-conflict',
-  keepMine: 'journal-keep-mine',
-  takeTheirs: 'journal-take-theirs',
   children: 'children',
   child: 'child',
   scheduleChildren: 'schedule-children',
   scheduleChild: 'schedule-child',
-  diaryPage: 'diary-page',
-  diaryWeek: 'diary-week',
-  diaryDays: 'diary-days',
-  diaryLesson: (id) => `diary-lesson-${id}`,
-  diaryMark: (work) => `diary-mark-${work}`,
-  diaryTopic: (id) => `diary-topic-${id}`,
-  diaryHomework: (id) => `diary-homework-${id}`,
-  marksPage: 'marks-page',
-  marksSubjects: 'marks-subjects',
-  marksSubject: (c) => `marks-subject-${c}`,
-  marksAvg: (c) => `marks-avg-${c}`,
-  marksFinal: (c) => `marks-final-${c}`,
-  whatIfOpen: (c) => `what-if-open-${c}`,
-  whatIfValue: (c) => `what-if-value-${c}`,
-  whatIfType: (c) => `what-if-type-${c}`,
-  whatIfAdd: (c) => `what-if-add-${c}`,
-  whatIfChip: (c) => `what-if-chip-${c}`,
-  whatIfResult: (c) => `what-if-result-${c}`,
-  whatIf: (c) => `what-if-${c}`,
   sessionsList: 'sessions-list',
   sessionsCount: 'sessions-count',
   sessionRow: 'session-row',
 };
 
-/** Elements with test id `id` (and more attributes) inside `scope`. */
-const tid = (scope, id, attrs = '') => scope.locator(`[data-testid="${id}"]${attrs}`);
-
-const fail = (msg) => { throw new Error(msg); };
-
 /** Rows of a fixture CSV (without the header). */
 const fixtureRows = (kind) => readFileSync(path.join(FIXTURES, `${kind}.csv`), 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim()).length;
-
-/** "Фамилия Имя" of a journal student. */
-const nameOf = (s) => `${s.last_name} ${s.first_name}`;
-
-/** otmetka_domain::grading::round2. */
-const round2 = (x) => Math.round(x * 100 + (x >= 0 ? 1e-9 : -1e-9)) / 100;
-
-/** A key of the Russian ЙЦУКЕН layout, as a real keyboard sends it (journal.mjs). */
-async function pressRussian(cdp, key, code, vk) {
-  const base = { key, code, windowsVirtualKeyCode: vk, nativeVirtualKeyCode: vk };
-  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...base, text: key, unmodifiedText: key });
-  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base });
-}
 
 /** Registers `who` with an invite code in `page` (the /register page) and lands on the home page. */
 async function register(page, code, who, role, what) {
@@ -261,38 +195,15 @@ async function register(page, code, who, role, what) {
   return person;
 }
 
-/**
- * Stubs window.print, clicks `button`, checks one call, and captures the page with print media:
- * `hidden` test ids are not on paper, `shown` is.
- */
-async function printPage(page, button, step, hidden, shown) {
-  await page.evaluate(() => {
-    window.__printCalls = 0;
-    window.print = () => { window.__printCalls += 1; };
-  });
-  await byId(page, button).click();
-  await until(() => page.evaluate(() => window.__printCalls), (n) => n === 1, `${step}: «Печать» calls window.print once`, (n) => `${n} calls`);
-  await page.emulateMedia({ media: 'print' });
-  for (const id of hidden) {
-    await until(() => byId(page, id).first().isVisible(), (v) => !v, `${step}: print media hides ${id}`, () => 'still visible');
-  }
-  if (!(await byId(page, shown).first().isVisible())) fail(`${step}: ${shown} is not visible with print media`);
-  await e.shot(page, step);
-  await page.emulateMedia({ media: 'screen' });
-}
-
 await e.run(async () => {
   await e.startServer({ env: { OTMETKA_FIXED_CLOCK: CLOCK } });
 
   // ---- 1. admin: the school, the import, the second child, the invite slips ----
-  e.cli(['create-superadmin', '--login', SUPERADMIN.login, '--password-stdin'], { input: `${SUPERADMIN.password}\n` });
-  const rootTok = await e.token(SUPERADMIN);
-  const created = await e.api('POST', '/api/v1/schools', {
-    token: rootTok,
-    expect: [201],
-    body: { name: SCHOOL_NAME, time_zone: 'Europe/Moscow', first_admin: { last_name: 'Сидорова', first_name: 'Елена', middle_name: 'Викторовна' } },
+  const created = await e.createSchool(SUPERADMIN, {
+    name: SCHOOL_NAME,
+    firstAdmin: { last_name: 'Сидорова', first_name: 'Елена', middle_name: 'Викторовна' },
   });
-  const adminCode = created?.admin_invite?.code || fail(`POST /schools answered without admin_invite.code: ${JSON.stringify(created)}`);
+  const adminCode = created.admin_invite.code;
   const schoolId = created.school.id;
   const S = `/api/v1/schools/${schoolId}`;
   log(`school ${schoolId} created, admin invite ${adminCode}`);
@@ -386,7 +297,7 @@ await e.run(async () => {
   if (!slipUrl.endsWith(`/register?code=${teacherCode}`)) fail(`admin: the slip's URL is «${slipUrl}»`);
   log(`admin: teacher slip «${slipPerson}» ${teacherCode}`);
   await e.shot(ap, 'teacher-slip');
-  await printPage(ap, T.slipPrint, 'teacher-slip-print', [T.slipPrint, T.navImport, T.personName], T.slip);
+  await e.printShot(ap, T.slipPrint, 'teacher-slip-print', { hidden: [T.slipPrint, T.navImport, T.personName], shown: byId(ap, T.slip).first() });
   await byId(ap, T.slipDone).click();
 
   // The class's invite sheet: a slip per student and parent of 4Б.
@@ -409,7 +320,7 @@ await e.run(async () => {
   const parentCode = parentSlip.code;
   log(`admin: ${CLASS} sheet: ${slips.length} slips (${slips.filter((s) => s.role === 'student').length} students); parent slip «${parentSlip.person}» of «${parentSlip.child}» ${parentCode}`);
   await e.shot(ap, 'class-invite-sheet');
-  await printPage(ap, T.sheetPrint, 'class-invite-sheet-print', [T.sheetPrint, T.navImport], T.sheetSlip);
+  await e.printShot(ap, T.sheetPrint, 'class-invite-sheet-print', { hidden: [T.sheetPrint, T.navImport], shown: byId(ap, T.sheetSlip).first() });
 
   // Приглашения: both codes are active.
   await byId(ap, T.navInvites).click();
@@ -476,8 +387,7 @@ await e.run(async () => {
   await kb.press('4');
   await kb.press('Enter');
   await byId(tp, T.att(mate2.id, lB.lesson.id)).click();
-  const cdp = await tp.context().newCDPSession(tp);
-  await pressRussian(cdp, 'н', 'KeyY', 89);
+  await pressRussian(tp, 'н', 'KeyY', 89);
   await kb.press('Enter');
   const status = byId(tp, T.status);
   await expectAttr(status, 'data-pending', 0, 'teacher: journal-status after typing');
@@ -505,13 +415,7 @@ await e.run(async () => {
   await byId(tp, T.homework).fill(HOMEWORK);
   const due = await byId(tp, T.homeworkDue).inputValue();
   await e.shot(tp, 'teacher-lesson-editor');
-  await byId(tp, T.contentSave).click();
-  try {
-    await byId(tp, T.editor).waitFor({ state: 'detached' });
-  } catch {
-    const err = byId(tp, T.contentError);
-    fail(`teacher: the lesson editor did not close (${(await err.count()) ? (await err.innerText()).trim() : 'no error shown'})`);
-  }
+  await saveLessonEditor(tp, 'teacher');
   const content = await e.api('GET', `${S}/lessons/${lA.lesson.id}`, { token: tTok });
   if (content.topic !== TOPIC || content.homework !== HOMEWORK || (due && content.homework_due_on !== due)) {
     fail(`GET …/lessons/${lA.lesson.id}: «${content.topic}», «${content.homework}» due ${content.homework_due_on}`);
@@ -556,12 +460,7 @@ await e.run(async () => {
   await e.shot(pp, 'parent-home-two-children');
   await byId(pp, T.navDiary).click();
   await expectVisible(pp, T.diaryPage, 'parent: the diary');
-  const switchTo = async (kid, what) => {
-    const link = tid(byId(pp, T.scheduleChildren), T.scheduleChild, `[data-person-id="${kid.id}"]`);
-    await expectCount(link, 1, `${what}: ${kid.first_name} in the child switcher`);
-    if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
-    await expectAttr(link, 'aria-current', 'page', `${what}: ${kid.first_name} chosen`);
-  };
+  const switchTo = (kid, what) => pickChild(pp, { id: kid.id, name: kid.first_name }, what);
   await expectCount(tid(byId(pp, T.scheduleChildren), T.scheduleChild), 2, 'parent: two children in the switcher');
   await switchTo(kid1, 'parent: diary');
   await expectAttr(byId(pp, T.diaryWeek), 'data-week', WEEK, 'parent: the diary\'s week (Кирилл)');

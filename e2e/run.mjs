@@ -19,7 +19,8 @@
 
 import { readFileSync } from 'node:fs';
 import {
-  ACTION_TIMEOUT_MS, E2E, byId, expectCount, expectVisible, signIn, sleep, until, waitLeft,
+  ACTION_TIMEOUT_MS, E2E, REGISTER, byId, expectCount, expectVisible, signIn, sleep, until,
+  waitLeft,
 } from './lib.mjs';
 
 const e = new E2E({ tag: 'e2e' });
@@ -27,18 +28,8 @@ const log = (...args) => e.log(...args);
 
 /** Test ids (frontend/TESTIDS.md). */
 const T = {
+  ...REGISTER,
   loginSubmit: 'login-submit',
-  inviteCode: 'invite-code-input',
-  inviteCheck: 'invite-check',
-  invitePreview: 'invite-preview',
-  inviteSchool: 'invite-school',
-  inviteRole: 'invite-role',
-  registerLogin: 'register-login',
-  registerPassword: 'register-password',
-  registerPassword2: 'register-password2',
-  registerSubmit: 'register-submit',
-  homePage: 'home-page',
-  whoami: 'whoami',
   membershipRoles: 'membership-roles',
   navSessions: 'nav-sessions',
   sessionsList: 'sessions-list',
@@ -127,19 +118,11 @@ async function expectLabel(page, lang, when) {
 await e.run(async () => {
   await e.startServer();
 
-  e.cli(['create-superadmin', '--login', SUPERADMIN.login, '--password-stdin'], { input: `${SUPERADMIN.password}\n` });
-  const token = await e.token(SUPERADMIN);
-  const created = await e.api('POST', '/api/v1/schools', {
-    token,
-    expect: [201],
-    body: {
-      name: SCHOOL_NAME,
-      time_zone: 'Europe/Moscow',
-      first_admin: { last_name: 'Петрова', first_name: 'Анна', middle_name: 'Сергеевна' },
-    },
+  const created = await e.createSchool(SUPERADMIN, {
+    name: SCHOOL_NAME,
+    firstAdmin: { last_name: 'Петрова', first_name: 'Анна', middle_name: 'Сергеевна' },
   });
-  const code = created?.admin_invite?.code;
-  if (!code) throw new Error(`POST /api/v1/schools answered without admin_invite.code: ${JSON.stringify(created)}`);
+  const code = created.admin_invite.code;
   log(`school ${created.school?.id} created, admin invite ${code}`);
 
   // 1. Register with the invite code.

@@ -24,7 +24,7 @@
 // failure the pages' console logs and the server's log (tt-server.log) are printed, exit code 1.
 
 import {
-  E2E, byId, expectAttr, expectCount, expectVisible, signIn, until, waitAt,
+  E2E, byId, expectAttr, expectCount, expectVisible, fail, signIn, tid, until, waitAt,
 } from './lib.mjs';
 
 const e = new E2E({ tag: 'e2e-timetable', prefix: 'tt-', timeoutMs: 5 * 60_000, readyTimeoutMs: 180_000 });
@@ -75,14 +75,10 @@ const T = {
   dialogError: 'tt-lesson-dialog-error',
 };
 
-/** Elements with test id `id` (and more attributes) inside `scope`. */
-const tid = (scope, id, attrs = '') => scope.locator(`[data-testid="${id}"]${attrs}`);
-
 /** The account's membership in its (only) school: school id, person id and name. */
 async function whoIs(token, login) {
-  const me = await e.api('GET', '/api/v1/me', { token });
-  const m = me?.memberships?.[0];
-  if (!m?.person_id) throw new Error(`GET /me of ${login} has no membership with a person: ${JSON.stringify(me)}`);
+  const m = await e.me(token, login);
+  if (!m.person_id) fail(`GET /me of ${login}: the membership has no person: ${JSON.stringify(m)}`);
   return { school: m.school_id, person: m.person_id, name: m.person_name };
 }
 

@@ -274,33 +274,43 @@ pub struct CsvFile {
 }
 
 impl CsvFile {
+    /// A file named `name` with its header and rows.
+    fn new(name: &'static str, header: &[&'static str], rows: Vec<Vec<String>>) -> CsvFile {
+        CsvFile {
+            name,
+            header: header.to_vec(),
+            rows,
+        }
+    }
+
     /// The file as CSV text: `,`-separated, CRLF line ends (like Python's `csv.writer`), fields
     /// quoted only when they need it.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
-        let line = |out: &mut String, fields: &mut dyn Iterator<Item = &str>| {
-            let mut first = true;
-            for f in fields {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                if f.contains([',', '"', '\r', '\n']) {
-                    out.push('"');
-                    out.push_str(&f.replace('"', "\"\""));
-                    out.push('"');
-                } else {
-                    out.push_str(f);
-                }
-            }
-            out.push_str("\r\n");
-        };
-        line(&mut out, &mut self.header.iter().copied());
+        write_record(&mut out, self.header.iter().copied());
         for row in &self.rows {
-            line(&mut out, &mut row.iter().map(String::as_str));
+            write_record(&mut out, row.iter().map(String::as_str));
         }
         out
     }
+}
+
+/// One CSV record and its CRLF: a field with a comma, a quote or a line break is quoted, its
+/// quotes doubled.
+fn write_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if f.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    out.push_str("\r\n");
 }
 
 /// How much was generated.
@@ -462,10 +472,10 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
         (date(y + 1, 1, 12)?, date(y + 1, 3, 20)?),
         (date(y + 1, 3, 30)?, date(y + 1, 5, 26)?),
     ];
-    files.push(CsvFile {
-        name: "periods.csv",
-        header: vec!["academic_year", "kind", "number", "starts_on", "ends_on"],
-        rows: quarters
+    files.push(CsvFile::new(
+        "periods.csv",
+        &["academic_year", "kind", "number", "starts_on", "ends_on"],
+        quarters
             .iter()
             .enumerate()
             .map(|(i, (s, e))| {
@@ -478,17 +488,17 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
                 ]
             })
             .collect(),
-    });
+    ));
 
     // subjects
-    files.push(CsvFile {
-        name: "subjects.csv",
-        header: vec!["name", "short_name"],
-        rows: CURRICULUM
+    files.push(CsvFile::new(
+        "subjects.csv",
+        &["name", "short_name"],
+        CURRICULUM
             .iter()
             .map(|s| vec![s.name.to_owned(), s.short.to_owned()])
             .collect(),
-    });
+    ));
 
     // classes: grades 1–9 with every letter, 10–11 with one fewer
     let letters = &LETTERS[..p.letters];
@@ -660,9 +670,9 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
     }
 
     let counts_staff = staff.len();
-    files.push(CsvFile {
-        name: "staff.csv",
-        header: vec![
+    files.push(CsvFile::new(
+        "staff.csv",
+        &[
             "external_id",
             "last_name",
             "first_name",
@@ -671,17 +681,17 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
             "subject",
             "email",
         ],
-        rows: staff,
-    });
-    files.push(CsvFile {
-        name: "classes.csv",
-        header: vec!["name", "grade", "letter", "class_teacher_external_id"],
-        rows: classes_rows,
-    });
+        staff,
+    ));
+    files.push(CsvFile::new(
+        "classes.csv",
+        &["name", "grade", "letter", "class_teacher_external_id"],
+        classes_rows,
+    ));
     let counts_students = students.len();
-    files.push(CsvFile {
-        name: "students.csv",
-        header: vec![
+    files.push(CsvFile::new(
+        "students.csv",
+        &[
             "external_id",
             "last_name",
             "first_name",
@@ -691,12 +701,12 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
             "class",
             "group",
         ],
-        rows: students,
-    });
+        students,
+    ));
     let counts_parents = parents.len();
-    files.push(CsvFile {
-        name: "parents.csv",
-        header: vec![
+    files.push(CsvFile::new(
+        "parents.csv",
+        &[
             "external_id",
             "last_name",
             "first_name",
@@ -705,19 +715,19 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
             "relation",
             "phone",
         ],
-        rows: parents,
-    });
+        parents,
+    ));
     let group_str = |g: u8| if g == 0 { String::new() } else { g.to_string() };
-    files.push(CsvFile {
-        name: "courses.csv",
-        header: vec![
+    files.push(CsvFile::new(
+        "courses.csv",
+        &[
             "class",
             "subject",
             "teacher_external_id",
             "hours_per_week",
             "group",
         ],
-        rows: courses
+        courses
             .iter()
             .map(|c| {
                 vec![
@@ -729,7 +739,7 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
                 ]
             })
             .collect(),
-    });
+    ));
 
     let bells = [
         ("08:30", "09:15"),
@@ -740,21 +750,21 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
         ("13:25", "14:10"),
         ("14:20", "15:05"),
     ];
-    files.push(CsvFile {
-        name: "bell_schedule.csv",
-        header: vec!["number", "starts_at", "ends_at"],
-        rows: bells
+    files.push(CsvFile::new(
+        "bell_schedule.csv",
+        &["number", "starts_at", "ends_at"],
+        bells
             .iter()
             .enumerate()
             .map(|(i, (s, e))| vec![(i + 1).to_string(), (*s).to_owned(), (*e).to_owned()])
             .collect(),
-    });
+    ));
 
-    files.push(CsvFile {
-        name: "holidays.csv",
-        header: vec!["name", "kind", "starts_on", "ends_on"],
-        rows: holidays(&quarters)?,
-    });
+    files.push(CsvFile::new(
+        "holidays.csv",
+        &["name", "kind", "starts_on", "ends_on"],
+        holidays(&quarters)?,
+    ));
 
     // timetable: greedy placement, no teacher in two places at once, the subgroups of one
     // subject share a slot, at most two lessons of a subject a day
@@ -837,9 +847,9 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
         timetable: tt.len(),
         unplaced,
     };
-    files.push(CsvFile {
-        name: "timetable.csv",
-        header: vec![
+    files.push(CsvFile::new(
+        "timetable.csv",
+        &[
             "class",
             "weekday",
             "lesson_number",
@@ -848,8 +858,8 @@ pub fn generate(p: &Params) -> anyhow::Result<School> {
             "group",
             "room",
         ],
-        rows: tt,
-    });
+        tt,
+    ));
     Ok(School { files, counts })
 }
 

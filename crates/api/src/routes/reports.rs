@@ -522,10 +522,10 @@ async fn get_activity_users(
     path: web::Path<Uuid>,
     query: web::Query<ActivityUsersParams>,
 ) -> AppResult<web::Json<Vec<UserActivity>>> {
+    activity::flush_before_report(&state.db, &state.diary_views).await;
     Ok(web::Json(
         activity::users(
             &state.db,
-            &state.diary_views,
             &actor,
             path.into_inner(),
             query.month.as_deref(),

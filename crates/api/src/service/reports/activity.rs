@@ -50,8 +50,9 @@ pub const JOURNAL_ACTIONS: [&str; 14] = [
 ];
 
 /// Writes this instance's counted diary views before a report reads them; a failure is logged
-/// and the report is made from what is written.
-async fn flush_before_report(db: &impl ConnectionTrait, views: &DiaryViews) {
+/// and the report is made from what is written. [`report`] calls it; the caller of [`users`]
+/// does.
+pub async fn flush_before_report(db: &impl ConnectionTrait, views: &DiaryViews) {
     if let Err(e) = views.flush(db).await {
         tracing::warn!(error = %e, "could not record diary views before the activity report");
     }
@@ -543,11 +544,11 @@ pub async fn report(
     })
 }
 
-/// The people of a role (and class) with their month's activity, by name. Principal and admin.
+/// The people of a role (and class) with their month's activity, by name (flush the diary views
+/// with [`flush_before_report`] first). Principal and admin.
 /// Errors: 400 (month), 403, 404 (class).
 pub async fn users(
     db: &impl ConnectionTrait,
-    views: &DiaryViews,
     actor: &Actor,
     school_id: Uuid,
     month: Option<&str>,
@@ -564,7 +565,6 @@ pub async fn users(
     if let Some(c) = class_id {
         crate::service::structure::class_row(db, school_id, c).await?;
     }
-    flush_before_report(db, views).await;
     let m = load_month(db, school_id, &cat, month, now).await?;
     let class_names: HashMap<Uuid, String> =
         m.classes.values().map(|(id, n)| (*id, n.clone())).collect();

@@ -36,13 +36,23 @@ pub struct MarkConfig {
 }
 
 impl MarkConfig {
-    /// Loads the school's settings; a school that has none yet (created before the journal
-    /// existed) gets the defaults first.
+    /// Loads the school's settings (3 queries, never a write); a school without any mark scale
+    /// reads with the built-in five-point scale (id nil).
     pub async fn load(db: &impl ConnectionTrait, school_id: Uuid) -> AppResult<MarkConfig> {
         let mut scales = load_scales(db, school_id).await?;
         if scales.is_empty() {
-            seed_defaults(db, school_id).await?;
-            scales = load_scales(db, school_id).await?;
+            // Every school gets its scales when it is created ([`seed_defaults`]); one whose
+            // scales were deleted behind the API's back reads with the built-in five-point
+            // scale. A read never writes (concurrent first reads used to race on the defaults'
+            // unique codes).
+            tracing::warn!(school = %school_id, "the school has no mark scale; the built-in five-point scale stands in");
+            scales.push(MarkScale {
+                id: Uuid::nil(),
+                code: "five_point".into(),
+                name: "Пятибалльная".into(),
+                values: MarkScale::five_point_values(),
+                is_default: true,
+            });
         }
         let work_types = work_type::Entity::find()
             .filter(work_type::Column::SchoolId.eq(school_id))

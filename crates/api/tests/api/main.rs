@@ -7,6 +7,7 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod break_findings;
 mod finals;
 mod fuzz_findings;
 mod import;

@@ -652,11 +652,45 @@ fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Vec<RowError>> {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Cow::Borrowed(text)),
-        // Every byte has a character in Windows-1251, so this never fails.
-        Err(_) => Ok(encoding_rs::WINDOWS_1251
-            .decode_without_bom_handling(bytes)
-            .0),
+        Err(_) => {
+            // A file edited in two programs can mix UTF-8 lines with Windows-1251 ones; decoding
+            // it all as Windows-1251 would store the UTF-8 lines' names garbled («РџРµС‚...»).
+            if let (Some(utf8), Some(other)) = mixed_encodings(bytes) {
+                return Err(file_error(
+                    other,
+                    format!(
+                        "line {other} is not UTF-8 while line {utf8} is: the file mixes two \
+                         encodings; save the whole file as \"CSV UTF-8\""
+                    ),
+                ));
+            }
+            // Every byte has a character in Windows-1251, so this never fails.
+            Ok(encoding_rs::WINDOWS_1251
+                .decode_without_bom_handling(bytes)
+                .0)
+        }
     }
+}
+
+/// The first line (1-based) with non-ASCII text that is valid UTF-8 and the first that is not.
+/// A Windows-1251 line of Cyrillic text is practically never valid UTF-8 (its letters are all
+/// bytes ≥ 0xC0, which UTF-8 never puts next to each other).
+fn mixed_encodings(bytes: &[u8]) -> (Option<usize>, Option<usize>) {
+    let (mut utf8, mut other) = (None, None);
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        if std::str::from_utf8(line).is_ok() {
+            utf8.get_or_insert(i + 1);
+        } else {
+            other.get_or_insert(i + 1);
+        }
+        if utf8.is_some() && other.is_some() {
+            break;
+        }
+    }
+    (utf8, other)
 }
 
 /// Excel's optional first line `sep=;` / `sep=,`: the separator it names, the text after it and
@@ -1367,6 +1401,28 @@ mod tests {
         let table = read_csv(&bytes, TWO).expect("read");
         assert_eq!(table.rows[0].text("last_name"), Ok("Ёлкина"));
         assert_eq!(table.rows[0].date("birth_date"), Ok(date(2015, 9, 1)));
+    }
+
+    #[test]
+    fn a_file_mixing_utf8_and_cp1251_lines_is_refused_at_the_first_cp1251_line() {
+        let mut bytes = "Фамилия;Дата рождения\nПетрова;01.09.2015\n"
+            .as_bytes()
+            .to_vec();
+        let (cp, _, _) = encoding_rs::WINDOWS_1251.encode("Сёмина;02.09.2015\n");
+        bytes.extend_from_slice(&cp);
+        let errors = read_csv(&bytes, TWO).expect_err("mixed");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 3);
+        assert!(
+            errors[0].message.contains("mixes two encodings"),
+            "{}",
+            errors[0].message
+        );
+        // All of it in Windows-1251 (the header too) reads.
+        let (cp, _, _) =
+            encoding_rs::WINDOWS_1251.encode("Фамилия;Дата рождения\nПетрова;01.09.2015\n");
+        let table = read_csv(&cp, TWO).expect("read");
+        assert_eq!(table.rows[0].text("last_name"), Ok("Петрова"));
     }
 
     #[test]

@@ -533,7 +533,7 @@ pub async fn course_sheet(
     policy::authorize(actor, school_id, Action::ReadJournal)?;
     let cat = Catalog::load(db, school_id).await?;
     let course = cat.course(course_id)?;
-    authorize_journal_read(db, actor, school_id, course).await?;
+    authorize_journal_read(db, &cat, actor, school_id, course).await?;
     let settings = get_settings_row(db, school_id).await?;
     let today = school_today_at(&settings.time_zone, now);
     let cfg = MarkConfig::load(db, school_id).await?;
@@ -1053,7 +1053,7 @@ pub async fn list_reopenings(
     policy::authorize(actor, school_id, Action::ReadJournal)?;
     let cat = Catalog::load(db, school_id).await?;
     let course = cat.course(course_id)?;
-    authorize_journal_read(db, actor, school_id, course).await?;
+    authorize_journal_read(db, &cat, actor, school_id, course).await?;
     let rows = reopenings_of(db, school_id, course_id).await?;
     let names = account_names(db, school_id, rows.iter().filter_map(|r| r.reopened_by)).await?;
     Ok(rows.iter().map(|r| reopening_dto(r, &names)).collect())

@@ -32,7 +32,6 @@ use crate::auth::policy::{self, Action};
 use crate::entity::{attendance, enrollment, group_member, lesson, mark, period, person, work};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
-use crate::service::lessons::actor_staff_person;
 use crate::service::marks::MarkConfig;
 use crate::service::structure::{
     begin_locked, get_settings_row, period_dto, school_row, school_today_at,
@@ -53,18 +52,18 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Loads the actor's staff person (one query). Call after `policy::authorize`.
+    /// The actor's staff person from the catalog; for a teacher, the closed periods (one
+    /// query). Call after `policy::authorize`.
     pub async fn load(
         db: &impl ConnectionTrait,
+        cat: &Catalog,
         actor: &Actor,
         school_id: Uuid,
         settings: &SchoolSettings,
         today: NaiveDate,
     ) -> AppResult<Writer> {
         let admin = actor.is_superadmin || actor.roles_in(school_id).any(|r| r == Role::Admin);
-        let me = actor_staff_person(db, actor, school_id)
-            .await?
-            .map(|p| p.id);
+        let me = cat.staff_person_of(actor);
         let closed = if admin {
             None
         } else {
@@ -129,6 +128,7 @@ impl Writer {
 /// class's class teacher or substitutes one of its lessons. Errors: 403, 404.
 pub async fn authorize_journal_read(
     db: &impl ConnectionTrait,
+    cat: &Catalog,
     actor: &Actor,
     school_id: Uuid,
     course: &CourseInfo,
@@ -141,10 +141,7 @@ pub async fn authorize_journal_read(
     {
         return Ok(());
     }
-    if let Some(me) = actor_staff_person(db, actor, school_id)
-        .await?
-        .map(|p| p.id)
-    {
+    if let Some(me) = cat.staff_person_of(actor) {
         if course.teacher_ids.contains(&me) || course.class_teacher_id == Some(me) {
             return Ok(());
         }
@@ -223,7 +220,8 @@ fn lesson_ids(course_id: Uuid, from: NaiveDate, to: NaiveDate) -> SelectStatemen
 }
 
 /// The students of a course between two days with the spans they are in its class (and, for a
-/// subgroup course, in the group), sorted by name. Three queries.
+/// subgroup course, in the group), sorted by name. One query: the enrollments joined to the
+/// students (and filtered by the group's members).
 pub async fn course_students(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -231,43 +229,45 @@ pub async fn course_students(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<JournalStudent>> {
-    let enr = enrollment::Entity::find()
+    let mut q = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
         .filter(enrollment::Column::ClassId.eq(course.class_id))
-        .filter(crate::service::structure::overlapping(from, to))
+        .filter(crate::service::structure::overlapping(from, to));
+    if let Some(g) = course.group_id {
+        q = q.filter(
+            enrollment::Column::StudentId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(group_member::Column::StudentId)
+                    .from(group_member::Entity)
+                    .and_where(group_member::Column::GroupId.eq(g))
+                    .to_owned(),
+            ),
+        );
+    }
+    let rows = q
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            enrollment::Entity::belongs_to(person::Entity)
+                .from(enrollment::Column::StudentId)
+                .to(person::Column::Id)
+                .into(),
+        )
         .order_by_asc(enrollment::Column::StartsOn)
+        .select_also(person::Entity)
         .all(db)
         .await?;
-    let members: Option<HashSet<Uuid>> = match course.group_id {
-        Some(g) => Some(
-            group_member::Entity::find()
-                .filter(group_member::Column::GroupId.eq(g))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|m| m.student_id)
-                .collect(),
-        ),
-        None => None,
-    };
     let mut spans: HashMap<Uuid, Vec<DateSpan>> = HashMap::new();
-    for e in enr {
-        if members.as_ref().is_some_and(|m| !m.contains(&e.student_id)) {
-            continue;
-        }
+    let mut people: HashMap<Uuid, person::Model> = HashMap::new();
+    for (e, p) in rows {
         spans.entry(e.student_id).or_default().push(DateSpan {
             from: e.starts_on,
             to: e.ends_on,
         });
+        if let Some(p) = p {
+            people.insert(p.id, p);
+        }
     }
-    if spans.is_empty() {
-        return Ok(Vec::new());
-    }
-    let people = person::Entity::find()
-        .filter(person::Column::SchoolId.eq(school_id))
-        .filter(person::Column::Id.is_in(spans.keys().copied().collect::<Vec<_>>()))
-        .all(db)
-        .await?;
+    let people = people.into_values();
     let mut out: Vec<JournalStudent> = people
         .into_iter()
         .map(|p| JournalStudent {
@@ -397,7 +397,7 @@ pub async fn journal(
     let snap = crate::service::snapshot::get(db, school_id).await?;
     let cat = &snap.catalog;
     let course = cat.course(course_id)?;
-    authorize_journal_read(db, actor, school_id, course).await?;
+    authorize_journal_read(db, cat, actor, school_id, course).await?;
     let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let cfg = &snap.marks;
@@ -431,7 +431,7 @@ pub async fn journal(
         .all(db)
         .await?;
     let students = course_students(db, school_id, course, from, to).await?;
-    let writer = Writer::load(db, actor, school_id, &settings, today).await?;
+    let writer = Writer::load(db, cat, actor, school_id, &settings, today).await?;
     let weights: HashMap<Uuid, f64> = works.iter().map(|w| (w.id, w.weight)).collect();
     let mut works_of: HashMap<Uuid, Vec<Work>> = HashMap::new();
     for w in &works {
@@ -533,7 +533,7 @@ pub async fn write_batch(
     let today = school_today_at(&settings.time_zone, now);
     let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
-    let writer = Writer::load(db, actor, school_id, &settings, today).await?;
+    let writer = Writer::load(db, cat, actor, school_id, &settings, today).await?;
 
     // Everything below reads and writes inside the school's lock, so a work deleted or a lesson
     // cancelled meanwhile is seen.
@@ -1272,7 +1272,7 @@ pub async fn mark_attendance_taken(
     let course = cat.course(l.course_id)?;
     let settings = get_settings_row(db, school_id).await?;
     let today = school_today_at(&settings.time_zone, now);
-    let writer = Writer::load(db, actor, school_id, &settings, today).await?;
+    let writer = Writer::load(db, &cat, actor, school_id, &settings, today).await?;
     let behalf = writer.check(course, &l)?;
     if l.date > today {
         return Err(AppError::field(
@@ -1326,7 +1326,7 @@ async fn work_context(
     let course = cat.course(l.course_id)?;
     let settings = get_settings_row(db, school_id).await?;
     let today = school_today_at(&settings.time_zone, now);
-    let writer = Writer::load(db, actor, school_id, &settings, today).await?;
+    let writer = Writer::load(db, &cat, actor, school_id, &settings, today).await?;
     let behalf = writer.check(course, &l)?;
     Ok((l, MarkConfig::load(db, school_id).await?, behalf))
 }

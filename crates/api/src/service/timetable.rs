@@ -93,6 +93,8 @@ pub struct Catalog {
     default_slots: HashMap<i32, (u16, u16)>,
     /// Staff person → full name.
     pub staff_names: HashMap<Uuid, String>,
+    /// Account → its staff person in the school (who the signed-in teacher is).
+    pub staff_by_account: HashMap<Uuid, Uuid>,
 }
 
 fn slot_map(slots: &[LessonSlot]) -> HashMap<i32, (u16, u16)> {
@@ -213,7 +215,17 @@ impl Catalog {
             class_slots,
             default_slots,
             staff_names: staff.values().map(|p| (p.id, name(p))).collect(),
+            staff_by_account: staff
+                .values()
+                .filter_map(|p| Some((p.account_id?, p.id)))
+                .collect(),
         })
+    }
+
+    /// The staff person of the actor's account in the school (no statement; the snapshot is
+    /// reloaded when a person is linked to an account).
+    pub fn staff_person_of(&self, actor: &Actor) -> Option<Uuid> {
+        self.staff_by_account.get(&actor.account_id).copied()
     }
 
     /// The course, or 404.

@@ -34,7 +34,7 @@ use crate::entity::{
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::service::journal::{authorize_journal_read, course_students, student_average};
-use crate::service::lessons::{actor_staff_person, authorize_student_schedule};
+use crate::service::lessons::authorize_student_schedule;
 use crate::service::marks::MarkConfig;
 use crate::service::structure::{
     begin_locked, current_year, get_settings_row, school_row, school_today_at,
@@ -196,26 +196,18 @@ pub enum Who {
     Reader,
 }
 
-async fn who_for(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    school_id: Uuid,
-    course: &CourseInfo,
-) -> AppResult<Who> {
+fn who_for(cat: &Catalog, actor: &Actor, school_id: Uuid, course: &CourseInfo) -> Who {
     if actor.is_superadmin
         || actor
             .roles_in(school_id)
             .any(|r| r == Role::Admin || r == Role::Principal)
     {
-        return Ok(Who::Overseer);
+        return Who::Overseer;
     }
-    let me = actor_staff_person(db, actor, school_id)
-        .await?
-        .map(|p| p.id);
-    Ok(match me {
+    match cat.staff_person_of(actor) {
         Some(me) if course.teacher_ids.contains(&me) => Who::Teacher,
         _ => Who::Reader,
-    })
+    }
 }
 
 /// The reopenings of a course: term → last day.
@@ -524,22 +516,25 @@ async fn course_context(
 /// the stored mark, the average and the suggestion. Readers: as the journal (the course's
 /// teachers, the class teacher, substitutes, admin, principal). Errors: 403, 404.
 pub async fn course_sheet(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     school_id: Uuid,
     course_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<CourseFinalMarks> {
     policy::authorize(actor, school_id, Action::ReadJournal)?;
-    let cat = Catalog::load(db, school_id).await?;
+    // The catalog, settings and mark settings from the school's snapshot (the journal page
+    // reloads this sheet after every saved batch).
+    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let cat = &snap.catalog;
     let course = cat.course(course_id)?;
-    authorize_journal_read(db, &cat, actor, school_id, course).await?;
-    let settings = get_settings_row(db, school_id).await?;
+    authorize_journal_read(db, cat, actor, school_id, course).await?;
+    let settings = &snap.settings;
     let today = school_today_at(&settings.time_zone, now);
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
     let yt = course_context(db, school_id, course, &settings).await?;
-    let who = who_for(db, actor, school_id, course).await?;
+    let who = who_for(cat, actor, school_id, course);
     let reopened = reopened_map(&reopenings_of(db, school_id, course_id).await?);
     let terms: Vec<FinalTerm> = yt
         .terms(course.grade)
@@ -632,7 +627,7 @@ pub async fn write_batch(
     batch.validate()?;
     let cat = Catalog::load(db, school_id).await?;
     let course = cat.course(course_id)?;
-    let who = who_for(db, actor, school_id, course).await?;
+    let who = who_for(&cat, actor, school_id, course);
     if who == Who::Reader {
         return Err(AppError::forbidden()
             .detail("only the course's teachers, the principal and the admin set final marks"));

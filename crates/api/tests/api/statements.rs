@@ -179,6 +179,22 @@ async fn page_statements_do_not_grow_with_the_data(app: TestApp) {
         "reloaded after the transaction"
     );
 
+    // The final-mark sheet the journal page reloads after every save.
+    let sheet = |c: &Value| {
+        format!(
+            "/schools/{school}/courses/{}/final-marks",
+            c["id"].as_str().unwrap()
+        )
+    };
+    statements(&app, &sheet(&a), &admin).await;
+    let (fa, fb) = (
+        statements(&app, &sheet(&a), &admin).await,
+        statements(&app, &sheet(&b), &admin).await,
+    );
+    assert_eq!(fa, fb, "final-mark sheet statements of two class sizes");
+    eprintln!("final-mark sheet: {fa} statements");
+    assert!(fa <= 12, "final-mark sheet: {fa} statements");
+
     for page in ["diary", "marks"] {
         let pa = statements(
             &app,

@@ -533,7 +533,7 @@ pub async fn course_sheet(
     let today = school_today_at(&settings.time_zone, now);
     let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
-    let yt = course_context(db, school_id, course, &settings).await?;
+    let yt = course_context(db, school_id, course, settings).await?;
     let who = who_for(cat, actor, school_id, course);
     let reopened = reopened_map(&reopenings_of(db, school_id, course_id).await?);
     let terms: Vec<FinalTerm> = yt

@@ -64,6 +64,14 @@ fn student_mark(
     })
 }
 
+/// A mark with its lesson's day (the marks page's one joined statement).
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct DatedMark {
+    #[sea_orm(nested)]
+    mark: mark::Model,
+    lesson_date: NaiveDate,
+}
+
 fn name_of(p: &person::Model) -> String {
     full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())
 }
@@ -337,14 +345,17 @@ pub async fn student_marks(
         .filter(mark::Column::StudentId.eq(student_id))
         .filter(mark::Column::Value.is_not_null())
         .filter(lessons_between(school_id, from, to))
-        .select_also(lesson::Entity)
+        // Only the lesson's date: decoding every column of each lesson tripled the page's
+        // time on SQLite.
+        .column_as(lesson::Column::Date, "lesson_date")
+        .into_model::<DatedMark>()
         .all(db)
         .await?;
     let lesson_dates: HashMap<Uuid, NaiveDate> = marks
         .iter()
-        .filter_map(|(_, l)| l.as_ref().map(|l| (l.id, l.date)))
+        .map(|m| (m.mark.lesson_id, m.lesson_date))
         .collect();
-    let marks: Vec<mark::Model> = marks.into_iter().map(|(m, _)| m).collect();
+    let marks: Vec<mark::Model> = marks.into_iter().map(|m| m.mark).collect();
     let att = attendance::Entity::find()
         .join(
             JoinType::InnerJoin,

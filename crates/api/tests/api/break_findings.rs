@@ -133,14 +133,7 @@ async fn a_generation_gone_back_by_a_restore_is_not_served_from_the_old_snapshot
     let s = lit(&app, school);
     let name = |j: Value| j["course"]["subject_name"].as_str().unwrap().to_string();
     let before = name(app.get_ok(&journal, &admin).await);
-    let generation = || async {
-        otmetka_api::entity::school::Entity::find_by_id(school)
-            .one(&app.state.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .generation
-    };
+    let generation = || app.school_generation(school);
     let g = generation().await;
     // "Restore": the subject's name changes together with the counter going back by 3.
     {

@@ -469,6 +469,17 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no person {ext}"))
     }
 
+    /// `schools.generation` of a school (the snapshot cache's counter).
+    pub async fn school_generation(&self, school: Uuid) -> i64 {
+        use sea_orm::EntityTrait;
+        otmetka_api::entity::school::Entity::find_by_id(school)
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .generation
+    }
+
     /// The id of the person with an external id.
     pub async fn person_id(&self, token: &str, school: Uuid, ext: &str) -> Uuid {
         self.person_by_ext(token, school, ext).await["id"]

@@ -102,15 +102,7 @@ async fn page_statements_do_not_grow_with_the_data(app: TestApp) {
 
     // A journal write takes the school's lock (`UPDATE schools SET name = name`), which must not
     // raise the generation: the next read stays warm (m20261130_000008).
-    let generation = || async {
-        use sea_orm::EntityTrait;
-        otmetka_api::entity::school::Entity::find_by_id(school)
-            .one(&app.state.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .generation
-    };
+    let generation = || app.school_generation(school);
     let before = generation().await;
     let txn = otmetka_api::service::structure::begin_locked(&app.state.db, school)
         .await

@@ -13,6 +13,7 @@ mod m20261129_000005_final_marks;
 mod m20261130_000006_reports;
 mod m20261130_000007_school_generation;
 mod m20261130_000008_school_generation_changes_only;
+mod m20261130_000009_roster_generation;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_reports::Migration),
             Box::new(m20261130_000007_school_generation::Migration),
             Box::new(m20261130_000008_school_generation_changes_only::Migration),
+            Box::new(m20261130_000009_roster_generation::Migration),
         ]
     }
 }

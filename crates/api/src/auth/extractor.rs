@@ -18,7 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::tokens::{API_TOKEN_PREFIX, hash_token};
-use crate::entity::{account, api_token, role_assignment, session};
+use crate::entity::{account, api_token, role_assignment, school, session};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -30,6 +30,10 @@ pub struct Actor {
     pub is_superadmin: bool,
     /// (school id, role) pairs.
     pub roles: Vec<(Uuid, Role)>,
+    /// (school id, `schools.generation`) of the schools the actor holds a role in, read with
+    /// the session (JWT callers; empty for API tokens): the school snapshot's freshness check
+    /// without a statement of its own (`service::snapshot::get`).
+    pub generations: Vec<(Uuid, i64)>,
     /// The session of a JWT caller; `None` for API tokens.
     pub session_id: Option<Uuid>,
     /// The API token of a script caller; `None` for interactive sessions.
@@ -57,6 +61,15 @@ impl Actor {
     /// True when the actor holds `role` in the school.
     pub fn has_role(&self, school_id: Uuid, role: Role) -> bool {
         self.roles_in(school_id).any(|r| r == role)
+    }
+
+    /// The school's `schools.generation` as read with the actor's session, if they hold a role
+    /// in it.
+    pub fn generation_in(&self, school_id: Uuid) -> Option<i64> {
+        self.generations
+            .iter()
+            .find(|(s, _)| *s == school_id)
+            .map(|(_, g)| *g)
     }
 
     /// True when the actor holds any role in the school.
@@ -189,10 +202,11 @@ struct SessionRole {
     is_active: bool,
     role_school_id: Option<Uuid>,
     role: Option<String>,
+    role_school_generation: Option<i64>,
 }
 
-/// The caller of an access JWT: its session, account and roles in one statement (a row per
-/// role), checked on every request so that a logout or a disabled account takes effect at once
+/// The caller of an access JWT: its session, account and roles, with each role's school's
+/// generation, in one statement (a row per role), checked on every request so that a logout or a disabled account takes effect at once
 /// on every instance. Errors: 401 `token_invalid`/`token_expired` (the JWT),
 /// `session_revoked` (ended, expired or unknown session), 403 `account_disabled`.
 async fn from_jwt(state: &AppState, token: &str, client: ClientInfo) -> AppResult<Actor> {
@@ -209,12 +223,20 @@ async fn from_jwt(state: &AppState, token: &str, client: ClientInfo) -> AppResul
         .column(account::Column::IsActive)
         .column_as(role_assignment::Column::SchoolId, "role_school_id")
         .column(role_assignment::Column::Role)
+        .column_as(school::Column::Generation, "role_school_generation")
         .join(JoinType::InnerJoin, session::Relation::Account.def())
         .join(
             JoinType::LeftJoin,
             account::Entity::belongs_to(role_assignment::Entity)
                 .from(account::Column::Id)
                 .to(role_assignment::Column::AccountId)
+                .into(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            role_assignment::Entity::belongs_to(school::Entity)
+                .from(role_assignment::Column::SchoolId)
+                .to(school::Column::Id)
                 .into(),
         )
         .into_model()
@@ -242,11 +264,18 @@ async fn from_jwt(state: &AppState, token: &str, client: ClientInfo) -> AppResul
         .iter()
         .filter_map(|r| Some((r.role_school_id?, Role::parse(r.role.as_deref()?)?)))
         .collect();
+    let mut generations: Vec<(Uuid, i64)> = rows
+        .iter()
+        .filter_map(|r| Some((r.role_school_id?, r.role_school_generation?)))
+        .collect();
+    generations.sort_unstable();
+    generations.dedup();
     Ok(Actor {
         account_id: sess.account_id,
         login: sess.login.clone(),
         is_superadmin: sess.is_superadmin,
         roles,
+        generations,
         session_id: Some(claims.sid),
         api_token: None,
         client,
@@ -296,6 +325,7 @@ async fn from_api_token(
         login: acc.login,
         is_superadmin: acc.is_superadmin,
         roles,
+        generations: Vec::new(),
         session_id: None,
         api_token: Some(ApiTokenAuth { id: tok.id, scopes }),
         client,

@@ -175,6 +175,7 @@ mod tests {
             login: "x".into(),
             is_superadmin: superadmin,
             roles,
+            generations: Vec::new(),
             session_id: None,
             api_token: None,
             client: ClientInfo::default(),

@@ -302,6 +302,7 @@ pub async fn seed_marks(
         login: admin.login.clone(),
         is_superadmin: false,
         roles: vec![(school_id, Role::Admin)],
+        generations: Vec::new(),
         session_id: None,
         api_token: None,
         client: ClientInfo {

@@ -64,12 +64,15 @@ fn student_mark(
     })
 }
 
-/// A mark with its lesson's day (the marks page's one joined statement).
+/// A mark with its lesson's day and its work (the marks page's one joined statement; the
+/// work's columns are selected as `work_<column>`).
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct DatedMark {
     #[sea_orm(nested)]
     mark: mark::Model,
     lesson_date: NaiveDate,
+    #[sea_orm(nested(prefix = "work_"))]
+    work: work::Model,
 }
 
 fn name_of(p: &person::Model) -> String {
@@ -112,13 +115,14 @@ pub async fn diary(
     now: DateTime<Utc>,
 ) -> AppResult<Diary> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
-    let snap = crate::service::snapshot::get(db, school_id).await?;
-    let student = authorize_student_schedule(db, actor, school_id, student_id, now).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let student =
+        authorize_student_schedule(db, Some(&snap), actor, school_id, student_id, now).await?;
     let span = match week {
         Some(w) => Span::Week(w),
         None => Span::CurrentWeek,
     };
-    let sched = schedule_of(
+    let (sched, att_of) = schedule_of(
         db,
         &snap,
         school_id,
@@ -140,31 +144,23 @@ pub async fn diary(
         .iter()
         .flat_map(|d| d.lessons.iter().map(|l| l.id))
         .collect();
-    let (marks, att) = if lesson_ids.is_empty() {
-        (Vec::new(), Vec::new())
+    let marks = if lesson_ids.is_empty() {
+        Vec::new()
     } else {
-        (
-            mark::Entity::find()
-                .filter(mark::Column::StudentId.eq(student_id))
-                .filter(mark::Column::LessonId.is_in(lesson_ids.clone()))
-                .filter(mark::Column::Value.is_not_null())
-                .join(
-                    JoinType::LeftJoin,
-                    mark::Entity::belongs_to(work::Entity)
-                        .from(mark::Column::WorkId)
-                        .to(work::Column::Id)
-                        .into(),
-                )
-                .select_also(work::Entity)
-                .all(db)
-                .await?,
-            attendance::Entity::find()
-                .filter(attendance::Column::StudentId.eq(student_id))
-                .filter(attendance::Column::LessonId.is_in(lesson_ids.clone()))
-                .filter(attendance::Column::Code.is_not_null())
-                .all(db)
-                .await?,
-        )
+        mark::Entity::find()
+            .filter(mark::Column::StudentId.eq(student_id))
+            .filter(mark::Column::LessonId.is_in(lesson_ids))
+            .filter(mark::Column::Value.is_not_null())
+            .join(
+                JoinType::LeftJoin,
+                mark::Entity::belongs_to(work::Entity)
+                    .from(mark::Column::WorkId)
+                    .to(work::Column::Id)
+                    .into(),
+            )
+            .select_also(work::Entity)
+            .all(db)
+            .await?
     };
     let works: HashMap<Uuid, work::Model> = marks
         .iter()
@@ -205,7 +201,6 @@ pub async fn diary(
     for m in &marks {
         marks_of.entry(m.lesson_id).or_default().push(m);
     }
-    let att_of: HashMap<Uuid, &attendance::Model> = att.iter().map(|a| (a.lesson_id, a)).collect();
     let days = sched
         .days
         .into_iter()
@@ -227,7 +222,7 @@ pub async fn diary(
                             m.work_id,
                         )
                     });
-                    let code = att_of.get(&l.id).and_then(|a| a.code.clone());
+                    let code = att_of.get(&l.id).cloned();
                     DiaryLesson {
                         lesson_id: l.id,
                         course_id: l.course_id,
@@ -308,30 +303,21 @@ pub async fn student_marks(
     now: DateTime<Utc>,
 ) -> AppResult<StudentMarks> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
-    let snap = crate::service::snapshot::get(db, school_id).await?;
-    let student = authorize_student_schedule(db, actor, school_id, student_id, now).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let student =
+        authorize_student_schedule(db, Some(&snap), actor, school_id, student_id, now).await?;
     let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let period = pick_period(&snap.periods, period_id, settings.final_period_kind, today)?;
     views.record(actor, school_id, student_id, today);
     let (from, to) = (period.starts_on, period.ends_on);
-    let classes: HashSet<Uuid> = enrollment::Entity::find()
-        .filter(enrollment::Column::SchoolId.eq(school_id))
-        .filter(enrollment::Column::StudentId.eq(student_id))
-        .filter(crate::service::structure::overlapping(from, to))
-        .all(db)
-        .await?
+    let classes: HashSet<Uuid> = snap
+        .roster
+        .enrollments_between(student_id, from, to)
         .into_iter()
         .map(|e| e.class_id)
         .collect();
-    let groups: HashSet<Uuid> = group_member::Entity::find()
-        .filter(group_member::Column::SchoolId.eq(school_id))
-        .filter(group_member::Column::StudentId.eq(student_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| g.group_id)
-        .collect();
+    let groups = snap.roster.groups_of(student_id);
     // Joined (not `lesson_id IN (lessons of the period)`): SQLite then starts from the
     // student's index instead of probing every lesson of the school in the period.
     let marks = mark::Entity::find()
@@ -345,9 +331,23 @@ pub async fn student_marks(
         .filter(mark::Column::StudentId.eq(student_id))
         .filter(mark::Column::Value.is_not_null())
         .filter(lessons_between(school_id, from, to))
+        .join(
+            JoinType::InnerJoin,
+            mark::Entity::belongs_to(work::Entity)
+                .from(mark::Column::WorkId)
+                .to(work::Column::Id)
+                .into(),
+        )
         // Only the lesson's date: decoding every column of each lesson tripled the page's
         // time on SQLite.
-        .column_as(lesson::Column::Date, "lesson_date")
+        .column_as(lesson::Column::Date, "lesson_date");
+    let marks = <work::Column as sea_orm::Iterable>::iter()
+        .fold(marks, |q, c| {
+            q.column_as(
+                sea_orm::sea_query::Expr::col((work::Entity, c)),
+                format!("work_{}", sea_orm::IdenStatic::as_str(&c)),
+            )
+        })
         .into_model::<DatedMark>()
         .all(db)
         .await?;
@@ -355,6 +355,8 @@ pub async fn student_marks(
         .iter()
         .map(|m| (m.mark.lesson_id, m.lesson_date))
         .collect();
+    let works: HashMap<Uuid, work::Model> =
+        marks.iter().map(|m| (m.work.id, m.work.clone())).collect();
     let marks: Vec<mark::Model> = marks.into_iter().map(|m| m.mark).collect();
     let att = attendance::Entity::find()
         .join(
@@ -369,7 +371,6 @@ pub async fn student_marks(
         .filter(lessons_between(school_id, from, to))
         .all(db)
         .await?;
-    let works = works_by_id(db, marks.iter().map(|m| m.work_id)).await?;
     let cfg = &snap.marks;
     let cat = &snap.catalog;
     // The period's final marks, when the period is one the school gives them for.
@@ -485,14 +486,14 @@ pub async fn recent_marks(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<MarkFeedItem>> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
-    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let limit = limit.unwrap_or(20);
     if !(1..=500).contains(&limit) {
         return Err(
             AppError::new(ErrorCode::InvalidQueryParameter).detail("limit must be 1 to 500")
         );
     }
-    authorize_student_schedule(db, actor, school_id, student_id, now).await?;
+    authorize_student_schedule(db, Some(&snap), actor, school_id, student_id, now).await?;
     let marks = mark::Entity::find()
         .filter(mark::Column::SchoolId.eq(school_id))
         .filter(mark::Column::StudentId.eq(student_id))
@@ -560,7 +561,7 @@ pub async fn class_summary(
     now: DateTime<Utc>,
 ) -> AppResult<ClassSummary> {
     policy::authorize(actor, school_id, Action::ReadJournal)?;
-    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let class = class_row(db, school_id, class_id).await?;
     if !(actor.is_superadmin
         || actor

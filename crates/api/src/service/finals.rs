@@ -253,8 +253,33 @@ impl ClosedPeriods {
             .filter(period::Column::SchoolId.eq(school_id))
             .filter(period::Column::Kind.eq(settings.final_period_kind.as_str()))
             .all(db)
-            .await?
-            .into_iter()
+            .await?;
+        let reopenings = term_reopening::Entity::find()
+            .filter(term_reopening::Column::SchoolId.eq(school_id))
+            .filter(term_reopening::Column::Until.gte(today))
+            .all(db)
+            .await?;
+        Ok(ClosedPeriods::of(&periods, &reopenings, settings, today))
+    }
+
+    /// [`ClosedPeriods::load`] from the school's snapshot (no statement).
+    pub fn of_snapshot(
+        snap: &crate::service::snapshot::Snapshot,
+        today: NaiveDate,
+    ) -> ClosedPeriods {
+        ClosedPeriods::of(&snap.periods, &snap.reopenings, &snap.settings, today)
+    }
+
+    /// From the school's periods (of any kind) and reopenings (running or not).
+    fn of(
+        periods: &[period::Model],
+        reopenings: &[term_reopening::Model],
+        settings: &SchoolSettings,
+        today: NaiveDate,
+    ) -> ClosedPeriods {
+        let periods = periods
+            .iter()
+            .filter(|p| p.kind == settings.final_period_kind.as_str())
             .map(|p| {
                 let (_, closes) = term_window(
                     p.ends_on,
@@ -272,19 +297,16 @@ impl ClosedPeriods {
                 )
             })
             .collect();
-        let reopened = term_reopening::Entity::find()
-            .filter(term_reopening::Column::SchoolId.eq(school_id))
-            .filter(term_reopening::Column::Until.gte(today))
-            .all(db)
-            .await?
-            .into_iter()
+        let reopened = reopenings
+            .iter()
+            .filter(|r| r.until >= today)
             .filter_map(|r| Some(((r.course_id, r.term.parse::<Term>().ok()?), r.until)))
             .collect();
-        Ok(ClosedPeriods {
+        ClosedPeriods {
             periods,
             reopened,
             today,
-        })
+        }
     }
 
     /// The closed period a lesson of the course on `date` lies in, if any: its window ended
@@ -525,7 +547,7 @@ pub async fn course_sheet(
     policy::authorize(actor, school_id, Action::ReadJournal)?;
     // The catalog, settings and mark settings from the school's snapshot (the journal page
     // reloads this sheet after every saved batch).
-    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
     let course = cat.course(course_id)?;
     authorize_journal_read(db, cat, actor, school_id, course).await?;
@@ -535,13 +557,24 @@ pub async fn course_sheet(
     let scale = cfg.scale(course.subject_scale_id).clone();
     let yt = course_context(db, school_id, course, settings).await?;
     let who = who_for(cat, actor, school_id, course);
-    let reopened = reopened_map(&reopenings_of(db, school_id, course_id).await?);
+    let reopenings: Vec<term_reopening::Model> = snap
+        .reopenings
+        .iter()
+        .filter(|r| r.course_id == course_id)
+        .cloned()
+        .collect();
+    let reopened = reopened_map(&reopenings);
     let terms: Vec<FinalTerm> = yt
         .terms(course.grade)
         .into_iter()
         .filter_map(|t| yt.info(t, reopened.get(&t).copied(), today, who))
         .collect();
-    let students = year_students(db, school_id, course, &yt).await?;
+    let students = crate::service::journal::course_students_in(
+        &snap.roster,
+        course,
+        yt.year.starts_on,
+        yt.year.ends_on,
+    );
     let ids: Vec<Uuid> = students.iter().map(|s| s.id).collect();
     let rows = stored_marks(db, school_id, yt.year.id, course.subject_id, &ids).await?;
     let names = account_names(db, school_id, rows.iter().filter_map(|r| r.set_by)).await?;
@@ -1537,7 +1570,7 @@ pub async fn student_report_card(
     now: DateTime<Utc>,
 ) -> AppResult<ReportCard> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
-    authorize_student_schedule(db, actor, school_id, student_id, now).await?;
+    authorize_student_schedule(db, None, actor, school_id, student_id, now).await?;
     let settings = get_settings_row(db, school_id).await?;
     report_cards(db, school_id, year_id, &[student_id], &settings)
         .await?

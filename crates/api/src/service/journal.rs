@@ -40,6 +40,10 @@ use crate::service::timetable::{Catalog, CourseInfo, lesson_has_content};
 
 // ---------- who may write ----------
 
+fn is_admin(actor: &Actor, school_id: Uuid) -> bool {
+    actor.is_superadmin || actor.roles_in(school_id).any(|r| r == Role::Admin)
+}
+
 /// The actor as a journal writer: the admin writes every lesson; a teacher their courses'
 /// lessons and the lessons they substitute, inside the edit window.
 pub struct Writer {
@@ -52,8 +56,8 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// The actor's staff person from the catalog; for a teacher, the closed periods (one
-    /// query). Call after `policy::authorize`.
+    /// The actor's staff person from the catalog; for a teacher, the closed periods (two
+    /// queries). Call after `policy::authorize`.
     pub async fn load(
         db: &impl ConnectionTrait,
         cat: &Catalog,
@@ -62,20 +66,43 @@ impl Writer {
         settings: &SchoolSettings,
         today: NaiveDate,
     ) -> AppResult<Writer> {
-        let admin = actor.is_superadmin || actor.roles_in(school_id).any(|r| r == Role::Admin);
-        let me = cat.staff_person_of(actor);
+        let admin = is_admin(actor, school_id);
         let closed = if admin {
             None
         } else {
             Some(crate::service::finals::ClosedPeriods::load(db, school_id, settings, today).await?)
         };
-        Ok(Writer {
+        Ok(Writer::new(cat, actor, settings, today, admin, closed))
+    }
+
+    /// [`Writer::load`] from the school's snapshot (no statement).
+    pub fn of_snapshot(
+        snap: &crate::service::snapshot::Snapshot,
+        actor: &Actor,
+        school_id: Uuid,
+        today: NaiveDate,
+    ) -> Writer {
+        let admin = is_admin(actor, school_id);
+        let closed =
+            (!admin).then(|| crate::service::finals::ClosedPeriods::of_snapshot(snap, today));
+        Writer::new(&snap.catalog, actor, &snap.settings, today, admin, closed)
+    }
+
+    fn new(
+        cat: &Catalog,
+        actor: &Actor,
+        settings: &SchoolSettings,
+        today: NaiveDate,
+        admin: bool,
+        closed: Option<crate::service::finals::ClosedPeriods>,
+    ) -> Writer {
+        Writer {
             admin,
-            me,
+            me: cat.staff_person_of(actor),
             window: settings.edit_window_days,
             today,
             closed,
-        })
+        }
     }
 
     /// Whether the actor may write the lesson's marks and attendance now; `Ok(on_behalf_of)`
@@ -256,28 +283,55 @@ pub async fn course_students(
         .select_also(person::Entity)
         .all(db)
         .await?;
-    let mut spans: HashMap<Uuid, Vec<DateSpan>> = HashMap::new();
-    let mut people: HashMap<Uuid, person::Model> = HashMap::new();
-    for (e, p) in rows {
-        spans.entry(e.student_id).or_default().push(DateSpan {
-            from: e.starts_on,
-            to: e.ends_on,
-        });
-        if let Some(p) = p {
-            people.insert(p.id, p);
-        }
+    Ok(journal_students(rows.iter().filter_map(|(e, p)| {
+        let p = p.as_ref()?;
+        Some((e, (&p.last_name, &p.first_name, &p.middle_name)))
+    })))
+}
+
+/// [`course_students`] from the school's snapshot (no statement): the pages' reader.
+pub fn course_students_in(
+    roster: &crate::service::snapshot::Roster,
+    course: &CourseInfo,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<JournalStudent> {
+    journal_students(
+        roster
+            .class_enrollments(course.class_id, course.group_id, from, to)
+            .into_iter()
+            .map(|(e, (l, f, m))| (e, (l, f, m))),
+    )
+}
+
+/// The students of enrollments (by first day) with their names: one entry per student with
+/// their spans, sorted by name.
+fn journal_students<'a>(
+    rows: impl Iterator<
+        Item = (
+            &'a enrollment::Model,
+            (&'a String, &'a String, &'a Option<String>),
+        ),
+    >,
+) -> Vec<JournalStudent> {
+    let mut by_id: HashMap<Uuid, JournalStudent> = HashMap::new();
+    for (e, (last, first, middle)) in rows {
+        by_id
+            .entry(e.student_id)
+            .or_insert_with(|| JournalStudent {
+                id: e.student_id,
+                last_name: last.clone(),
+                first_name: first.clone(),
+                middle_name: middle.clone(),
+                enrolled: Vec::new(),
+            })
+            .enrolled
+            .push(DateSpan {
+                from: e.starts_on,
+                to: e.ends_on,
+            });
     }
-    let people = people.into_values();
-    let mut out: Vec<JournalStudent> = people
-        .into_iter()
-        .map(|p| JournalStudent {
-            enrolled: spans.remove(&p.id).unwrap_or_default(),
-            id: p.id,
-            last_name: p.last_name,
-            first_name: p.first_name,
-            middle_name: p.middle_name,
-        })
-        .collect();
+    let mut out: Vec<JournalStudent> = by_id.into_values().collect();
     out.sort_by(|a, b| {
         (&a.last_name, &a.first_name, &a.middle_name, a.id).cmp(&(
             &b.last_name,
@@ -286,7 +340,7 @@ pub async fn course_students(
             b.id,
         ))
     });
-    Ok(out)
+    out
 }
 
 /// A work as the API shows it.
@@ -394,7 +448,7 @@ pub async fn journal(
     now: DateTime<Utc>,
 ) -> AppResult<Journal> {
     policy::authorize(actor, school_id, Action::ReadJournal)?;
-    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
     let course = cat.course(course_id)?;
     authorize_journal_read(db, cat, actor, school_id, course).await?;
@@ -430,8 +484,8 @@ pub async fn journal(
         .order_by_asc(attendance::Column::Id)
         .all(db)
         .await?;
-    let students = course_students(db, school_id, course, from, to).await?;
-    let writer = Writer::load(db, cat, actor, school_id, &settings, today).await?;
+    let students = course_students_in(&snap.roster, course, from, to);
+    let writer = Writer::of_snapshot(&snap, actor, school_id, today);
     let weights: HashMap<Uuid, f64> = works.iter().map(|w| (w.id, w.weight)).collect();
     let mut works_of: HashMap<Uuid, Vec<Work>> = HashMap::new();
     for w in &works {
@@ -526,14 +580,14 @@ pub async fn write_batch(
 ) -> AppResult<JournalBatchResult> {
     policy::authorize(actor, school_id, Action::WriteJournal)?;
     batch.validate()?;
-    let snap = crate::service::snapshot::get(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
     let course = cat.course(course_id)?;
     let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
-    let writer = Writer::load(db, cat, actor, school_id, &settings, today).await?;
+    let writer = Writer::of_snapshot(&snap, actor, school_id, today);
 
     // Everything below reads and writes inside the school's lock, so a work deleted or a lesson
     // cancelled meanwhile is seen.

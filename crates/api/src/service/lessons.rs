@@ -24,14 +24,14 @@ use validator::Validate;
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{
-    enrollment, group_member, guardian_link, lesson, person, role_assignment, teacher_absence,
+    attendance, enrollment, guardian_link, lesson, person, role_assignment, teacher_absence,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::service::structure::{begin_locked, school_row, school_today_at};
 use crate::service::timetable::{
-    Calendar, Catalog, Occupant, REVIEW_RESOLVED, collisions, lesson_has_content,
-    lessons_with_data, refuse_conflicts,
+    Calendar, Catalog, Occupant, REVIEW_RESOLVED, collisions, has_work_or_attendance,
+    lesson_has_content, lessons_with_data, refuse_conflicts,
 };
 
 /// The lesson row of the school, or 404.
@@ -1011,10 +1011,12 @@ pub async fn absence_lessons(
 /// A student's schedule (it tells their subgroups): admin and principal, the student, their
 /// linked parents, and the class teacher of a class the student is in today. Returns the
 /// student. Readers of the roster and the student or a linked parent take one statement; only
-/// the others (a class teacher, a refusal) take the longer way. Errors: 403; 404 for strangers
+/// the others (a class teacher the snapshot `snap` does not show, a refusal) take the longer
+/// way. Errors: 403; 404 for strangers
 /// and for ids that are not students of the school.
 pub async fn authorize_student_schedule(
     db: &impl ConnectionTrait,
+    snap: Option<&crate::service::snapshot::Snapshot>,
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
@@ -1025,7 +1027,26 @@ pub async fn authorize_student_schedule(
             .filter(person::Column::SchoolId.eq(school_id))
             .filter(person::Column::Kind.eq("student"))
     };
-    if policy::allows(actor, school_id, Action::ReadRoster)? {
+    // The class teacher of the student's class today, told by the snapshot (the catalog's
+    // courses name their class's teacher); anyone else it does not vouch for takes the ways
+    // below.
+    let class_teacher = snap.is_some_and(|snap| {
+        let Some(me) = snap.catalog.staff_person_of(actor) else {
+            return false;
+        };
+        let today = school_today_at(&snap.school.time_zone, now);
+        let classes: HashSet<Uuid> = snap
+            .roster
+            .enrollments_between(student_id, today, today)
+            .into_iter()
+            .map(|e| e.class_id)
+            .collect();
+        snap.catalog
+            .courses
+            .values()
+            .any(|c| classes.contains(&c.class_id) && c.class_teacher_id == Some(me))
+    });
+    if class_teacher || policy::allows(actor, school_id, Action::ReadRoster)? {
         return student()
             .one(db)
             .await?
@@ -1119,16 +1140,20 @@ pub async fn schedule(
 ) -> AppResult<Schedule> {
     match &subject {
         Subject::Student(p) => {
-            authorize_student_schedule(db, actor, school_id, *p, now).await?;
+            authorize_student_schedule(db, None, actor, school_id, *p, now).await?;
         }
         _ => policy::authorize(actor, school_id, Action::ReadStaffSchedules)?,
     }
-    let snap = crate::service::snapshot::get(db, school_id).await?;
-    schedule_of(db, &snap, school_id, subject, span, now).await
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    Ok(schedule_of(db, &snap, school_id, subject, span, now)
+        .await?
+        .0)
 }
 
 /// [`schedule`] once the reader is authorized, with the school's snapshot already at hand (the
-/// diary). Errors: 400 `invalid_query_parameter` (week), 404.
+/// diary), and for a student's schedule the student's attendance codes by lesson (empty for
+/// the other subjects). The lessons, their "has data" flags and the codes are one statement.
+/// Errors: 400 `invalid_query_parameter` (week), 404.
 pub async fn schedule_of(
     db: &DatabaseConnection,
     snap: &crate::service::snapshot::Snapshot,
@@ -1136,7 +1161,7 @@ pub async fn schedule_of(
     subject: Subject,
     span: Span,
     now: DateTime<Utc>,
-) -> AppResult<Schedule> {
+) -> AppResult<(Schedule, HashMap<Uuid, String>)> {
     let school = snap.school.clone();
     let today = school_today_at(&school.time_zone, now);
     let (from, to) = match &span {
@@ -1180,25 +1205,8 @@ pub async fn schedule_of(
         }
         Subject::Student(p) => {
             let horizon = if single { to + Duration::days(28) } else { to };
-            let enr = enrollment::Entity::find()
-                .filter(enrollment::Column::SchoolId.eq(school_id))
-                .filter(enrollment::Column::StudentId.eq(*p))
-                .filter(enrollment::Column::StartsOn.lte(horizon))
-                .filter(
-                    Condition::any()
-                        .add(enrollment::Column::EndsOn.is_null())
-                        .add(enrollment::Column::EndsOn.gte(from)),
-                )
-                .all(db)
-                .await?;
-            let groups: HashSet<Uuid> = group_member::Entity::find()
-                .filter(group_member::Column::SchoolId.eq(school_id))
-                .filter(group_member::Column::StudentId.eq(*p))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|g| g.group_id)
-                .collect();
+            let enr = snap.roster.enrollments_between(*p, from, horizon);
+            let groups = snap.roster.groups_of(*p);
             let classes: HashSet<Uuid> = enr.iter().map(|e| e.class_id).collect();
             let courses = cat
                 .courses
@@ -1232,19 +1240,54 @@ pub async fn schedule_of(
         }
         _ => true,
     };
-    let rows: Vec<lesson::Model> = filter(lesson::Entity::find())
+    // One statement: the lessons with their "has data" flag and, for a student, their
+    // attendance code.
+    let attendance_code = match &subject {
+        Subject::Student(p) => Expr::SubQuery(
+            None,
+            Box::new(
+                Query::select()
+                    .column(attendance::Column::Code)
+                    .from(attendance::Entity)
+                    .and_where(sea_orm::sea_query::ExprTrait::equals(
+                        Expr::col((attendance::Entity, attendance::Column::LessonId)),
+                        (lesson::Entity, lesson::Column::Id),
+                    ))
+                    .and_where(attendance::Column::StudentId.eq(*p))
+                    .and_where(attendance::Column::Code.is_not_null())
+                    .limit(1)
+                    .to_owned()
+                    .into(),
+            ),
+        ),
+        _ => Expr::val(Option::<String>::None).into(),
+    };
+    let rows: Vec<ScheduleRow> = filter(lesson::Entity::find())
         .filter(lesson::Column::SchoolId.eq(school_id))
         .filter(lesson::Column::Date.gte(from))
         .filter(lesson::Column::Date.lte(to))
+        .column_as(has_work_or_attendance(), "has_work_or_attendance")
+        .column_as(attendance_code, "attendance_code")
         .order_by_asc(lesson::Column::Date)
         .order_by_asc(lesson::Column::LessonNumber)
+        .into_model::<ScheduleRow>()
         .all(db)
         .await?
         .into_iter()
-        .filter(|l| enrolled(l))
+        .filter(|r| enrolled(&r.lesson))
         .collect();
     let cal = &snap.calendar;
-    let lessons = dtos(db, cat, &rows).await?;
+    let attendance: HashMap<Uuid, String> = rows
+        .iter()
+        .filter_map(|r| Some((r.lesson.id, r.attendance_code.clone()?)))
+        .collect();
+    let lessons: Vec<Lesson> = rows
+        .iter()
+        .map(|r| {
+            let data = r.has_work_or_attendance || lesson_has_content(&r.lesson);
+            cat.lesson_dto(&r.lesson, data)
+        })
+        .collect();
     let mut by_day: HashMap<NaiveDate, Vec<Lesson>> = HashMap::new();
     for l in lessons {
         by_day.entry(l.date).or_default().push(l);
@@ -1285,12 +1328,26 @@ pub async fn schedule_of(
     } else {
         None
     };
-    Ok(Schedule {
-        today,
-        time_zone: school.time_zone,
-        from,
-        to,
-        days,
-        next_lesson_date,
-    })
+    Ok((
+        Schedule {
+            today,
+            time_zone: school.time_zone,
+            from,
+            to,
+            days,
+            next_lesson_date,
+        },
+        attendance,
+    ))
+}
+
+/// A lesson of [`schedule_of`]'s one statement.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct ScheduleRow {
+    #[sea_orm(nested)]
+    lesson: lesson::Model,
+    /// [`has_work_or_attendance`].
+    has_work_or_attendance: bool,
+    /// The student's attendance code (a student's schedule; else NULL).
+    attendance_code: Option<String>,
 }

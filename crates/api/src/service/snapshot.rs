@@ -1,18 +1,21 @@
 //! A school's slowly changing data, derived once and shared by the requests that read it: the
-//! school row and settings, the course catalog ([`Catalog`]), the mark settings ([`MarkConfig`])
-//! and the calendar ([`Calendar`]). Loading them takes about fifteen whole-school reads (every
-//! course, teacher, class, subject, group, bell schedule, scale, work type, code, period and
-//! holiday); the journal, the diary and the marks page need them on every request.
+//! school row and settings, the course catalog ([`Catalog`]), the mark settings ([`MarkConfig`]),
+//! the calendar ([`Calendar`]) and the roster's enrollments and subgroup memberships
+//! ([`Roster`]), and the final-mark reopenings. Loading them takes about twenty whole-school
+//! reads (every course, teacher, class, subject, group, bell schedule, scale, work type, code,
+//! period, holiday, student, enrollment, membership and reopening); the journal, the diary and the marks page need them on every request.
 //!
 //! Every change of the tables behind them raises `schools.generation` through database
-//! triggers (migration `m20261130_000007_school_generation`), whichever instance or script
-//! made it. [`get`] reads that counter (one statement) and answers from this process's cache
-//! while it has not moved; otherwise it loads a new snapshot in one consistent read transaction.
+//! triggers (migrations `m20261130_000007_school_generation` and `…_000009_roster_generation`),
+//! whichever instance or script made it. [`get`] takes that counter as the caller's session read
+//! it (`Actor::generation_in`, no statement of its own), or reads it (one statement), and answers
+//! from this process's cache while it has not moved; otherwise it loads a new snapshot in one
+//! consistent read transaction.
 //! So several instances behind one database stay consistent (DESIGN §7: ≤ 5 statements per page,
 //! ≥ 1 000 diary reads/s; issue 8). Writers keep loading what they check inside their own
 //! transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, RwLock};
 
 use otmetka_domain::structure::SchoolSettings;
@@ -22,7 +25,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entity::{period, school};
+use crate::auth::Actor;
+use crate::entity::{enrollment, group_member, period, person, school, term_reopening};
 use crate::error::{AppError, AppResult};
 use crate::service::marks::MarkConfig;
 use crate::service::structure::{get_settings_row, school_row};
@@ -40,6 +44,75 @@ pub struct Snapshot {
     pub calendar: Calendar,
     /// The school's periods of every year, by first day.
     pub periods: Vec<period::Model>,
+    /// Who is in which class and subgroup.
+    pub roster: Roster,
+    /// Every final-mark reopening of the school (running or ended), by creation.
+    pub reopenings: Vec<term_reopening::Model>,
+}
+
+/// A student's (last, first, middle) name.
+pub type StudentName = (String, String, Option<String>);
+
+/// The school's students' names, class enrollments (every year) and subgroup memberships.
+#[derive(Debug, Default)]
+pub struct Roster {
+    /// Every student of the school (`persons.kind = 'student'`) by id: last, first and middle
+    /// name.
+    pub names: HashMap<Uuid, StudentName>,
+    /// A student's enrollments, by first day.
+    pub enrollments: HashMap<Uuid, Vec<enrollment::Model>>,
+    /// A student's subgroups (`groups.id`).
+    pub groups: HashMap<Uuid, HashSet<Uuid>>,
+}
+
+impl Roster {
+    /// The student's enrollments that overlap `[from, to]`, by first day.
+    pub fn enrollments_between(
+        &self,
+        student_id: Uuid,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Vec<enrollment::Model> {
+        self.enrollments
+            .get(&student_id)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.starts_on <= to && e.ends_on.is_none_or(|x| x >= from))
+            .cloned()
+            .collect()
+    }
+
+    /// The student's subgroups (empty for none).
+    pub fn groups_of(&self, student_id: Uuid) -> HashSet<Uuid> {
+        self.groups.get(&student_id).cloned().unwrap_or_default()
+    }
+
+    /// The enrollments in `class_id` that overlap `[from, to]` of the students in `group_id`
+    /// (every student of the class without one), by first day, with the student's name as
+    /// (last, first, middle).
+    pub fn class_enrollments(
+        &self,
+        class_id: Uuid,
+        group_id: Option<Uuid>,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Vec<(&enrollment::Model, &StudentName)> {
+        let in_group = |s: &Uuid| {
+            group_id.is_none_or(|g| self.groups.get(s).is_some_and(|gs| gs.contains(&g)))
+        };
+        let mut out: Vec<(&enrollment::Model, &StudentName)> = self
+            .enrollments
+            .iter()
+            .filter(|(s, _)| in_group(s))
+            .flat_map(|(_, es)| es.iter())
+            .filter(|e| {
+                e.class_id == class_id && e.starts_on <= to && e.ends_on.is_none_or(|x| x >= from)
+            })
+            .filter_map(|e| Some((e, self.names.get(&e.student_id)?)))
+            .collect();
+        out.sort_by_key(|(e, _)| (e.starts_on, e.id));
+        out
+    }
 }
 
 /// The snapshots of this process by school id (a few hundred kilobytes per school). Static, not
@@ -47,16 +120,25 @@ pub struct Snapshot {
 /// UUIDs, so servers of one process on different databases (the tests) do not collide.
 static CACHE: LazyLock<RwLock<HashMap<Uuid, Arc<Snapshot>>>> = LazyLock::new(Default::default);
 
-/// The school's snapshot: from the cache when `schools.generation` has not moved (one
-/// statement), else loaded anew. Errors: 404 `not_found` (school), database errors.
-pub async fn get(db: &DatabaseConnection, school_id: Uuid) -> AppResult<Arc<Snapshot>> {
-    let generation: i64 = school::Entity::find_by_id(school_id)
-        .select_only()
-        .column(school::Column::Generation)
-        .into_tuple()
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("school"))?;
+/// The school's snapshot: from the cache when `schools.generation` has not moved, else loaded
+/// anew. The counter is the one read with the actor's session when they hold a role in the
+/// school (no statement), else read here (one statement). Errors: 404 `not_found` (school),
+/// database errors.
+pub async fn get(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    school_id: Uuid,
+) -> AppResult<Arc<Snapshot>> {
+    let generation: i64 = match actor.generation_in(school_id) {
+        Some(g) => g,
+        None => school::Entity::find_by_id(school_id)
+            .select_only()
+            .column(school::Column::Generation)
+            .into_tuple()
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::not_found("school"))?,
+    };
     let cached = CACHE.read().ok().and_then(|c| c.get(&school_id).cloned());
     if let Some(s) = cached.filter(|s| s.generation == generation) {
         return Ok(s);
@@ -92,6 +174,46 @@ async fn load(db: &DatabaseConnection, school_id: Uuid) -> AppResult<Snapshot> {
         .order_by_asc(period::Column::StartsOn)
         .all(&txn)
         .await?;
+    let mut roster = Roster::default();
+    let names: Vec<(Uuid, String, String, Option<String>)> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::LastName)
+        .column(person::Column::FirstName)
+        .column(person::Column::MiddleName)
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::Kind.eq("student"))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    roster.names = names
+        .into_iter()
+        .map(|(id, l, f, m)| (id, (l, f, m)))
+        .collect();
+    for e in enrollment::Entity::find()
+        .filter(enrollment::Column::SchoolId.eq(school_id))
+        .order_by_asc(enrollment::Column::StartsOn)
+        .all(&txn)
+        .await?
+    {
+        roster.enrollments.entry(e.student_id).or_default().push(e);
+    }
+    for g in group_member::Entity::find()
+        .filter(group_member::Column::SchoolId.eq(school_id))
+        .all(&txn)
+        .await?
+    {
+        roster
+            .groups
+            .entry(g.student_id)
+            .or_default()
+            .insert(g.group_id);
+    }
+    let reopenings = term_reopening::Entity::find()
+        .filter(term_reopening::Column::SchoolId.eq(school_id))
+        .order_by_asc(term_reopening::Column::CreatedAt)
+        .all(&txn)
+        .await?;
     txn.commit().await?;
     Ok(Snapshot {
         generation: school.generation,
@@ -101,5 +223,7 @@ async fn load(db: &DatabaseConnection, school_id: Uuid) -> AppResult<Snapshot> {
         marks,
         calendar,
         periods,
+        roster,
+        reopenings,
     })
 }

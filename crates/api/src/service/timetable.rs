@@ -21,8 +21,8 @@ use otmetka_domain::timetable::{
 };
 use sea_orm::sea_query::{Expr, IntoColumnRef, IntoTableRef, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -362,9 +362,37 @@ pub fn lesson_has_content(l: &lesson::Model) -> bool {
         || l.homework.as_deref().is_some_and(|s| !s.is_empty())
 }
 
+/// `EXISTS` a work or an attendance cell (even cleared) of the `lessons` row in scope: the part
+/// of "has journal data" ([`lessons_with_data`]) that is not on the lesson row itself. A
+/// condition, or a boolean column of a lessons query (the schedule's one statement).
+pub fn has_work_or_attendance() -> sea_orm::sea_query::SimpleExpr {
+    let has = |table: sea_orm::sea_query::TableRef, column: sea_orm::sea_query::ColumnRef| {
+        Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(table)
+                .and_where(sea_orm::sea_query::ExprTrait::equals(
+                    Expr::col(column),
+                    (lesson::Entity, lesson::Column::Id),
+                ))
+                .to_owned(),
+        )
+    };
+    sea_orm::sea_query::ExprTrait::or(
+        has(
+            work::Entity.into_table_ref(),
+            (work::Entity, work::Column::LessonId).into_column_ref(),
+        ),
+        has(
+            attendance::Entity.into_table_ref(),
+            (attendance::Entity, attendance::Column::LessonId).into_column_ref(),
+        ),
+    )
+}
+
 /// The ids among `lessons` that have journal data: a topic, homework, a work (even without
-/// marks yet), a mark or an attendance cell (even cleared: its history is audited). Two queries
-/// per 500 lessons.
+/// marks yet), a mark or an attendance cell (even cleared: its history is audited). One
+/// statement per 500 lessons without a topic or homework.
 pub async fn lessons_with_data(
     db: &impl ConnectionTrait,
     lessons: &[lesson::Model],
@@ -380,34 +408,12 @@ pub async fn lessons_with_data(
         .filter(|id| !out.contains(id))
         .collect();
     // One statement per 500 lessons: those with a work or an attendance mark.
-    let has = |table: sea_orm::sea_query::TableRef, column: sea_orm::sea_query::ColumnRef| {
-        Expr::exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(table)
-                .and_where(sea_orm::sea_query::ExprTrait::equals(
-                    Expr::col(column),
-                    (lesson::Entity, lesson::Column::Id),
-                ))
-                .to_owned(),
-        )
-    };
     for chunk in rest.chunks(500) {
         let with_data: Vec<Uuid> = lesson::Entity::find()
             .select_only()
             .column(lesson::Column::Id)
             .filter(lesson::Column::Id.is_in(chunk.to_vec()))
-            .filter(
-                Condition::any()
-                    .add(has(
-                        work::Entity.into_table_ref(),
-                        (work::Entity, work::Column::LessonId).into_column_ref(),
-                    ))
-                    .add(has(
-                        attendance::Entity.into_table_ref(),
-                        (attendance::Entity, attendance::Column::LessonId).into_column_ref(),
-                    )),
-            )
+            .filter(has_work_or_attendance())
             .into_tuple()
             .all(db)
             .await?;

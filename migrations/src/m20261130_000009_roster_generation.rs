@@ -1,0 +1,74 @@
+//! The school snapshot (`service::snapshot`) also holds the roster's class enrollments and
+//! subgroup memberships and the final-mark reopenings (issue 8: the diary, the marks page and
+//! the journal read them on every request, against the ≤ 5 statements per page of DESIGN §7).
+//! So `enrollments`, `group_members` and `term_reopenings` now raise
+//! `schools.generation` too, with the same triggers as the tables of `m20261130_000007` (on
+//! PostgreSQL once per school and transaction, and on `TRUNCATE`, as `m20261130_000008` made
+//! them).
+
+use sea_orm_migration::prelude::*;
+
+/// The tables added behind the snapshot.
+pub const TABLES: &[&str] = &["enrollments", "group_members", "term_reopenings"];
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let db = m.get_connection();
+        for t in TABLES {
+            match m.get_database_backend() {
+                sea_orm::DbBackend::Postgres => {
+                    // The functions of m20261130_000007/8: once per school and transaction.
+                    db.execute_unprepared(&format!(
+                        "CREATE TRIGGER {t}_generation AFTER INSERT OR UPDATE OR DELETE ON {t} \
+                         FOR EACH ROW EXECUTE FUNCTION otmetka_bump_school_generation()"
+                    ))
+                    .await?;
+                    db.execute_unprepared(&format!(
+                        "CREATE TRIGGER {t}_generation_truncate AFTER TRUNCATE ON {t} \
+                         FOR EACH STATEMENT EXECUTE FUNCTION otmetka_bump_all_generations()"
+                    ))
+                    .await?;
+                }
+                _ => {
+                    for (op, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
+                        let also_old = if op == "UPDATE" {
+                            " UPDATE schools SET generation = generation + 1 \
+                             WHERE id = OLD.school_id AND OLD.school_id <> NEW.school_id;"
+                        } else {
+                            ""
+                        };
+                        let name = op.to_lowercase();
+                        db.execute_unprepared(&format!(
+                            "CREATE TRIGGER {t}_generation_{name} AFTER {op} ON {t} BEGIN \
+                             UPDATE schools SET generation = generation + 1 WHERE id = {row}.school_id;{also_old} END"
+                        ))
+                        .await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let db = m.get_connection();
+        for t in TABLES {
+            if m.get_database_backend() == sea_orm::DbBackend::Postgres {
+                for name in ["generation", "generation_truncate"] {
+                    db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {t}_{name} ON {t}"))
+                        .await?;
+                }
+            } else {
+                for op in ["insert", "update", "delete"] {
+                    db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {t}_generation_{op}"))
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

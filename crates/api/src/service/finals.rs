@@ -28,17 +28,15 @@ use validator::Validate;
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{
-    academic_year, class, course, enrollment, final_mark, group_member, lesson, mark, period,
-    person, subject, term_reopening, work,
+    academic_year, class, course, enrollment, final_mark, lesson, mark, period, person, subject,
+    term_reopening, work,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::service::journal::{authorize_journal_read, course_students, student_average};
 use crate::service::lessons::authorize_student_schedule;
 use crate::service::marks::MarkConfig;
-use crate::service::structure::{
-    begin_locked, current_year, get_settings_row, school_row, school_today_at,
-};
+use crate::service::structure::{begin_locked, current_year, get_settings_row, school_today_at};
 use crate::service::timetable::{Catalog, CourseInfo};
 
 // ---------- the terms of a year ----------
@@ -1229,29 +1227,23 @@ pub(crate) async fn year_or_current(
 }
 
 /// Students in each class (and group) on `day`: (class → students), (group → members).
-pub(crate) async fn class_lists_on(
-    db: &impl ConnectionTrait,
-    school_id: Uuid,
+pub(crate) fn class_lists_on(
+    roster: &crate::service::snapshot::Roster,
     day: NaiveDate,
-) -> AppResult<(HashMap<Uuid, Vec<Uuid>>, HashMap<Uuid, HashSet<Uuid>>)> {
+) -> (HashMap<Uuid, Vec<Uuid>>, HashMap<Uuid, HashSet<Uuid>>) {
     let mut classes: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for e in enrollment::Entity::find()
-        .filter(enrollment::Column::SchoolId.eq(school_id))
-        .filter(crate::service::structure::on_date(day))
-        .all(db)
-        .await?
-    {
-        classes.entry(e.class_id).or_default().push(e.student_id);
+    for e in roster.enrollments.values().flatten() {
+        if e.starts_on <= day && e.ends_on.is_none_or(|x| x >= day) {
+            classes.entry(e.class_id).or_default().push(e.student_id);
+        }
     }
     let mut groups: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
-    for g in group_member::Entity::find()
-        .filter(group_member::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?
-    {
-        groups.entry(g.group_id).or_default().insert(g.student_id);
+    for (student, gs) in &roster.groups {
+        for g in gs {
+            groups.entry(*g).or_default().insert(*student);
+        }
     }
-    Ok((classes, groups))
+    (classes, groups)
 }
 
 /// The students of a course on the lists of [`class_lists_on`]: its class's, and for a
@@ -1280,7 +1272,7 @@ pub(crate) fn course_members(
 /// one). Principal and admin. A fixed number of queries. Errors: 400 (term), 403, 404 (year,
 /// class).
 pub async fn closing(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     year_id: Option<Uuid>,
@@ -1289,10 +1281,11 @@ pub async fn closing(
     now: DateTime<Utc>,
 ) -> AppResult<PeriodClosing> {
     policy::authorize(actor, school_id, Action::ControlFinalMarks)?;
-    let settings = get_settings_row(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let settings = &snap.settings;
     let today = school_today_at(&settings.time_zone, now);
     let year_id = year_or_current(db, school_id, year_id).await?;
-    let yt = YearTerms::load(db, school_id, year_id, &settings).await?;
+    let yt = YearTerms::load(db, school_id, year_id, settings).await?;
     let term = term.unwrap_or_else(|| yt.default_term(today));
     let (_, ends_on) = yt.bounds(term).ok_or_else(|| {
         AppError::new(ErrorCode::InvalidQueryParameter).detail(format!(
@@ -1308,9 +1301,9 @@ pub async fn closing(
     if let Some(c) = class_id {
         crate::service::structure::class_row(db, school_id, c).await?;
     }
-    let cat = Catalog::load(db, school_id).await?;
-    let cfg = MarkConfig::load(db, school_id).await?;
-    let (lists, groups) = class_lists_on(db, school_id, ends_on).await?;
+    let cat = &snap.catalog;
+    let cfg = &snap.marks;
+    let (lists, groups) = class_lists_on(&snap.roster, ends_on);
     let marks: HashMap<(Uuid, Uuid), String> = final_mark::Entity::find()
         .filter(final_mark::Column::SchoolId.eq(school_id))
         .filter(final_mark::Column::AcademicYearId.eq(year_id))
@@ -1433,19 +1426,21 @@ pub(crate) fn class_key(cat: &Catalog, course_id: Uuid) -> (i32, String) {
 
 // ---------- the report card ----------
 
-/// The report cards of students in a year (a fixed number of queries for any number of them).
+/// The report cards of students in a year (a fixed number of queries for any number of them):
+/// the catalog, mark settings, names, enrollments and subgroups from the school's snapshot.
 async fn report_cards(
     db: &impl ConnectionTrait,
-    school_id: Uuid,
+    snap: &crate::service::snapshot::Snapshot,
     year_id: Option<Uuid>,
     students: &[Uuid],
-    settings: &SchoolSettings,
 ) -> AppResult<Vec<ReportCard>> {
+    let school_id = snap.school.id;
+    let settings = &snap.settings;
     let year_id = year_or_current(db, school_id, year_id).await?;
     let yt = YearTerms::load(db, school_id, year_id, settings).await?;
-    let school = school_row(db, school_id).await?;
-    let cat = Catalog::load(db, school_id).await?;
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let school = &snap.school;
+    let cat = &snap.catalog;
+    let cfg = &snap.marks;
     let classes: HashMap<Uuid, class::Model> = class::Entity::find()
         .filter(class::Column::SchoolId.eq(school_id))
         .filter(class::Column::AcademicYearId.eq(year_id))
@@ -1457,27 +1452,20 @@ async fn report_cards(
     let mut enrollments: HashMap<Uuid, Vec<enrollment::Model>> = HashMap::new();
     let mut groups: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
     let mut finals: HashMap<Uuid, Vec<final_mark::Model>> = HashMap::new();
-    let mut people: HashMap<Uuid, person::Model> = HashMap::new();
+    for s in students {
+        let ens: Vec<enrollment::Model> = snap
+            .roster
+            .enrollments
+            .get(s)
+            .into_iter()
+            .flatten()
+            .filter(|e| classes.contains_key(&e.class_id))
+            .cloned()
+            .collect();
+        enrollments.insert(*s, ens);
+        groups.insert(*s, snap.roster.groups_of(*s));
+    }
     for chunk in students.chunks(500) {
-        for e in enrollment::Entity::find()
-            .filter(enrollment::Column::SchoolId.eq(school_id))
-            .filter(enrollment::Column::StudentId.is_in(chunk.to_vec()))
-            .order_by_asc(enrollment::Column::StartsOn)
-            .all(db)
-            .await?
-        {
-            if classes.contains_key(&e.class_id) {
-                enrollments.entry(e.student_id).or_default().push(e);
-            }
-        }
-        for g in group_member::Entity::find()
-            .filter(group_member::Column::SchoolId.eq(school_id))
-            .filter(group_member::Column::StudentId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            groups.entry(g.student_id).or_default().insert(g.group_id);
-        }
         for m in final_mark::Entity::find()
             .filter(final_mark::Column::SchoolId.eq(school_id))
             .filter(final_mark::Column::AcademicYearId.eq(year_id))
@@ -1487,14 +1475,6 @@ async fn report_cards(
             .await?
         {
             finals.entry(m.student_id).or_default().push(m);
-        }
-        for p in person::Entity::find()
-            .filter(person::Column::SchoolId.eq(school_id))
-            .filter(person::Column::Id.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            people.insert(p.id, p);
         }
     }
     let subjects: HashMap<Uuid, subject::Model> = subject::Entity::find()
@@ -1506,7 +1486,9 @@ async fn report_cards(
         .collect();
     let mut out = Vec::new();
     for s in students {
-        let Some(p) = people.get(s) else { continue };
+        let Some((last_name, first_name, middle_name)) = snap.roster.names.get(s) else {
+            continue;
+        };
         let ens = enrollments.get(s).map(Vec::as_slice).unwrap_or_default();
         let class_ids: HashSet<Uuid> = ens.iter().map(|e| e.class_id).collect();
         let last = ens.last().and_then(|e| classes.get(&e.class_id));
@@ -1545,7 +1527,11 @@ async fn report_cards(
         rows.sort_by(|a, b| a.subject_name.cmp(&b.subject_name));
         out.push(ReportCard {
             student_id: *s,
-            student_name: name_of(p),
+            student_name: otmetka_domain::person::full_name(
+                last_name,
+                first_name,
+                middle_name.as_deref(),
+            ),
             class_id: last.map(|c| c.id),
             class_name: last.map(|c| c.name.clone()),
             academic_year_id: year_id,
@@ -1562,7 +1548,7 @@ async fn report_cards(
 /// subjects × terms with the set final marks' labels. Readers: the student, linked parents, the
 /// class teacher, admin, principal. Errors: 403, 404.
 pub async fn student_report_card(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     student_id: Uuid,
@@ -1570,9 +1556,9 @@ pub async fn student_report_card(
     now: DateTime<Utc>,
 ) -> AppResult<ReportCard> {
     policy::authorize(actor, school_id, Action::ReadDiary)?;
-    authorize_student_schedule(db, None, actor, school_id, student_id, now).await?;
-    let settings = get_settings_row(db, school_id).await?;
-    report_cards(db, school_id, year_id, &[student_id], &settings)
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    authorize_student_schedule(db, Some(&snap), actor, school_id, student_id, now).await?;
+    report_cards(db, &snap, year_id, &[student_id])
         .await?
         .pop()
         .ok_or_else(|| AppError::not_found("student"))
@@ -1582,7 +1568,7 @@ pub async fn student_report_card(
 /// today when that is earlier), by name: one print job. Readers: the class teacher, admin,
 /// principal. Errors: 403, 404.
 pub async fn class_report_cards(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     class_id: Uuid,
@@ -1598,9 +1584,10 @@ pub async fn class_report_cards(
         return Err(AppError::forbidden()
             .detail("a class's report cards are for its class teacher, the admin and principal"));
     }
-    let settings = get_settings_row(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let settings = &snap.settings;
     let today = school_today_at(&settings.time_zone, now);
-    let yt = YearTerms::load(db, school_id, c.academic_year_id, &settings).await?;
+    let yt = YearTerms::load(db, school_id, c.academic_year_id, settings).await?;
     let day = today.min(yt.teaching().1).max(yt.teaching().0);
     let students: Vec<Uuid> = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))
@@ -1613,14 +1600,7 @@ pub async fn class_report_cards(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut cards = report_cards(
-        db,
-        school_id,
-        Some(c.academic_year_id),
-        &students,
-        &settings,
-    )
-    .await?;
+    let mut cards = report_cards(db, &snap, Some(c.academic_year_id), &students).await?;
     cards.sort_by(|a, b| a.student_name.cmp(&b.student_name));
     Ok(cards)
 }

@@ -116,7 +116,7 @@ pub struct LessonFilter {
 
 /// Lessons by date and number, a page at a time, with the total. Admin, principal.
 pub async fn list_lessons(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     filter: LessonFilter,
@@ -124,8 +124,8 @@ pub async fn list_lessons(
     offset: u64,
 ) -> AppResult<(Vec<Lesson>, u64)> {
     policy::authorize(actor, school_id, Action::ReadLessons)?;
-    school_row(db, school_id).await?;
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let cat = &snap.catalog;
     let mut q = lesson::Entity::find().filter(lesson::Column::SchoolId.eq(school_id));
     if let Some(f) = filter.from {
         q = q.filter(lesson::Column::Date.gte(f));

@@ -20,8 +20,8 @@ use std::sync::{Arc, LazyLock, RwLock};
 
 use otmetka_domain::structure::SchoolSettings;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, IsolationLevel, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -125,7 +125,7 @@ static CACHE: LazyLock<RwLock<HashMap<Uuid, Arc<Snapshot>>>> = LazyLock::new(Def
 /// school (no statement), else read here (one statement). Errors: 404 `not_found` (school),
 /// database errors.
 pub async fn get(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
 ) -> AppResult<Arc<Snapshot>> {
@@ -156,7 +156,10 @@ pub async fn get(
 
 /// Loads everything in one transaction, so that the data and the generation belong together
 /// (PostgreSQL: repeatable read; SQLite: a WAL read transaction sees one snapshot).
-async fn load(db: &DatabaseConnection, school_id: Uuid) -> AppResult<Snapshot> {
+async fn load(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    school_id: Uuid,
+) -> AppResult<Snapshot> {
     let txn = match db.get_database_backend() {
         DbBackend::Postgres => {
             db.begin_with_config(Some(IsolationLevel::RepeatableRead), None)

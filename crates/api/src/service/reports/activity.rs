@@ -484,14 +484,15 @@ const ROLES: [(Role, &str); 5] = [
 /// The monthly activity report. Principal and admin only (it is about every user). Errors:
 /// 400 (month), 403.
 pub async fn report(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     views: &DiaryViews,
     actor: &Actor,
     school_id: Uuid,
     month: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<ActivityReport> {
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let cat = &snap.catalog;
     if !Scope::of(db, actor, school_id, &cat).await?.whole_school() {
         return Err(
             AppError::forbidden().detail("the activity report is for the principal and the admin")
@@ -548,7 +549,7 @@ pub async fn report(
 /// with [`flush_before_report`] first). Principal and admin.
 /// Errors: 400 (month), 403, 404 (class).
 pub async fn users(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     month: Option<&str>,
@@ -556,7 +557,8 @@ pub async fn users(
     class_id: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<UserActivity>> {
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let cat = &snap.catalog;
     if !Scope::of(db, actor, school_id, &cat).await?.whole_school() {
         return Err(
             AppError::forbidden().detail("the activity report is for the principal and the admin")

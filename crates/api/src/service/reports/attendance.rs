@@ -25,9 +25,7 @@ use crate::auth::Actor;
 use crate::entity::{attendance, class, course, enrollment, group_member, lesson, person};
 use crate::error::{AppError, AppResult};
 use crate::service::finals::{YearTerms, name_of, year_or_current};
-use crate::service::marks::MarkConfig;
-use crate::service::structure::{get_settings_row, overlapping, school_today_at};
-use crate::service::timetable::Catalog;
+use crate::service::structure::{overlapping, school_today_at};
 
 /// The query of the report.
 #[derive(Debug, Clone, Default)]
@@ -109,15 +107,16 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
 /// (403 for another class). Errors: 403, 404 (class), 422 (`from` after `to`, more than
 /// [`MAX_DAYS`] days, threshold outside 0–100).
 pub async fn report(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     q: AttendanceQuery,
     now: DateTime<Utc>,
 ) -> AppResult<AttendanceReport> {
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let cat = &snap.catalog;
     let scope = Scope::of(db, actor, school_id, &cat).await?;
-    let settings = get_settings_row(db, school_id).await?;
+    let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let threshold = q.threshold.unwrap_or(30.0);
     if !(0.0..=100.0).contains(&threshold) {
@@ -155,7 +154,7 @@ pub async fn report(
     }
     let sees =
         |class_id: Uuid| q.class_id.is_none_or(|c| c == class_id) && scope.sees_class(class_id);
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let cfg = &snap.marks;
     let codes = &cfg.codes;
     let absence: HashSet<&str> = codes
         .iter()

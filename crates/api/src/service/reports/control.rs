@@ -36,8 +36,8 @@ use crate::auth::Actor;
 use crate::entity::{academic_year, final_mark, lesson, mark, person, subject};
 use crate::error::{AppError, AppResult};
 use crate::service::finals::{YearTerms, class_lists_on, course_members, name_of};
-use crate::service::structure::{get_settings_row, school_today_at};
-use crate::service::timetable::{Catalog, CourseInfo};
+use crate::service::structure::school_today_at;
+use crate::service::timetable::CourseInfo;
 
 /// The query of the control.
 #[derive(Debug, Clone, Default)]
@@ -272,13 +272,14 @@ async fn year_of_week(
 /// for every reader. A week outside every academic year has no courses.
 async fn load_week<'a>(
     db: &impl ConnectionTrait,
-    school_id: Uuid,
-    cat: &'a Catalog,
+    snap: &'a crate::service::snapshot::Snapshot,
     week: Option<NaiveDate>,
     only_course: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> AppResult<Week<'a>> {
-    let settings = get_settings_row(db, school_id).await?;
+    let school_id = snap.school.id;
+    let cat = &snap.catalog;
+    let settings = &snap.settings;
     let tz: chrono_tz::Tz = settings
         .time_zone
         .parse()
@@ -375,7 +376,7 @@ async fn load_week<'a>(
         settings.control_late_days,
     )
     .await?;
-    let (lists, groups) = class_lists_on(db, school_id, Ord::max(upto, from)).await?;
+    let (lists, groups) = class_lists_on(&snap.roster, Ord::max(upto, from));
     let members =
         |c: &CourseInfo, lists: &HashMap<Uuid, Vec<Uuid>>| course_members(c, lists, &groups);
     let students: HashMap<Uuid, Vec<Uuid>> =
@@ -388,7 +389,7 @@ async fn load_week<'a>(
     };
     let mut finals = HashMap::new();
     if let Some((term, ends_on)) = finals_term {
-        let (lists_then, _) = class_lists_on(db, school_id, ends_on).await?;
+        let (lists_then, _) = class_lists_on(&snap.roster, ends_on);
         let set: HashSet<(Uuid, Uuid)> = final_mark::Entity::find()
             .select_only()
             .column(final_mark::Column::StudentId)
@@ -510,15 +511,16 @@ fn class_label(c: &CourseInfo) -> String {
 /// The weekly control. Principal and admin: every teacher; a teacher: their own rows and the
 /// courses of the class they lead. Errors: 403 (students, parents), 404 (no current year).
 pub async fn report(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     q: ControlQuery,
     now: DateTime<Utc>,
 ) -> AppResult<JournalControl> {
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let cat = &snap.catalog;
     let scope = Scope::of(db, actor, school_id, &cat).await?;
-    let w = load_week(db, school_id, &cat, q.week, None, now).await?;
+    let w = load_week(db, &snap, q.week, None, now).await?;
     // (course, teacher) → counts.
     let mut rows: HashMap<(Uuid, Uuid), Acc> = HashMap::new();
     let by_id: HashMap<Uuid, &CourseInfo> = w.courses.iter().map(|c| (c.id, *c)).collect();
@@ -617,7 +619,7 @@ pub struct DetailQuery {
 /// the course's row; a teacher who only substituted in it sees their own lessons. Errors: 403,
 /// 404 (course).
 pub async fn detail(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     course_id: Uuid,
@@ -629,10 +631,11 @@ pub async fn detail(
         teacher_id,
         issue,
     } = q;
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let cat = &snap.catalog;
     let scope = Scope::of(db, actor, school_id, &cat).await?;
     let course = cat.course(course_id)?;
-    let mut w = load_week(db, school_id, &cat, week, Some(course_id), now).await?;
+    let mut w = load_week(db, &snap, week, Some(course_id), now).await?;
     // A teacher who only substituted in the course sees their own lessons of it.
     let teacher_id = if scope.sees_course(course) {
         teacher_id

@@ -36,7 +36,7 @@ use crate::service::finals::{
     YearTerms, class_lists_on, course_members, name_of, term_title, year_or_current,
 };
 use crate::service::marks::MarkConfig;
-use crate::service::structure::{get_settings_row, school_today_at};
+use crate::service::structure::school_today_at;
 use crate::service::timetable::{Catalog, CourseInfo};
 
 /// The query of the report.
@@ -175,15 +175,16 @@ struct Entry<'a> {
 /// queries for any school size. Errors: 400 (term the year lacks), 403 (students, parents),
 /// 404 (year, class).
 pub async fn report(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     q: QualityQuery,
     now: DateTime<Utc>,
 ) -> AppResult<QualityReport> {
-    let cat = Catalog::load(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let cat = &snap.catalog;
     let scope = Scope::of(db, actor, school_id, &cat).await?;
-    let settings = get_settings_row(db, school_id).await?;
+    let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let year_id = year_or_current(db, school_id, q.academic_year_id).await?;
     let yt = YearTerms::load(db, school_id, year_id, &settings).await?;
@@ -197,11 +198,11 @@ pub async fn report(
             return Err(AppError::forbidden());
         }
     }
-    let cfg = MarkConfig::load(db, school_id).await?;
+    let cfg = &snap.marks;
     // Who is counted: the students in each class (and group) on the term's last day, or today
     // while the term runs.
     let on = Ord::max(Ord::min(ends_on, today), from);
-    let (lists, groups) = class_lists_on(db, school_id, on).await?;
+    let (lists, groups) = class_lists_on(&snap.roster, on);
     let finals: HashMap<(Uuid, Uuid), String> = if q.basis == BasisChoice::Suggested {
         HashMap::new()
     } else {

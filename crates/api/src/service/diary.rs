@@ -27,15 +27,13 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
-use crate::entity::{attendance, enrollment, group_member, lesson, mark, person, work};
+use crate::entity::{attendance, lesson, mark, person, work};
 use crate::error::{AppError, AppResult};
 use crate::service::journal::{pick_period, student_average};
-use crate::service::lessons::{
-    Span, Subject, actor_staff_person, authorize_student_schedule, schedule_of,
-};
+use crate::service::lessons::{Span, Subject, authorize_student_schedule, schedule_of};
 use crate::service::marks::MarkConfig;
 use crate::service::reports::activity::DiaryViews;
-use crate::service::structure::{class_row, period_dto, school_today_at};
+use crate::service::structure::{period_dto, school_today_at};
 
 /// A stored mark as the diary shows it.
 fn student_mark(
@@ -562,15 +560,17 @@ pub async fn class_summary(
 ) -> AppResult<ClassSummary> {
     policy::authorize(actor, school_id, Action::ReadJournal)?;
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
-    let class = class_row(db, school_id, class_id).await?;
+    let class = snap
+        .catalog
+        .classes
+        .get(&class_id)
+        .ok_or_else(|| AppError::not_found("class"))?;
     if !(actor.is_superadmin
         || actor
             .roles_in(school_id)
             .any(|r| r == Role::Admin || r == Role::Principal))
     {
-        let me = actor_staff_person(db, actor, school_id)
-            .await?
-            .map(|p| p.id);
+        let me = snap.catalog.staff_person_of(actor);
         if me.is_none() || class.class_teacher_id != me {
             tracing::warn!(actor = %actor.account_id, class = %class_id, "class summary denied");
             return Err(AppError::forbidden().detail("only the class teacher reads the summary"));
@@ -591,44 +591,18 @@ pub async fn class_summary(
         (&a.subject_name, a.group_number, a.id).cmp(&(&b.subject_name, b.group_number, b.id))
     });
     let course_ids: Vec<Uuid> = courses.iter().map(|c| c.id).collect();
-    let enr = enrollment::Entity::find()
-        .filter(enrollment::Column::SchoolId.eq(school_id))
-        .filter(enrollment::Column::ClassId.eq(class_id))
-        .filter(crate::service::structure::overlapping(from, to))
-        .all(db)
-        .await?;
-    let student_ids: Vec<Uuid> = enr
-        .iter()
-        .map(|e| e.student_id)
-        .collect::<HashSet<_>>()
+    // The class's students during the period, with their names and subgroups, from the
+    // snapshot's roster.
+    let roster = &snap.roster;
+    let mut people: Vec<(Uuid, &crate::service::snapshot::StudentName)> = roster
+        .class_enrollments(class_id, None, from, to)
+        .into_iter()
+        .map(|(e, n)| (e.student_id, n))
+        .collect::<HashMap<_, _>>()
         .into_iter()
         .collect();
-    let mut people = if student_ids.is_empty() {
-        Vec::new()
-    } else {
-        person::Entity::find()
-            .filter(person::Column::Id.is_in(student_ids.clone()))
-            .all(db)
-            .await?
-    };
-    people.sort_by(|a, b| {
-        (&a.last_name, &a.first_name, &a.middle_name).cmp(&(
-            &b.last_name,
-            &b.first_name,
-            &b.middle_name,
-        ))
-    });
-    let members: HashSet<(Uuid, Uuid)> = if student_ids.is_empty() {
-        HashSet::new()
-    } else {
-        group_member::Entity::find()
-            .filter(group_member::Column::StudentId.is_in(student_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| (m.group_id, m.student_id))
-            .collect()
-    };
+    people.sort_by(|(ia, a), (ib, b)| (a, ia).cmp(&(b, ib)));
+    let in_group = |g: Uuid, s: Uuid| roster.groups.get(&s).is_some_and(|gs| gs.contains(&g));
     let in_period = || {
         lesson::Entity::find()
             .select_only()
@@ -676,27 +650,27 @@ pub async fn class_summary(
     }
     let students = people
         .iter()
-        .map(|p| {
+        .map(|(id, (last, first, middle))| {
             let cells: Vec<SummaryCell> = courses
                 .iter()
-                .filter(|c| c.group_id.is_none_or(|g| members.contains(&(g, p.id))))
+                .filter(|c| c.group_id.is_none_or(|g| in_group(g, *id)))
                 .map(|c| {
                     let avg = student_average(
                         cfg.scale(c.subject_scale_id),
                         &weights,
-                        marks_of.get(&(p.id, c.id)).into_iter().flatten().copied(),
+                        marks_of.get(&(*id, c.id)).into_iter().flatten().copied(),
                     );
                     SummaryCell {
                         course_id: c.id,
                         average: avg.average,
                         mark_count: avg.mark_count,
-                        absences: absences_of.get(&(p.id, c.id)).copied().unwrap_or(0),
+                        absences: absences_of.get(&(*id, c.id)).copied().unwrap_or(0),
                     }
                 })
                 .collect();
             SummaryStudent {
-                student_id: p.id,
-                full_name: name_of(p),
+                student_id: *id,
+                full_name: full_name(last, first, middle.as_deref()),
                 absences: cells.iter().map(|c| c.absences).sum(),
                 cells,
             }
@@ -704,7 +678,7 @@ pub async fn class_summary(
         .collect();
     Ok(ClassSummary {
         class_id,
-        class_name: class.name,
+        class_name: class.name.clone(),
         period: period_dto(period),
         courses: courses
             .iter()

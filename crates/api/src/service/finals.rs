@@ -36,7 +36,7 @@ use crate::service::audit::Audit;
 use crate::service::journal::{authorize_journal_read, course_students, student_average};
 use crate::service::lessons::authorize_student_schedule;
 use crate::service::marks::MarkConfig;
-use crate::service::structure::{begin_locked, current_year, get_settings_row, school_today_at};
+use crate::service::structure::{begin_locked, get_settings_row, school_today_at};
 use crate::service::timetable::{Catalog, CourseInfo};
 
 // ---------- the terms of a year ----------
@@ -71,13 +71,39 @@ impl YearTerms {
             .order_by_asc(period::Column::Number)
             .all(db)
             .await?;
-        Ok(YearTerms {
+        Ok(YearTerms::new(year, periods, settings))
+    }
+
+    /// [`YearTerms::load`] from the school's snapshot (no statement); `None` = the current
+    /// year. Errors: 404.
+    pub fn of_snapshot(
+        snap: &crate::service::snapshot::Snapshot,
+        year_id: Option<Uuid>,
+    ) -> AppResult<YearTerms> {
+        let year = snap.year(year_id)?.clone();
+        let kind = snap.settings.final_period_kind.as_str();
+        let mut periods: Vec<period::Model> = snap
+            .periods
+            .iter()
+            .filter(|p| p.academic_year_id == year.id && p.kind == kind)
+            .cloned()
+            .collect();
+        periods.sort_by_key(|p| p.number);
+        Ok(YearTerms::new(year, periods, &snap.settings))
+    }
+
+    fn new(
+        year: academic_year::Model,
+        periods: Vec<period::Model>,
+        settings: &SchoolSettings,
+    ) -> YearTerms {
+        YearTerms {
             year,
             kind: settings.final_period_kind,
             periods,
             open_days: settings.final_marks_open_days,
             close_days: settings.final_marks_close_days,
-        })
+        }
     }
 
     /// The terms a class of `grade` gets marks for.
@@ -553,7 +579,7 @@ pub async fn course_sheet(
     let today = school_today_at(&settings.time_zone, now);
     let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
-    let yt = course_context(db, school_id, course, settings).await?;
+    let yt = YearTerms::of_snapshot(&snap, Some(course.academic_year_id))?;
     let who = who_for(cat, actor, school_id, course);
     let reopenings: Vec<term_reopening::Model> = snap
         .reopenings
@@ -1211,21 +1237,6 @@ pub async fn delete_reopening(
 
 // ---------- the closing view ----------
 
-/// The year asked for, or the current one. Errors: 404.
-pub(crate) async fn year_or_current(
-    db: &impl ConnectionTrait,
-    school_id: Uuid,
-    year_id: Option<Uuid>,
-) -> AppResult<Uuid> {
-    match year_id {
-        Some(id) => Ok(id),
-        None => current_year(db, school_id)
-            .await?
-            .map(|y| y.id)
-            .ok_or_else(|| AppError::not_found("academic year")),
-    }
-}
-
 /// Students in each class (and group) on `day`: (class → students), (group → members).
 pub(crate) fn class_lists_on(
     roster: &crate::service::snapshot::Roster,
@@ -1284,8 +1295,8 @@ pub async fn closing(
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let settings = &snap.settings;
     let today = school_today_at(&settings.time_zone, now);
-    let year_id = year_or_current(db, school_id, year_id).await?;
-    let yt = YearTerms::load(db, school_id, year_id, settings).await?;
+    let yt = YearTerms::of_snapshot(&snap, year_id)?;
+    let year_id = yt.year.id;
     let term = term.unwrap_or_else(|| yt.default_term(today));
     let (_, ends_on) = yt.bounds(term).ok_or_else(|| {
         AppError::new(ErrorCode::InvalidQueryParameter).detail(format!(
@@ -1435,18 +1446,15 @@ async fn report_cards(
     students: &[Uuid],
 ) -> AppResult<Vec<ReportCard>> {
     let school_id = snap.school.id;
-    let settings = &snap.settings;
-    let year_id = year_or_current(db, school_id, year_id).await?;
-    let yt = YearTerms::load(db, school_id, year_id, settings).await?;
+    let yt = YearTerms::of_snapshot(snap, year_id)?;
+    let year_id = yt.year.id;
     let school = &snap.school;
     let cat = &snap.catalog;
     let cfg = &snap.marks;
-    let classes: HashMap<Uuid, class::Model> = class::Entity::find()
-        .filter(class::Column::SchoolId.eq(school_id))
-        .filter(class::Column::AcademicYearId.eq(year_id))
-        .all(db)
-        .await?
-        .into_iter()
+    let classes: HashMap<Uuid, &class::Model> = cat
+        .classes
+        .values()
+        .filter(|c| c.academic_year_id == year_id)
         .map(|c| (c.id, c))
         .collect();
     let mut enrollments: HashMap<Uuid, Vec<enrollment::Model>> = HashMap::new();
@@ -1587,7 +1595,7 @@ pub async fn class_report_cards(
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let settings = &snap.settings;
     let today = school_today_at(&settings.time_zone, now);
-    let yt = YearTerms::load(db, school_id, c.academic_year_id, settings).await?;
+    let yt = YearTerms::of_snapshot(&snap, Some(c.academic_year_id))?;
     let day = today.min(yt.teaching().1).max(yt.teaching().0);
     let students: Vec<Uuid> = enrollment::Entity::find()
         .filter(enrollment::Column::SchoolId.eq(school_id))

@@ -17,13 +17,16 @@ use validator::Validate;
 
 use crate::auth::tokens::{hash_token, new_api_token};
 use crate::auth::{Actor, password};
-use crate::entity::{account, api_token, person, school, session};
+use crate::entity::{account, api_token, guardian_link, person, session};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::service::auth::{revoke_account_sessions, revoke_session};
 use crate::state::AppState;
 
-/// `GET /me`: the account, its schools with roles, and its person records.
+/// `GET /me`: the account, its schools with roles, and its person records with the children
+/// linked to them. Four statements with the session's: the account, its persons, their guardian
+/// links; the schools' names, the children's names and today's classes come from each school's
+/// snapshot (`service::snapshot`).
 pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
     let acc = account::Entity::find_by_id(actor.account_id)
         .one(&state.db)
@@ -35,17 +38,23 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
         v.dedup();
         v
     };
-    let schools = school::Entity::find()
-        .filter(school::Column::Id.is_in(school_ids.clone()))
-        .all(&state.db)
-        .await?;
     let persons = person::Entity::find()
         .filter(person::Column::AccountId.eq(actor.account_id))
         .all(&state.db)
         .await?;
-    let children = children_of(state, &persons).await?;
+    let links = if persons.is_empty() {
+        Vec::new()
+    } else {
+        guardian_link::Entity::find()
+            .filter(guardian_link::Column::ParentId.is_in(persons.iter().map(|p| p.id)))
+            .order_by_asc(guardian_link::Column::CreatedAt)
+            .all(&state.db)
+            .await?
+    };
     let mut memberships: BTreeMap<String, Membership> = BTreeMap::new();
-    for s in schools {
+    for school_id in school_ids {
+        let snap = crate::service::snapshot::get(&state.db, actor, school_id).await?;
+        let s = &snap.school;
         let mut roles: Vec<Role> = actor.roles_in(s.id).collect();
         roles.sort();
         let p = persons.iter().find(|p| p.school_id == s.id);
@@ -53,16 +62,12 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
             format!("{}{}", s.name, s.id),
             Membership {
                 school_id: s.id,
-                school_name: s.name,
+                school_name: s.name.clone(),
                 roles,
                 person_id: p.map(|p| p.id),
                 person_name: p
                     .map(|p| full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())),
-                children: children
-                    .iter()
-                    .filter(|(sid, _)| *sid == s.id)
-                    .map(|(_, c)| c.clone())
-                    .collect(),
+                children: children_in(&snap, &persons, &links),
             },
         );
     }
@@ -76,37 +81,41 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
     })
 }
 
-/// The children linked to the account's persons, per school, by name, each once.
-async fn children_of(state: &AppState, persons: &[person::Model]) -> AppResult<Vec<(Uuid, Child)>> {
-    let mut out = Vec::new();
-    for p in persons {
-        let links = crate::service::roster::links_of(&state.db, p.school_id, &[p.id]).await?;
-        let school = crate::service::structure::school_row(&state.db, p.school_id).await?;
-        let today = crate::service::structure::school_today(&school.time_zone);
-        for l in links.into_iter().filter(|l| l.parent_id == p.id) {
-            let class_name = crate::entity::enrollment::Entity::find()
-                .filter(crate::entity::enrollment::Column::StudentId.eq(l.student_id))
-                .filter(crate::service::structure::on_date(today))
-                .one(&state.db)
-                .await?;
-            let class_name = match class_name {
-                Some(e) => crate::entity::class::Entity::find_by_id(e.class_id)
-                    .one(&state.db)
-                    .await?
-                    .map(|c| c.name),
-                None => None,
-            };
-            out.push((
-                p.school_id,
-                Child {
-                    person_id: l.student_id,
-                    name: l.student_name,
-                    class_name,
-                },
-            ));
-        }
-    }
-    Ok(out)
+/// The children linked to the account's persons in the snapshot's school, by name, each once,
+/// with their class today.
+fn children_in(
+    snap: &crate::service::snapshot::Snapshot,
+    persons: &[person::Model],
+    links: &[guardian_link::Model],
+) -> Vec<Child> {
+    let today = crate::service::structure::school_today(&snap.school.time_zone);
+    let mine: Vec<Uuid> = persons
+        .iter()
+        .filter(|p| p.school_id == snap.school.id)
+        .map(|p| p.id)
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<Child> = links
+        .iter()
+        .filter(|l| l.school_id == snap.school.id && mine.contains(&l.parent_id))
+        .filter(|l| seen.insert(l.student_id))
+        .filter_map(|l| {
+            let (last, first, middle) = snap.roster.names.get(&l.student_id)?;
+            let class_name = snap
+                .roster
+                .enrollments_between(l.student_id, today, today)
+                .first()
+                .and_then(|e| snap.catalog.classes.get(&e.class_id))
+                .map(|c| c.name.clone());
+            Some(Child {
+                person_id: l.student_id,
+                name: full_name(last, first, middle.as_deref()),
+                class_name,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.name, a.person_id).cmp(&(&b.name, b.person_id)));
+    out
 }
 
 /// The account's active sessions, newest first.

@@ -26,7 +26,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::entity::{enrollment, group_member, period, person, school, term_reopening};
+use crate::entity::{
+    academic_year, enrollment, group_member, period, person, school, term_reopening,
+};
 use crate::error::{AppError, AppResult};
 use crate::service::marks::MarkConfig;
 use crate::service::structure::{get_settings_row, school_row};
@@ -44,10 +46,29 @@ pub struct Snapshot {
     pub calendar: Calendar,
     /// The school's periods of every year, by first day.
     pub periods: Vec<period::Model>,
+    /// The school's academic years, by first day.
+    pub years: Vec<academic_year::Model>,
     /// Who is in which class and subgroup.
     pub roster: Roster,
     /// Every final-mark reopening of the school (running or ended), by creation.
     pub reopenings: Vec<term_reopening::Model>,
+}
+
+impl Snapshot {
+    /// The academic year `year_id` of the school, or the current one without it. Errors: 404
+    /// `not_found` (no such year of the school, or no current year).
+    pub fn year(&self, year_id: Option<Uuid>) -> AppResult<&academic_year::Model> {
+        match year_id {
+            Some(id) => self.years.iter().find(|y| y.id == id),
+            None => self.years.iter().find(|y| y.is_current),
+        }
+        .ok_or_else(|| AppError::not_found("academic year"))
+    }
+
+    /// The current academic year, if the school has one.
+    pub fn current_year(&self) -> Option<&academic_year::Model> {
+        self.years.iter().find(|y| y.is_current)
+    }
 }
 
 /// A student's (last, first, middle) name.
@@ -177,6 +198,11 @@ async fn load(
         .order_by_asc(period::Column::StartsOn)
         .all(&txn)
         .await?;
+    let years = academic_year::Entity::find()
+        .filter(academic_year::Column::SchoolId.eq(school_id))
+        .order_by_asc(academic_year::Column::StartsOn)
+        .all(&txn)
+        .await?;
     let mut roster = Roster::default();
     let names: Vec<(Uuid, String, String, Option<String>)> = person::Entity::find()
         .select_only()
@@ -226,6 +252,7 @@ async fn load(
         marks,
         calendar,
         periods,
+        years,
         roster,
         reopenings,
     })

@@ -754,29 +754,52 @@ async fn classes_dto(
 }
 
 /// Classes of a year (default: current), by grade and letter, with today's student counts. Any member.
+/// The classes, their teachers' names and the counts come from the school's snapshot (one
+/// statement for the current year).
 pub async fn list_classes(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     year_id: Option<Uuid>,
 ) -> AppResult<Vec<Class>> {
     policy::authorize(actor, school_id, Action::ReadStructure)?;
-    let s = school_row(db, school_id).await?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let year_id = match year_id {
         Some(y) => Some(y),
-        None => current_year(db, school_id).await?.map(|y| y.id),
+        None => snap.current_year().map(|y| y.id),
     };
     let Some(year_id) = year_id else {
         return Ok(Vec::new());
     };
-    let classes = class::Entity::find()
-        .filter(class::Column::SchoolId.eq(school_id))
-        .filter(class::Column::AcademicYearId.eq(year_id))
-        .order_by_asc(class::Column::Grade)
-        .order_by_asc(class::Column::Letter)
-        .all(db)
-        .await?;
-    classes_dto(db, classes, school_today(&s.time_zone)).await
+    let today = school_today(&snap.school.time_zone);
+    let mut students: HashMap<Uuid, std::collections::HashSet<Uuid>> = HashMap::new();
+    for e in snap.roster.enrollments.values().flatten() {
+        if e.starts_on <= today && e.ends_on.is_none_or(|x| x >= today) {
+            students.entry(e.class_id).or_default().insert(e.student_id);
+        }
+    }
+    let mut classes: Vec<&class::Model> = snap
+        .catalog
+        .classes
+        .values()
+        .filter(|c| c.academic_year_id == year_id)
+        .collect();
+    classes.sort_by(|a, b| (a.grade, &a.letter, a.id).cmp(&(b.grade, &b.letter, b.id)));
+    Ok(classes
+        .into_iter()
+        .map(|c| Class {
+            class_teacher_name: c
+                .class_teacher_id
+                .and_then(|t| snap.catalog.staff_names.get(&t).cloned()),
+            student_count: students.get(&c.id).map_or(0, |s| s.len() as u32),
+            id: c.id,
+            academic_year_id: c.academic_year_id,
+            grade: c.grade,
+            letter: c.letter.clone(),
+            name: c.name.clone(),
+            class_teacher_id: c.class_teacher_id,
+        })
+        .collect())
 }
 
 /// One class of the school, or 404.
@@ -1071,37 +1094,38 @@ pub struct CourseFilter {
 /// Courses of a year (default: current), optionally of a class or a teacher, by class and
 /// subject. Any member.
 pub async fn list_courses(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     school_id: Uuid,
     filter: CourseFilter,
 ) -> AppResult<Vec<Course>> {
     policy::authorize(actor, school_id, Action::ReadStructure)?;
+    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let year_id = match filter.academic_year_id {
         Some(y) => Some(y),
-        None => current_year(db, school_id).await?.map(|y| y.id),
+        None => snap.current_year().map(|y| y.id),
     };
     let Some(year_id) = year_id else {
         return Ok(Vec::new());
     };
-    let mut q = course::Entity::find()
-        .filter(course::Column::SchoolId.eq(school_id))
-        .filter(course::Column::AcademicYearId.eq(year_id));
-    if let Some(c) = filter.class_id {
-        q = q.filter(course::Column::ClassId.eq(c));
-    }
-    if let Some(t) = filter.teacher_id {
-        let ids: Vec<Uuid> = course_teacher::Entity::find()
-            .filter(course_teacher::Column::TeacherId.eq(t))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|ct| ct.course_id)
-            .collect();
-        q = q.filter(course::Column::Id.is_in(ids));
-    }
-    let courses = q.all(db).await?;
-    courses_dto(db, school_id, courses).await
+    let mut courses: Vec<&crate::service::timetable::CourseInfo> = snap
+        .catalog
+        .courses
+        .values()
+        .filter(|c| c.academic_year_id == year_id)
+        .filter(|c| filter.class_id.is_none_or(|k| k == c.class_id))
+        .filter(|c| filter.teacher_id.is_none_or(|t| c.teacher_ids.contains(&t)))
+        .collect();
+    courses.sort_by(|a, b| {
+        (a.grade, &a.letter, &a.subject_name, a.group_number, a.id).cmp(&(
+            b.grade,
+            &b.letter,
+            &b.subject_name,
+            b.group_number,
+            b.id,
+        ))
+    });
+    Ok(courses.into_iter().map(|c| c.dto()).collect())
 }
 
 async fn courses_dto(

@@ -95,6 +95,8 @@ pub struct Catalog {
     pub staff_names: HashMap<Uuid, String>,
     /// Account → its staff person in the school (who the signed-in teacher is).
     pub staff_by_account: HashMap<Uuid, Uuid>,
+    /// Every class of the school (all years) by id.
+    pub classes: HashMap<Uuid, class::Model>,
 }
 
 fn slot_map(slots: &[LessonSlot]) -> HashMap<i32, (u16, u16)> {
@@ -219,6 +221,7 @@ impl Catalog {
                 .values()
                 .filter_map(|p| Some((p.account_id?, p.id)))
                 .collect(),
+            classes,
         })
     }
 

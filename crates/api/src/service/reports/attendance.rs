@@ -24,7 +24,7 @@ use super::Scope;
 use crate::auth::Actor;
 use crate::entity::{attendance, class, course, enrollment, group_member, lesson, person};
 use crate::error::{AppError, AppResult};
-use crate::service::finals::{YearTerms, name_of, year_or_current};
+use crate::service::finals::{YearTerms, name_of};
 use crate::service::structure::{overlapping, school_today_at};
 
 /// The query of the report.
@@ -125,8 +125,7 @@ pub async fn report(
     let from = match q.from {
         Some(f) => f,
         None => {
-            let year = year_or_current(db, school_id, None).await?;
-            let yt = YearTerms::load(db, school_id, year, &settings).await?;
+            let yt = YearTerms::of_snapshot(&snap, None)?;
             yt.periods
                 .iter()
                 .find(|p| p.starts_on <= today && today <= p.ends_on)

@@ -304,7 +304,7 @@ async fn load_week<'a>(
             finals: HashMap::new(),
         });
     };
-    let yt = YearTerms::load(db, school_id, year_id, &settings).await?;
+    let yt = YearTerms::of_snapshot(snap, Some(year_id))?;
     let term_of = |p: &crate::entity::period::Model| Term::Period {
         kind: yt.kind,
         number: p.number,

@@ -32,9 +32,7 @@ use super::Scope;
 use crate::auth::Actor;
 use crate::entity::{course, final_mark, lesson, mark, person, subject, work};
 use crate::error::{AppError, AppResult};
-use crate::service::finals::{
-    YearTerms, class_lists_on, course_members, name_of, term_title, year_or_current,
-};
+use crate::service::finals::{YearTerms, class_lists_on, course_members, name_of, term_title};
 use crate::service::marks::MarkConfig;
 use crate::service::structure::school_today_at;
 use crate::service::timetable::{Catalog, CourseInfo};
@@ -186,8 +184,8 @@ pub async fn report(
     let scope = Scope::of(db, actor, school_id, &cat).await?;
     let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
-    let year_id = year_or_current(db, school_id, q.academic_year_id).await?;
-    let yt = YearTerms::load(db, school_id, year_id, &settings).await?;
+    let yt = YearTerms::of_snapshot(&snap, q.academic_year_id)?;
+    let year_id = yt.year.id;
     let term = q.term.unwrap_or_else(|| yt.default_term(today));
     let (from, ends_on) = yt.bounds(term).ok_or_else(|| {
         AppError::new(ErrorCode::InvalidQueryParameter).detail(format!("the year has no {term}"))

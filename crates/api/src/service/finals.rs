@@ -1366,13 +1366,13 @@ pub async fn closing(
     courses.sort_by(|a, b| {
         (
             &a.teacher_names,
-            class_key(&cat, a.course_id),
+            class_key(cat, a.course_id),
             &a.subject_name,
             a.group_number,
         )
             .cmp(&(
                 &b.teacher_names,
-                class_key(&cat, b.course_id),
+                class_key(cat, b.course_id),
                 &b.subject_name,
                 b.group_number,
             ))

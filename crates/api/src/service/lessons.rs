@@ -161,7 +161,7 @@ pub async fn list_lessons(
         .offset(offset)
         .all(db)
         .await?;
-    Ok((dtos(db, &cat, &rows).await?, total))
+    Ok((dtos(db, cat, &rows).await?, total))
 }
 
 async fn audit_lesson(
@@ -1260,7 +1260,7 @@ pub async fn schedule_of(
                     .into(),
             ),
         ),
-        _ => Expr::val(Option::<String>::None).into(),
+        _ => Expr::val(Option::<String>::None),
     };
     let rows: Vec<ScheduleRow> = filter(lesson::Entity::find())
         .filter(lesson::Column::SchoolId.eq(school_id))

@@ -97,6 +97,8 @@ pub struct Catalog {
     pub staff_by_account: HashMap<Uuid, Uuid>,
     /// Every class of the school (all years) by id.
     pub classes: HashMap<Uuid, class::Model>,
+    /// Every subject of the school by id.
+    pub subjects: HashMap<Uuid, subject::Model>,
 }
 
 fn slot_map(slots: &[LessonSlot]) -> HashMap<i32, (u16, u16)> {
@@ -142,12 +144,16 @@ impl Catalog {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let subjects: HashMap<Uuid, (String, Option<Uuid>)> = subject::Entity::find()
+        let subject_rows: HashMap<Uuid, subject::Model> = subject::Entity::find()
             .filter(subject::Column::SchoolId.eq(school_id))
             .all(db)
             .await?
             .into_iter()
-            .map(|s| (s.id, (s.name, s.mark_scale_id)))
+            .map(|s| (s.id, s))
+            .collect();
+        let subjects: HashMap<Uuid, (String, Option<Uuid>)> = subject_rows
+            .values()
+            .map(|s| (s.id, (s.name.clone(), s.mark_scale_id)))
             .collect();
         let groups: HashMap<Uuid, i32> = group::Entity::find()
             .filter(group::Column::SchoolId.eq(school_id))
@@ -222,6 +228,7 @@ impl Catalog {
                 .filter_map(|p| Some((p.account_id?, p.id)))
                 .collect(),
             classes,
+            subjects: subject_rows,
         })
     }
 

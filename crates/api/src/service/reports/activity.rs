@@ -23,13 +23,11 @@ use uuid::Uuid;
 use super::Scope;
 use crate::auth::Actor;
 use crate::entity::{
-    account, audit_log, class, diary_view, enrollment, guardian_link, invite_code, person,
-    role_assignment,
+    account, audit_log, diary_view, guardian_link, invite_code, person, role_assignment,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::finals::name_of;
-use crate::service::structure::{get_settings_row, on_date, school_today_at};
-use crate::service::timetable::Catalog;
+use crate::service::structure::school_today_at;
 
 /// The audit actions that count as journal edits.
 pub const JOURNAL_ACTIONS: [&str; 14] = [
@@ -225,12 +223,13 @@ struct Month {
 
 async fn load_month(
     db: &impl ConnectionTrait,
-    school_id: Uuid,
-    cat: &Catalog,
+    snap: &crate::service::snapshot::Snapshot,
     month: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<Month> {
-    let settings = get_settings_row(db, school_id).await?;
+    let school_id = snap.school.id;
+    let cat = &snap.catalog;
+    let settings = &snap.settings;
     let tz: chrono_tz::Tz = settings
         .time_zone
         .parse()
@@ -344,12 +343,12 @@ async fn load_month(
         .filter_map(|(a, n)| Some((a?, u32::try_from(n).unwrap_or(0))))
         .collect();
     let day = Ord::min(to, today);
-    let class_of: HashMap<Uuid, Uuid> = enrollment::Entity::find()
-        .filter(enrollment::Column::SchoolId.eq(school_id))
-        .filter(on_date(day))
-        .all(db)
-        .await?
-        .into_iter()
+    let class_of: HashMap<Uuid, Uuid> = snap
+        .roster
+        .enrollments
+        .values()
+        .flatten()
+        .filter(|e| e.starts_on <= day && e.ends_on.is_none_or(|x| x >= day))
         .map(|e| (e.student_id, e.class_id))
         .collect();
     let mut children: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
@@ -361,13 +360,11 @@ async fn load_month(
         children.entry(g.parent_id).or_default().push(g.student_id);
     }
     let live: HashSet<Uuid> = class_of.values().copied().collect();
-    let classes = class::Entity::find()
-        .filter(class::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?
-        .into_iter()
+    let classes = cat
+        .classes
+        .values()
         .filter(|c| live.contains(&c.id))
-        .map(|c| ((c.grade, c.letter), (c.id, c.name)))
+        .map(|c| ((c.grade, c.letter.clone()), (c.id, c.name.clone())))
         .collect();
     let account_ids: Vec<Uuid> = people.iter().filter_map(|p| p.account_id).collect();
     let mut logins_by_account = HashMap::new();
@@ -493,13 +490,13 @@ pub async fn report(
 ) -> AppResult<ActivityReport> {
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
-    if !Scope::of(db, actor, school_id, &cat).await?.whole_school() {
+    if !Scope::of(db, actor, school_id, cat).await?.whole_school() {
         return Err(
             AppError::forbidden().detail("the activity report is for the principal and the admin")
         );
     }
     flush_before_report(db, views).await;
-    let m = load_month(db, school_id, &cat, month, now).await?;
+    let m = load_month(db, &snap, month, now).await?;
     let mut roles = Vec::new();
     for (role, label) in ROLES {
         let mut c = ActivityCounts::default();
@@ -559,7 +556,7 @@ pub async fn users(
 ) -> AppResult<Vec<UserActivity>> {
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
-    if !Scope::of(db, actor, school_id, &cat).await?.whole_school() {
+    if !Scope::of(db, actor, school_id, cat).await?.whole_school() {
         return Err(
             AppError::forbidden().detail("the activity report is for the principal and the admin")
         );
@@ -567,7 +564,7 @@ pub async fn users(
     if let Some(c) = class_id {
         crate::service::structure::class_row(db, school_id, c).await?;
     }
-    let m = load_month(db, school_id, &cat, month, now).await?;
+    let m = load_month(db, &snap, month, now).await?;
     let class_names: HashMap<Uuid, String> =
         m.classes.values().map(|(id, n)| (*id, n.clone())).collect();
     let mut out: Vec<UserActivity> = m

@@ -22,10 +22,10 @@ use uuid::Uuid;
 
 use super::Scope;
 use crate::auth::Actor;
-use crate::entity::{attendance, class, course, enrollment, group_member, lesson, person};
+use crate::entity::{attendance, course, enrollment, lesson};
 use crate::error::{AppError, AppResult};
-use crate::service::finals::{YearTerms, name_of};
-use crate::service::structure::{overlapping, school_today_at};
+use crate::service::finals::YearTerms;
+use crate::service::structure::school_today_at;
 
 /// The query of the report.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +115,7 @@ pub async fn report(
 ) -> AppResult<AttendanceReport> {
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
-    let scope = Scope::of(db, actor, school_id, &cat).await?;
+    let scope = Scope::of(db, actor, school_id, cat).await?;
     let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let threshold = q.threshold.unwrap_or(30.0);
@@ -199,26 +199,17 @@ pub async fn report(
     }
     // Enrollments in the range and subgroup memberships.
     // By start, so that a student's row ends in their latest class.
-    let mut enrollments: Vec<enrollment::Model> = enrollment::Entity::find()
-        .filter(enrollment::Column::SchoolId.eq(school_id))
-        .filter(overlapping(from, to))
-        .all(db)
-        .await?
-        .into_iter()
+    let mut enrollments: Vec<enrollment::Model> = snap
+        .roster
+        .enrollments
+        .values()
+        .flatten()
+        .filter(|e| e.starts_on <= to && e.ends_on.is_none_or(|x| x >= from))
         .filter(|e| sees(e.class_id))
+        .cloned()
         .collect();
-    enrollments.sort_by_key(|e| e.starts_on);
-    let mut member_of: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
-    for g in group_member::Entity::find()
-        .filter(group_member::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?
-    {
-        member_of
-            .entry(g.student_id)
-            .or_default()
-            .insert(g.group_id);
-    }
+    enrollments.sort_by_key(|e| (e.starts_on, e.id));
+    let member_of = &snap.roster.groups;
     // Attendance marks per (student, day, code).
     let rel: RelationDef = attendance::Entity::belongs_to(lesson::Entity)
         .from(attendance::Column::LessonId)
@@ -319,23 +310,17 @@ pub async fn report(
         });
     let mut student_rows = Vec::new();
     let ids: Vec<Uuid> = students.keys().copied().collect();
-    let mut names: HashMap<Uuid, String> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for p in person::Entity::find()
-            .filter(person::Column::SchoolId.eq(school_id))
-            .filter(person::Column::Id.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            names.insert(p.id, name_of(&p));
-        }
-    }
-    let class_names: HashMap<Uuid, (i32, String, String)> = class::Entity::find()
-        .filter(class::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, (c.grade, c.letter, c.name)))
+    let names: HashMap<Uuid, String> = ids
+        .iter()
+        .filter_map(|id| {
+            let (l, f, m) = snap.roster.names.get(id)?;
+            Some((*id, otmetka_domain::person::full_name(l, f, m.as_deref())))
+        })
+        .collect();
+    let class_names: HashMap<Uuid, (i32, String, String)> = cat
+        .classes
+        .values()
+        .map(|c| (c.id, (c.grade, c.letter.clone(), c.name.clone())))
         .collect();
     for (id, (t, class_id)) in &students {
         let mut row = t.row(

@@ -33,7 +33,7 @@ use uuid::Uuid;
 use super::Scope;
 use super::attendance::week_start;
 use crate::auth::Actor;
-use crate::entity::{academic_year, final_mark, lesson, mark, person, subject};
+use crate::entity::{final_mark, lesson, mark, person};
 use crate::error::{AppError, AppResult};
 use crate::service::finals::{YearTerms, class_lists_on, course_members, name_of};
 use crate::service::structure::school_today_at;
@@ -249,22 +249,19 @@ struct Week<'a> {
     finals: HashMap<Uuid, (u32, u32)>,
 }
 
-#[allow(clippy::too_many_arguments)]
 /// The academic year the week falls in (the current one when the week touches it), if any.
-async fn year_of_week(
-    db: &impl ConnectionTrait,
-    school_id: Uuid,
+fn year_of_week(
+    snap: &crate::service::snapshot::Snapshot,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<Option<Uuid>> {
-    let mut years = academic_year::Entity::find()
-        .filter(academic_year::Column::SchoolId.eq(school_id))
-        .filter(academic_year::Column::StartsOn.lte(to))
-        .filter(academic_year::Column::EndsOn.gte(from))
-        .all(db)
-        .await?;
+) -> Option<Uuid> {
+    let mut years: Vec<_> = snap
+        .years
+        .iter()
+        .filter(|y| y.starts_on <= to && y.ends_on >= from)
+        .collect();
     years.sort_by_key(|y| (!y.is_current, y.starts_on));
-    Ok(years.first().map(|y| y.id))
+    years.first().map(|y| y.id)
 }
 
 /// Loads the week of every course of its academic year (or of `only_course`); rows are
@@ -287,7 +284,7 @@ async fn load_week<'a>(
     let today = school_today_at(&settings.time_zone, now);
     let (from, to) = week_of(week.unwrap_or(today));
     let upto = Ord::min(to, today);
-    let Some(year_id) = year_of_week(db, school_id, from, to).await? else {
+    let Some(year_id) = year_of_week(snap, from, to) else {
         return Ok(Week {
             from,
             to,
@@ -353,11 +350,9 @@ async fn load_week<'a>(
             .filter(|l| course_set.contains(&l.course_id))
             .collect()
     };
-    let homework_expected: HashMap<Uuid, bool> = subject::Entity::find()
-        .filter(subject::Column::SchoolId.eq(school_id))
-        .all(db)
-        .await?
-        .into_iter()
+    let homework_expected: HashMap<Uuid, bool> = cat
+        .subjects
+        .values()
         .map(|s| (s.id, s.homework_expected))
         .collect();
     let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
@@ -519,7 +514,7 @@ pub async fn report(
 ) -> AppResult<JournalControl> {
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
-    let scope = Scope::of(db, actor, school_id, &cat).await?;
+    let scope = Scope::of(db, actor, school_id, cat).await?;
     let w = load_week(db, &snap, q.week, None, now).await?;
     // (course, teacher) → counts.
     let mut rows: HashMap<(Uuid, Uuid), Acc> = HashMap::new();
@@ -633,7 +628,7 @@ pub async fn detail(
     } = q;
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
-    let scope = Scope::of(db, actor, school_id, &cat).await?;
+    let scope = Scope::of(db, actor, school_id, cat).await?;
     let course = cat.course(course_id)?;
     let mut w = load_week(db, &snap, week, Some(course_id), now).await?;
     // A teacher who only substituted in the course sees their own lessons of it.

@@ -181,7 +181,7 @@ pub async fn report(
 ) -> AppResult<QualityReport> {
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
     let cat = &snap.catalog;
-    let scope = Scope::of(db, actor, school_id, &cat).await?;
+    let scope = Scope::of(db, actor, school_id, cat).await?;
     let settings = snap.settings.clone();
     let today = school_today_at(&settings.time_zone, now);
     let yt = YearTerms::of_snapshot(&snap, q.academic_year_id)?;
@@ -224,7 +224,7 @@ pub async fn report(
     // marks (as the final-mark sheet suggests it), or the year's average without any.
     let suggest = q.basis != BasisChoice::Final && matches!(term, Term::Period { .. } | Term::Year);
     let averages = if suggest {
-        subject_averages(db, school_id, year_id, &cat, &cfg, from, ends_on).await?
+        subject_averages(db, school_id, year_id, cat, cfg, from, ends_on).await?
     } else {
         HashMap::new()
     };

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::service::accounts as svc;
 use crate::state::AppState;
 
@@ -48,7 +48,7 @@ async fn update_account(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<UpdateSchoolAccountRequest>,
+    body: ApiJson<UpdateSchoolAccountRequest, access::ManageAccounts>,
 ) -> AppResult<web::Json<SchoolAccount>> {
     let (school_id, account_id) = path.into_inner();
     Ok(web::Json(

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::service::finals;
 use crate::state::AppState;
 use otmetka_domain::ErrorCode;
@@ -87,7 +87,7 @@ async fn write_final_marks(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<FinalMarksBatch>,
+    body: ApiJson<FinalMarksBatch, access::WriteFinalMarks>,
 ) -> AppResult<web::Json<FinalMarksResult>> {
     let (school_id, course_id) = path.into_inner();
     Ok(web::Json(
@@ -128,7 +128,7 @@ async fn create_reopening(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<TermReopeningInput>,
+    body: ApiJson<TermReopeningInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     let (school_id, course_id) = path.into_inner();
     Ok(HttpResponse::Created().json(

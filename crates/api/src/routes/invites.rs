@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::routes::list_response;
 use crate::service::PageParams;
 use crate::service::invites::{self as svc, StateFilter};
@@ -33,7 +33,7 @@ async fn create_invite(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<CreateInviteRequest>,
+    body: ApiJson<CreateInviteRequest, access::ManageInvites>,
 ) -> AppResult<HttpResponse> {
     let created = svc::create(
         &state.db,

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use otmetka_domain::Problem;
 use otmetka_domain::grading::{
     AttendanceCode, AttendanceCodeInput, MarkScale, MarkScaleInput, MarkSettings, WorkType,
-    WorkTypeInput,
+    WorkTypeInput, WorkTypeUpdate,
 };
 use otmetka_domain::journal::{
     AttendanceCell, AttendanceCellInput, ClassSummary, Diary, Journal, JournalBatch,
@@ -18,8 +18,9 @@ use crate::openapi::documented;
 use uuid::Uuid;
 
 use crate::auth::Actor;
+use crate::auth::policy::{self, Action};
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::service::{diary, journal, marks};
 use crate::state::AppState;
 
@@ -75,7 +76,7 @@ async fn create_mark_scale(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<MarkScaleInput>,
+    body: ApiJson<MarkScaleInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(
         marks::write_scale(
@@ -98,7 +99,7 @@ async fn update_mark_scale(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<MarkScaleInput>,
+    body: ApiJson<MarkScaleInput, access::ManageStructure>,
 ) -> AppResult<web::Json<MarkScale>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -121,7 +122,7 @@ async fn delete_mark_scale(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Create a work type with its default weight (admin).
+/// Create a work type with its default weight (admin). An omitted `position` is 0 (first).
 #[utoipa::path(tag = "journal", security(("bearer" = [])), request_body = WorkTypeInput,
     params(("school_id" = Uuid, Path, description = "School id")),
     responses((status = 201, body = WorkType), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -130,7 +131,7 @@ async fn create_work_type(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<WorkTypeInput>,
+    body: ApiJson<WorkTypeInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(
         marks::write_work_type(
@@ -145,7 +146,11 @@ async fn create_work_type(
 }
 
 /// Change a work type (admin); existing works keep their weights.
-#[utoipa::path(tag = "journal", security(("bearer" = [])), request_body = WorkTypeInput,
+///
+/// The body replaces the whole work type, so every field is required: an omitted `position` is
+/// 422 `validation_failed` with the field error `position: required` (send the current position
+/// to keep it), never a silent move to the front.
+#[utoipa::path(tag = "journal", security(("bearer" = [])), request_body = WorkTypeUpdate,
     params(("school_id" = Uuid, Path, description = "School id"), ("work_type_id" = Uuid, Path, description = "Work type id")),
     responses((status = 200, body = WorkType), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[put("/schools/{school_id}/work-types/{work_type_id}")]
@@ -153,11 +158,16 @@ async fn update_work_type(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<WorkTypeInput>,
+    body: ApiJson<WorkTypeUpdate, access::ManageStructure>,
 ) -> AppResult<web::Json<WorkType>> {
+    use validator::Validate;
     let (school_id, id) = path.into_inner();
+    // The service's own checks, first: who may change it, then the required position.
+    policy::authorize(&actor, school_id, Action::ManageStructure)?;
+    let input = body.into_inner();
+    input.validate()?;
     Ok(web::Json(
-        marks::write_work_type(&state.db, &actor, school_id, Some(id), body.into_inner()).await?,
+        marks::write_work_type(&state.db, &actor, school_id, Some(id), input.into()).await?,
     ))
 }
 
@@ -185,7 +195,7 @@ async fn create_attendance_code(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<AttendanceCodeInput>,
+    body: ApiJson<AttendanceCodeInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Created().json(
         marks::write_attendance_code(
@@ -208,7 +218,7 @@ async fn update_attendance_code(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<AttendanceCodeInput>,
+    body: ApiJson<AttendanceCodeInput, access::ManageStructure>,
 ) -> AppResult<web::Json<AttendanceCode>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -269,7 +279,7 @@ async fn write_journal(
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
     query: web::Query<PeriodQuery>,
-    body: ApiJson<JournalBatch>,
+    body: ApiJson<JournalBatch, access::WriteJournal>,
 ) -> AppResult<web::Json<JournalBatchResult>> {
     let (school_id, course_id) = path.into_inner();
     Ok(web::Json(
@@ -295,7 +305,7 @@ async fn put_mark(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid, Uuid)>,
-    body: ApiJson<MarkCellInput>,
+    body: ApiJson<MarkCellInput, access::WriteJournal>,
 ) -> AppResult<web::Json<MarkCell>> {
     let (school_id, work_id, student_id) = path.into_inner();
     Ok(web::Json(
@@ -321,7 +331,7 @@ async fn put_attendance(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid, Uuid)>,
-    body: ApiJson<AttendanceCellInput>,
+    body: ApiJson<AttendanceCellInput, access::WriteJournal>,
 ) -> AppResult<web::Json<AttendanceCell>> {
     let (school_id, lesson_id, student_id) = path.into_inner();
     Ok(web::Json(
@@ -347,7 +357,7 @@ async fn create_work(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<WorkInput>,
+    body: ApiJson<WorkInput, access::WriteJournal>,
 ) -> AppResult<HttpResponse> {
     let (school_id, lesson_id) = path.into_inner();
     Ok(HttpResponse::Created().json(
@@ -372,7 +382,7 @@ async fn update_work(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<WorkUpdate>,
+    body: ApiJson<WorkUpdate, access::WriteJournal>,
 ) -> AppResult<web::Json<Work>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::service::me as svc;
 use crate::state::AppState;
 
@@ -36,7 +36,7 @@ async fn me(state: web::Data<AppState>, actor: Actor) -> AppResult<web::Json<Me>
 async fn change_password(
     state: web::Data<AppState>,
     actor: Actor,
-    body: ApiJson<ChangePasswordRequest>,
+    body: ApiJson<ChangePasswordRequest, access::SignedIn>,
 ) -> AppResult<HttpResponse> {
     svc::change_password(&state, &actor, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -98,7 +98,7 @@ async fn revoke_other_sessions(
 async fn create_api_token(
     state: web::Data<AppState>,
     actor: Actor,
-    body: ApiJson<CreateApiTokenRequest>,
+    body: ApiJson<CreateApiTokenRequest, access::SignedIn>,
 ) -> AppResult<HttpResponse> {
     let created = svc::create_api_token(&state, &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))

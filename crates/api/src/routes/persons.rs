@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::routes::list_response;
 use crate::service::PageParams;
 use crate::service::persons as svc;
@@ -31,7 +31,7 @@ async fn create_person(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<PersonInput>,
+    body: ApiJson<PersonInput, access::ManagePersons>,
 ) -> AppResult<HttpResponse> {
     let p = svc::create(&state.db, &actor, path.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(p))

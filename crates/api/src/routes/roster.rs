@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::service::roster as svc;
 use crate::state::AppState;
 
@@ -83,7 +83,7 @@ async fn update_person(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<PersonInput>,
+    body: ApiJson<PersonInput, access::ManagePersons>,
 ) -> AppResult<web::Json<Person>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -134,7 +134,7 @@ async fn link_guardian(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<GuardianLinkInput>,
+    body: ApiJson<GuardianLinkInput, access::ManageRoster>,
 ) -> AppResult<web::Json<Vec<GuardianLink>>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -168,7 +168,7 @@ async fn arrive(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<ArriveRequest>,
+    body: ApiJson<ArriveRequest, access::ManageRoster>,
 ) -> AppResult<HttpResponse> {
     let (school_id, id) = path.into_inner();
     let e = svc::arrive(&state.db, &actor, school_id, id, body.into_inner()).await?;
@@ -185,7 +185,7 @@ async fn transfer(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<TransferRequest>,
+    body: ApiJson<TransferRequest, access::ManageRoster>,
 ) -> AppResult<HttpResponse> {
     let (school_id, id) = path.into_inner();
     let e = svc::transfer(&state.db, &actor, school_id, id, body.into_inner()).await?;
@@ -202,7 +202,7 @@ async fn withdraw(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<WithdrawRequest>,
+    body: ApiJson<WithdrawRequest, access::ManageRoster>,
 ) -> AppResult<web::Json<Enrollment>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -220,7 +220,7 @@ async fn correct_enrollment(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<EnrollmentCorrection>,
+    body: ApiJson<EnrollmentCorrection, access::ManageRoster>,
 ) -> AppResult<web::Json<Enrollment>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::service::schools as svc;
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ use crate::state::AppState;
 async fn create_school(
     state: web::Data<AppState>,
     actor: Actor,
-    body: ApiJson<CreateSchoolRequest>,
+    body: ApiJson<CreateSchoolRequest, access::Superadmin>,
 ) -> AppResult<HttpResponse> {
     let created = svc::create(
         &state.db,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::service::structure::{self as svc, CourseFilter};
 use crate::state::AppState;
 
@@ -43,7 +43,7 @@ async fn put_settings(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<SchoolSettings>,
+    body: ApiJson<SchoolSettings, access::ManageStructure>,
 ) -> AppResult<web::Json<SchoolSettings>> {
     Ok(web::Json(
         svc::put_settings(&state.db, &actor, path.into_inner(), body.into_inner()).await?,
@@ -76,7 +76,7 @@ async fn create_year(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<AcademicYearInput>,
+    body: ApiJson<AcademicYearInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     let y = svc::write_year(
         &state.db,
@@ -99,7 +99,7 @@ async fn update_year(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<AcademicYearInput>,
+    body: ApiJson<AcademicYearInput, access::ManageStructure>,
 ) -> AppResult<web::Json<AcademicYear>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -140,7 +140,7 @@ async fn create_period(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<PeriodInput>,
+    body: ApiJson<PeriodInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     let p = svc::write_period(
         &state.db,
@@ -163,7 +163,7 @@ async fn update_period(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<PeriodInput>,
+    body: ApiJson<PeriodInput, access::ManageStructure>,
 ) -> AppResult<web::Json<Period>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -210,7 +210,7 @@ async fn create_subject(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<SubjectInput>,
+    body: ApiJson<SubjectInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     let s = svc::write_subject(
         &state.db,
@@ -232,7 +232,7 @@ async fn update_subject(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<SubjectInput>,
+    body: ApiJson<SubjectInput, access::ManageStructure>,
 ) -> AppResult<web::Json<Subject>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -266,7 +266,7 @@ async fn create_class(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<ClassInput>,
+    body: ApiJson<ClassInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     let c = svc::write_class(
         &state.db,
@@ -305,7 +305,7 @@ async fn update_class(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<ClassInput>,
+    body: ApiJson<ClassInput, access::ManageStructure>,
 ) -> AppResult<web::Json<Class>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -340,7 +340,7 @@ async fn write_group(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<GroupInput>,
+    body: ApiJson<GroupInput, access::ManageStructure>,
 ) -> AppResult<web::Json<Group>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -390,7 +390,7 @@ async fn create_course(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<CourseInput>,
+    body: ApiJson<CourseInput, access::ManageStructure>,
 ) -> AppResult<HttpResponse> {
     let c = svc::write_course(
         &state.db,
@@ -412,7 +412,7 @@ async fn update_course(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<CourseInput>,
+    body: ApiJson<CourseInput, access::ManageStructure>,
 ) -> AppResult<web::Json<Course>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(

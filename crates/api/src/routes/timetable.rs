@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::error::{AppError, AppResult};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, access};
 use crate::routes::list_response;
 use crate::routes::structure::YearQuery;
 use crate::service::PageParams;
@@ -184,7 +184,7 @@ async fn create_bell_schedule(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<BellScheduleInput>,
+    body: ApiJson<BellScheduleInput, access::ManageTimetable>,
 ) -> AppResult<HttpResponse> {
     let school_id = path.into_inner();
     Ok(HttpResponse::Created().json(
@@ -201,7 +201,7 @@ async fn update_bell_schedule(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<BellScheduleInput>,
+    body: ApiJson<BellScheduleInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<BellSchedule>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -250,7 +250,7 @@ async fn create_holiday(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<HolidayInput>,
+    body: ApiJson<HolidayInput, access::ManageTimetable>,
 ) -> AppResult<HttpResponse> {
     let school_id = path.into_inner();
     Ok(HttpResponse::Created()
@@ -266,7 +266,7 @@ async fn update_holiday(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<HolidayInput>,
+    body: ApiJson<HolidayInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<Holiday>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -315,7 +315,7 @@ async fn create_timetable_entry(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<TimetableEntryInput>,
+    body: ApiJson<TimetableEntryInput, access::ManageTimetable>,
 ) -> AppResult<HttpResponse> {
     let school_id = path.into_inner();
     Ok(HttpResponse::Created().json(
@@ -332,7 +332,7 @@ async fn update_timetable_entry(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<TimetableEntryInput>,
+    body: ApiJson<TimetableEntryInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<TimetableEntry>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -373,7 +373,7 @@ async fn check_timetable_entry(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<TimetableCheckInput>,
+    body: ApiJson<TimetableCheckInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<TimetableCheck>> {
     let school_id = path.into_inner();
     Ok(web::Json(
@@ -390,7 +390,7 @@ async fn generate_lessons(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<GenerateLessonsInput>,
+    body: ApiJson<GenerateLessonsInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<GenerateReport>> {
     let school_id = path.into_inner();
     Ok(web::Json(
@@ -426,7 +426,7 @@ async fn create_extra_lesson(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<ExtraLessonInput>,
+    body: ApiJson<ExtraLessonInput, access::ManageTimetable>,
 ) -> AppResult<HttpResponse> {
     let school_id = path.into_inner();
     Ok(HttpResponse::Created()
@@ -473,7 +473,7 @@ async fn cancel_lesson(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<CancelLessonInput>,
+    body: ApiJson<CancelLessonInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<Lesson>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -506,7 +506,7 @@ async fn move_lesson(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<MoveLessonInput>,
+    body: ApiJson<MoveLessonInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<Lesson>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -539,7 +539,7 @@ async fn set_substitute(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<SubstituteInput>,
+    body: ApiJson<SubstituteInput, access::ManageTimetable>,
 ) -> AppResult<web::Json<Lesson>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -572,7 +572,7 @@ async fn set_lesson_content(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<LessonContentInput>,
+    body: ApiJson<LessonContentInput, access::WriteJournal>,
 ) -> AppResult<web::Json<Lesson>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
@@ -614,7 +614,7 @@ async fn create_teacher_absence(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<Uuid>,
-    body: ApiJson<TeacherAbsenceInput>,
+    body: ApiJson<TeacherAbsenceInput, access::ManageTimetable>,
 ) -> AppResult<HttpResponse> {
     let school_id = path.into_inner();
     Ok(HttpResponse::Created()

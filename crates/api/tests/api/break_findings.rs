@@ -3,11 +3,18 @@
 //! read path (and failed when reads raced), a database restored to an older
 //! `schools.generation` was served from the snapshot cached before, and SQLite's write lock held
 //! past the busy timeout answered 500.
+//!
+//! The second round (issue 9): a `PUT` of a work type without `position` moved it to position 0,
+//! a periods import made a year ending `+10000-08-31`, a teacher's bad body for an admin's
+//! endpoint got 400 before the 403, and a dry-run import held the school's write lock. (A
+//! negative journal `version` is in `journal.rs`, a shrunk period's lessons in `timetable.rs`.)
 
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+use otmetka_domain::Role;
 
 use crate::both_dbs;
 use crate::helpers::*;
@@ -16,6 +23,10 @@ both_dbs!(
     concurrent_creations_of_one_subject_give_one_201_and_409s,
     a_school_without_mark_scales_reads_with_the_built_in_scale_and_writes_nothing,
     a_generation_gone_back_by_a_restore_is_not_served_from_the_old_snapshot,
+    a_work_type_put_without_position_is_422_and_keeps_the_position,
+    a_periods_import_refuses_years_outside_2000_to_2100,
+    who_may_not_write_gets_401_403_404_whatever_the_body,
+    a_dry_run_import_takes_no_write_lock_and_writes_nothing,
 );
 
 async fn demo(app: &TestApp) -> (Uuid, String) {
@@ -209,5 +220,401 @@ async fn sqlite_write_lock_held_past_the_busy_timeout_gives_503_with_retry_after
             .iter()
             .all(|s| s["name"] != "История"),
         "nothing written"
+    );
+}
+
+/// The work type with a code, from the mark settings.
+async fn work_type(app: &TestApp, school: Uuid, token: &str, code: &str) -> Value {
+    app.get_ok(&format!("/schools/{school}/mark-settings"), token)
+        .await["work_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == code)
+        .unwrap_or_else(|| panic!("no work type {code}"))
+        .clone()
+}
+
+/// `PUT` replaces the whole work type: an omitted (or `null`) `position` is 422 `required`, not
+/// a silent 0 that would make the type the default of marks typed into an empty column.
+async fn a_work_type_put_without_position_is_422_and_keeps_the_position(app: TestApp) {
+    let root = app.superadmin().await;
+    let (school, admin) = app.school_with_admin(&root, "Школа", "admin1").await;
+    let control = work_type(&app, school, &admin, "control").await;
+    let position = control["position"].as_i64().unwrap();
+    assert!(position > 0, "{control}");
+    let path = format!(
+        "/schools/{school}/work-types/{}",
+        control["id"].as_str().unwrap()
+    );
+    let mut body = json!({
+        "code": "control",
+        "name": "Контрольная работа",
+        "short_name": "КР",
+        "weight": 3.0,
+    });
+    for position in [None, Some(Value::Null)] {
+        if let Some(p) = position {
+            body["position"] = p;
+        }
+        let res = app
+            .send(
+                reqwest::Method::PUT,
+                &path,
+                Some(&admin),
+                Some(body.clone()),
+            )
+            .await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], "position", "{problem}");
+        assert_eq!(problem["errors"][0]["code"], "required", "{problem}");
+        assert_eq!(problem["errors"].as_array().unwrap().len(), 1, "{problem}");
+    }
+    let now = work_type(&app, school, &admin, "control").await;
+    assert_eq!(now, control, "nothing changed");
+    // With the position it is changed; a teacher is refused whatever the body.
+    body["position"] = json!(position);
+    let res = app
+        .send(
+            reqwest::Method::PUT,
+            &path,
+            Some(&admin),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(changed["weight"], 3.0);
+    assert_eq!(changed["position"], position);
+    let teacher = app.member(&admin, school, Role::Teacher, "teacher1").await;
+    body.as_object_mut().unwrap().remove("position");
+    let res = app
+        .send(
+            reqwest::Method::PUT,
+            &path,
+            Some(&teacher),
+            Some(body.clone()),
+        )
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
+    // A new work type without a position is first (position 0), as documented.
+    let res = app
+        .post(
+            &format!("/schools/{school}/work-types"),
+            Some(&admin),
+            json!({"code": "project", "name": "Проект", "short_name": "Пр", "weight": 2.0}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.json::<Value>().await.unwrap()["position"], 0);
+}
+
+/// A year made from its name in a periods import (`9999/10000` → 1 September 9999 – 31 August
+/// 10000) or dates given to the API must lie in 2000–2100, as ISO weeks do.
+async fn a_periods_import_refuses_years_outside_2000_to_2100(app: TestApp) {
+    let root = app.superadmin().await;
+    let (school, admin) = app.school_with_admin(&root, "Школа", "admin1").await;
+    let years = format!("/schools/{school}/academic-years");
+    for query in ["?dry_run=true", ""] {
+        let res = app
+            .import(
+                &admin,
+                school,
+                "periods",
+                "academic_year,kind,number,starts_on,ends_on\n\
+                 2026/2027,quarter,1,2026-09-01,2026-10-24\n\
+                 9999/10000,quarter,1,9999-09-01,9999-10-24\n\
+                 2100/2101,year,1,2100-09-01,2100-12-31\n",
+                "text/csv",
+                query,
+            )
+            .await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "import_rejected").await;
+        let rows = problem["report"]["rows"].as_array().unwrap();
+        assert_eq!(rows[0]["outcome"], "created", "{problem}");
+        for (row, end) in [(&rows[1], "+10000-08-31"), (&rows[2], "2101-08-31")] {
+            assert_eq!(row["outcome"], "error", "{row}");
+            assert_eq!(row["problems"][0]["column"], "academic_year", "{row}");
+            let message = row["problems"][0]["message"].as_str().unwrap();
+            assert!(
+                message.contains(end) && message.contains("2000–2100"),
+                "{message}"
+            );
+        }
+        assert_eq!(problem["errors"][0]["code"], "row", "{problem}");
+        assert_eq!(
+            app.get_ok(&years, &admin).await,
+            json!([]),
+            "nothing written"
+        );
+    }
+    // The API refuses the same dates, field by field.
+    let res = app
+        .post(
+            &years,
+            Some(&admin),
+            json!({"name": "2100/2101", "starts_on": "2100-09-01", "ends_on": "2101-08-31"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "ends_on", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "range", "{problem}");
+    let res = app
+        .post(
+            &years,
+            Some(&admin),
+            json!({"name": "1999/2000", "starts_on": "1999-09-01", "ends_on": "2000-08-31"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "starts_on", "{problem}");
+    assert_eq!(app.get_ok(&years, &admin).await, json!([]));
+}
+
+/// A request with a raw body.
+async fn raw(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: &'static str,
+) -> reqwest::Response {
+    let mut r = app
+        .client
+        .request(method, app.url(path))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    r.send().await.unwrap()
+}
+
+/// Authorization comes before the body: a teacher gets 403 from an admin's endpoint (settings,
+/// timetable, roster, persons, work types), a student from the journal, a stranger 404 and no
+/// token 401, whatever they send; the admin gets the body's own 400/415/422.
+async fn who_may_not_write_gets_401_403_404_whatever_the_body(app: TestApp) {
+    use reqwest::Method;
+    let root = app.superadmin().await;
+    let (school, admin) = app.school_with_admin(&root, "Школа", "admin1").await;
+    let (_, other_admin) = app.school_with_admin(&root, "Другая школа", "admin2").await;
+    let teacher = app.member(&admin, school, Role::Teacher, "teacher1").await;
+    let student = app.member(&admin, school, Role::Student, "student1").await;
+    let settings = format!("/schools/{school}/settings");
+    let bad_bodies: [(&str, &str); 6] = [
+        ("application/json", "{not json"),
+        ("application/json", "[]"),
+        ("application/json", "{}"),
+        ("application/json", r#"{"name": 5}"#),
+        ("application/json", "{\"name\": \"a\\u0000b\"}"),
+        ("text/plain", "name=x"),
+    ];
+    for (ct, body) in bad_bodies {
+        let res = raw(&app, Method::PUT, &settings, Some(&teacher), ct, body).await;
+        assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
+        let res = raw(&app, Method::PUT, &settings, Some(&other_admin), ct, body).await;
+        assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+        let res = raw(&app, Method::PUT, &settings, None, ct, body).await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "authentication_required").await;
+        let res = raw(&app, Method::PUT, &settings, Some(&admin), ct, body).await;
+        let (status, _) = problem(res).await;
+        assert!(
+            [
+                StatusCode::BAD_REQUEST,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                StatusCode::UNPROCESSABLE_ENTITY
+            ]
+            .contains(&status),
+            "the admin gets the body's own answer for {body:?}: {status}"
+        );
+    }
+    // Other admin-only writes, and the journal for a student.
+    let nil = Uuid::nil();
+    let paths = [
+        (
+            Method::POST,
+            format!("/schools/{school}/timetable"),
+            &teacher,
+        ),
+        (
+            Method::POST,
+            format!("/schools/{school}/holidays"),
+            &teacher,
+        ),
+        (Method::POST, format!("/schools/{school}/persons"), &teacher),
+        (Method::POST, format!("/schools/{school}/invites"), &teacher),
+        (
+            Method::POST,
+            format!("/schools/{school}/students/{nil}/withdraw"),
+            &teacher,
+        ),
+        (
+            Method::PUT,
+            format!("/schools/{school}/work-types/{nil}"),
+            &teacher,
+        ),
+        (
+            Method::POST,
+            format!("/schools/{school}/academic-years"),
+            &teacher,
+        ),
+        (
+            Method::POST,
+            format!("/schools/{school}/courses/{nil}/journal"),
+            &student,
+        ),
+        (
+            Method::POST,
+            format!("/schools/{school}/courses/{nil}/final-marks"),
+            &student,
+        ),
+    ];
+    for (method, path, token) in paths {
+        for (ct, body) in [
+            ("application/json", "{not json"),
+            ("application/json", "{}"),
+        ] {
+            let res = raw(&app, method.clone(), &path, Some(token), ct, body).await;
+            let (status, problem) = problem(res).await;
+            assert_eq!(
+                (status, problem["code"].as_str().unwrap()),
+                (StatusCode::FORBIDDEN, "forbidden"),
+                "{method} {path} {body:?}: {problem}"
+            );
+        }
+    }
+    // Signed-in routes off a school: 401 without a token.
+    let res = raw(
+        &app,
+        Method::POST,
+        "/me/password",
+        None,
+        "application/json",
+        "[]",
+    )
+    .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "authentication_required").await;
+    let res = raw(
+        &app,
+        Method::POST,
+        "/schools",
+        Some(&admin),
+        "application/json",
+        "[]",
+    )
+    .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "forbidden").await;
+    // Sign-in needs no token: its bad body is answered as such.
+    let res = raw(
+        &app,
+        Method::POST,
+        "/auth/login",
+        None,
+        "application/json",
+        "[]",
+    )
+    .await;
+    assert_problem(res, StatusCode::BAD_REQUEST, "malformed_json").await;
+}
+
+/// A dry run neither takes nor waits for the school's write lock: with another transaction
+/// holding it (`UPDATE schools`, as a long import does), a dry run that has nothing to write
+/// answers at once, checked against the current data. Afterwards a dry run that would create
+/// rows writes nothing: no row, no audit record, no new `schools.generation`.
+async fn a_dry_run_import_takes_no_write_lock_and_writes_nothing(app: TestApp) {
+    let root = app.superadmin().await;
+    let (school, admin) = app.school_with_admin(&root, "Школа", "admin1").await;
+    let subjects = fixture("subjects.csv");
+    app.import_ok(&admin, school, "subjects", subjects.clone(), "text/csv")
+        .await;
+    let other = sea_orm::Database::connect(app.state.settings.database_url.as_str())
+        .await
+        .unwrap();
+    let lock = other
+        .begin_with_options(otmetka_api::service::WRITE_TXN)
+        .await
+        .unwrap();
+    lock.execute_unprepared(&format!(
+        "UPDATE schools SET name = name WHERE id = {}",
+        lit(&app, school)
+    ))
+    .await
+    .unwrap();
+    let dry = |body: Vec<u8>| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            tokio::time::timeout(
+                std::time::Duration::from_secs(20),
+                app.import(admin, school, "subjects", body, "text/csv", "?dry_run=true"),
+            )
+            .await
+            .expect("the dry run waited for the school's write lock")
+        }
+    };
+    let started = std::time::Instant::now();
+    let res = dry(subjects.clone()).await;
+    let status = res.status();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["committed"], false);
+    assert_eq!(
+        report["counts"]["unchanged"],
+        report["rows"].as_array().unwrap().len()
+    );
+    // Checked against the current data (the subject is there as the file has it); a repeated
+    // row is an error.
+    let res = dry("name,short_name\nРусский язык,Рус\nРусский язык,Рус\n"
+        .as_bytes()
+        .to_vec())
+    .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "import_rejected").await;
+    let rows = problem["report"]["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["outcome"], "unchanged", "{problem}");
+    assert_eq!(rows[1]["outcome"], "error", "{problem}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "no wait for the lock: {:?}",
+        started.elapsed()
+    );
+    lock.rollback().await.unwrap();
+
+    // Nothing stays of a dry run that creates and changes rows.
+    let generation = app.school_generation(school).await;
+    let before = app
+        .get_ok(&format!("/schools/{school}/subjects"), &admin)
+        .await;
+    let res = dry("name,short_name\nАстрономия,Астр\nРусский язык,РЯ\n"
+        .as_bytes()
+        .to_vec())
+    .await;
+    let status = res.status();
+    let report: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (&report["counts"]["created"], &report["counts"]["updated"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(report["committed"], false);
+    assert_eq!(
+        app.get_ok(&format!("/schools/{school}/subjects"), &admin)
+            .await,
+        before
+    );
+    assert_eq!(app.school_generation(school).await, generation);
+    let audit = app
+        .get_ok(
+            &format!("/schools/{school}/audit?action=import_committed&limit=100"),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        audit.as_array().unwrap().len(),
+        1,
+        "only the real import: {audit}"
     );
 }

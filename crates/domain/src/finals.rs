@@ -281,7 +281,10 @@ pub struct FinalMarkWrite {
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
     #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: Option<String>,
-    /// The version read (0 for a cell never written); a stale one → 412 with the current cells.
+    /// The version read (0 for a cell never written); a stale one → 412 with the current cells,
+    /// a negative one → 422.
+    #[cfg_attr(feature = "validate", validate(range(min = 0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub version: i32,
 }
 

@@ -188,10 +188,64 @@ pub struct WorkTypeInput {
     #[cfg_attr(feature = "validate", validate(range(min = 0.1, max = 10.0)))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 10.0))]
     pub weight: f64,
+    /// Order in lists, 0–1000; omitted = 0 (first).
     #[serde(default)]
     #[cfg_attr(feature = "validate", validate(range(min = 0, max = 1000)))]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
     pub position: i32,
+}
+
+/// Change a work type (admin, `PUT …/work-types/{id}`): the whole work type, as
+/// [`WorkTypeInput`], with `position` required. A PUT replaces every field, and an omitted
+/// position would silently move the type to the front (where it becomes the type of marks typed
+/// into an empty lesson column): omitted or `null` is 422 `validation_failed` with
+/// `position: required`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "validate", derive(validator::Validate))]
+#[serde(deny_unknown_fields)]
+pub struct WorkTypeUpdate {
+    /// 1–32 characters, unique in the school.
+    #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
+    pub code: String,
+    #[cfg_attr(feature = "validate", validate(length(min = 1, max = 100)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub name: String,
+    #[cfg_attr(feature = "validate", validate(length(min = 1, max = 8)))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 8))]
+    pub short_name: String,
+    /// 0.1–10.
+    #[cfg_attr(feature = "validate", validate(range(min = 0.1, max = 10.0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.1, maximum = 10.0))]
+    pub weight: f64,
+    /// Order in lists, 0–1000. Required (send the current one to keep it).
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "validate",
+        validate(
+            required(message = "required: send the current position to keep it"),
+            range(min = 0, max = 1000)
+        )
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = i32, required = true, minimum = 0, maximum = 1000)
+    )]
+    pub position: Option<i32>,
+}
+
+impl From<WorkTypeUpdate> for WorkTypeInput {
+    /// After validation (`position` is then present).
+    fn from(u: WorkTypeUpdate) -> Self {
+        WorkTypeInput {
+            code: u.code,
+            name: u.name,
+            short_name: u.short_name,
+            weight: u.weight,
+            position: u.position.unwrap_or_default(),
+        }
+    }
 }
 
 /// An attendance code (отметка посещаемости).

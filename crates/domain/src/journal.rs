@@ -67,7 +67,9 @@ pub struct WorkUpdate {
     #[cfg_attr(feature = "validate", validate(length(max = 200)))]
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: Option<String>,
-    /// The version read; a stale one → 412 with the current work.
+    /// The version read (a work starts at 1); a stale one → 412 with the current work.
+    #[cfg_attr(feature = "validate", validate(range(min = 1)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: i32,
 }
 
@@ -199,13 +201,16 @@ pub struct MarkWrite {
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
     #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: Option<String>,
-    /// The version read (0 for a cell never written); a stale one → 412.
+    /// The version read (0 for a cell never written); a stale one → 412, a negative one → 422.
+    #[cfg_attr(feature = "validate", validate(range(min = 0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub version: i32,
 }
 
 /// Write one attendance cell.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "validate", derive(validator::Validate))]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceWrite {
     pub lesson_id: Uuid,
@@ -215,6 +220,9 @@ pub struct AttendanceWrite {
     #[serde(deserialize_with = "Option::deserialize")]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: Option<String>,
+    /// The version read (0 for a cell never written); a stale one → 412, a negative one → 422.
+    #[cfg_attr(feature = "validate", validate(range(min = 0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub version: i32,
 }
 
@@ -230,7 +238,7 @@ pub struct JournalBatch {
     #[cfg_attr(feature = "openapi", schema(max_items = 2000))]
     pub marks: Vec<MarkWrite>,
     #[serde(default)]
-    #[cfg_attr(feature = "validate", validate(length(max = 2000)))]
+    #[cfg_attr(feature = "validate", validate(length(max = 2000), nested))]
     #[cfg_attr(feature = "openapi", schema(max_items = 2000))]
     pub attendance: Vec<AttendanceWrite>,
 }
@@ -271,18 +279,25 @@ pub struct MarkCellInput {
     #[cfg_attr(feature = "validate", validate(length(max = 500)))]
     #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub comment: Option<String>,
+    /// The version read (0 for a cell never written); a stale one → 412, a negative one → 422.
+    #[cfg_attr(feature = "validate", validate(range(min = 0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub version: i32,
 }
 
 /// Write one attendance cell (`PUT …/lessons/{lesson_id}/attendance/{student_id}`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "validate", derive(validator::Validate))]
 #[serde(deny_unknown_fields)]
 pub struct AttendanceCellInput {
     /// `null` clears the cell. Required.
     #[serde(deserialize_with = "Option::deserialize")]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: Option<String>,
+    /// The version read (0 for a cell never written); a stale one → 412, a negative one → 422.
+    #[cfg_attr(feature = "validate", validate(range(min = 0)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub version: i32,
 }
 

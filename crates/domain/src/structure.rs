@@ -1,8 +1,19 @@
 //! School structure: academic years, periods, subjects, classes, subgroups, courses, settings.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// The first calendar year a school's academic years, periods and ISO weeks may use.
+pub const FIRST_YEAR: i32 = 2000;
+/// The last calendar year a school's academic years, periods and ISO weeks may use.
+pub const LAST_YEAR: i32 = 2100;
+
+/// Whether a day lies in the years [`FIRST_YEAR`]–[`LAST_YEAR`] (a date like `+10000-08-31`
+/// is a typo, never a school year).
+pub fn in_calendar_range(day: NaiveDate) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&day.year())
+}
 
 /// The kind of a period (учебный период). A school gives final marks per quarter, trimester or
 /// half-year (its setting), and per year.
@@ -84,6 +95,7 @@ pub struct AcademicYearInput {
     #[cfg_attr(feature = "validate", validate(length(min = 1, max = 32)))]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub name: String,
+    /// In the years 2000–2100, like `ends_on` (422 `range` otherwise).
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     /// Make this the current year (the previous current one stops being current).
@@ -117,6 +129,7 @@ pub struct PeriodInput {
     #[cfg_attr(feature = "validate", validate(range(min = 1, max = 4)))]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4))]
     pub number: i32,
+    /// Inside the academic year (so in the years 2000–2100), like `ends_on`.
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
 }

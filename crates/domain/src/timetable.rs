@@ -372,11 +372,13 @@ pub struct Lesson {
     /// The substitute teacher holding this lesson (замена), who may fill its journal.
     pub substitute_id: Option<Uuid>,
     pub substitute_name: Option<String>,
-    /// Set when the timetable or calendar changed under a lesson that has journal data: the
+    /// Set when the timetable or calendar changed under a lesson that has journal data, or when
+    /// an extra or moved lesson's day stopped being a term day (a period shrunk, a holiday): the
     /// lesson was kept and the admin should move, cancel or acknowledge it.
     pub needs_review: bool,
     /// Why, as a stable code: `left_timetable` (the timetable or calendar no longer has this
-    /// slot, but the lesson has journal data).
+    /// slot, but the lesson has journal data; or the lesson, extra or moved, is on a day that is
+    /// no longer a term day).
     pub review_reason: Option<String>,
     /// Тема урока.
     pub topic: Option<String>,
@@ -476,7 +478,10 @@ pub struct LessonContentInput {
     pub homework: Option<String>,
     #[serde(default)]
     pub homework_due_on: Option<NaiveDate>,
-    /// The `version` the client read; a different current version → 412 with the current lesson.
+    /// The `version` the client read (a lesson starts at 1); a different current version → 412
+    /// with the current lesson.
+    #[cfg_attr(feature = "validate", validate(range(min = 1)))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: i32,
 }
 
@@ -504,7 +509,8 @@ pub struct GenerateReport {
     pub updated: u32,
     /// No longer in the timetable and without journal data.
     pub deleted: u32,
-    /// No longer in the timetable but with journal data: kept and flagged for the admin.
+    /// No longer in the timetable but with journal data, or an extra or moved lesson on a day
+    /// that is no longer a term day: kept and flagged for the admin.
     pub flagged: u32,
     pub unchanged: u32,
 }
@@ -580,7 +586,7 @@ pub struct Schedule {
 pub fn iso_week_bounds(week: &str) -> Option<(NaiveDate, NaiveDate)> {
     let (y, w) = week.trim().split_once("-W")?;
     let y: i32 = y.parse().ok()?;
-    if !(2000..=2100).contains(&y) {
+    if !(crate::structure::FIRST_YEAR..=crate::structure::LAST_YEAR).contains(&y) {
         return None;
     }
     let w: u32 = w.parse().ok()?;

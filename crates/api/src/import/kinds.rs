@@ -262,8 +262,12 @@ pub async fn apply(
         );
     }
     // One import (or timetable write) of a school at a time: rows are checked against the
-    // school's data as it is when they are written.
-    structure::lock_school(txn, school_id).await?;
+    // school's data as it is when they are written. A dry run writes nothing that stays, so it
+    // does not hold the school's other writers back for its duration: it checks the rows against
+    // the data as it is when it reads them (see `import::run`).
+    if !dry_run {
+        structure::lock_school(txn, school_id).await?;
+    }
     let mut report = Report {
         rows: Vec::new(),
         audits: Vec::new(),
@@ -1171,7 +1175,7 @@ async fn courses(
     Ok(())
 }
 
-/// `2026/2027` → 1 September 2026 to 31 August 2027.
+/// `2026/2027` → 1 September 2026 to 31 August 2027 (any years: the caller checks the range).
 fn year_bounds(name: &str) -> Option<(NaiveDate, NaiveDate)> {
     let (a, b) = name.split_once(['/', '-'])?;
     let a: i32 = a.trim().parse().ok()?;
@@ -1224,6 +1228,19 @@ async fn periods(
             errs.push(row.error(
                 "academic_year",
                 format!("`{year_name}` is not a year like 2026/2027"),
+            ));
+        }
+        // A new year is made from its name: the API's date range, on this column.
+        if let Some((s, e)) = bounds
+            && !years.contains_key(&year_name)
+            && structure::check_calendar_dates(s, e).is_err()
+        {
+            use otmetka_domain::structure::{FIRST_YEAR, LAST_YEAR};
+            errs.push(row.error(
+                "academic_year",
+                format!(
+                    "`{year_name}` would run {s} – {e}: not in the years {FIRST_YEAR}–{LAST_YEAR}"
+                ),
             ));
         }
         let Some(kind) = kind.filter(|_| errs.is_empty()) else {

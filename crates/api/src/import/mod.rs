@@ -91,6 +91,53 @@ fn stored_answer(stored: &idempotency_key::Model) -> AppResult<ImportAnswer> {
     })
 }
 
+/// A dry run: the rows are applied inside a transaction that is always rolled back, so they are
+/// checked against the school's current data and nothing stays written. It takes no write lock
+/// of its own: not the school's (`kinds::apply` skips it) and, on SQLite, not the database's
+/// (a deferred transaction, which reads without locking out writers); a row it must write to
+/// check takes the locks that write needs, until the rollback. When SQLite cannot give such a
+/// write its lock from a deferred transaction (another connection wrote since it began
+/// reading), the dry run runs once more, taking the database's write lock at once as a real
+/// import does.
+async fn dry_run_apply(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    school_id: Uuid,
+    kind: Kind,
+    table: &reader::Table,
+    options: kinds::Options,
+) -> AppResult<ImportReport> {
+    let deferred = sea_orm::TransactionOptions {
+        isolation_level: None,
+        access_mode: None,
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Deferred),
+    };
+    let mut attempt = 0;
+    loop {
+        let mode = if attempt == 0 {
+            deferred
+        } else {
+            crate::service::WRITE_TXN
+        };
+        let txn = db.begin_with_options(mode).await?;
+        let applied = kinds::apply(
+            &txn,
+            school_id,
+            Some(actor.account_id),
+            kind,
+            table,
+            options,
+        )
+        .await;
+        // Never committed, whatever happened.
+        txn.rollback().await?;
+        match applied {
+            Err(e) if e.code == ErrorCode::DatabaseUnavailable && attempt == 0 => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
 /// Runs an import. Admin (an API token needs the `import` scope, checked by the extractor).
 ///
 /// With `dry_run` nothing is written. With an `idempotency_key`, the first answer for that key
@@ -194,6 +241,13 @@ pub async fn run(
                 report.counts.errors = report.rows.len();
                 answer_for(&report)?
             }
+            Ok(table) if dry_run => {
+                let options = kinds::Options {
+                    dry_run,
+                    replace_from,
+                };
+                answer_for(&dry_run_apply(db, actor, school_id, kind, &table, options).await?)?
+            }
             Ok(table) => {
                 let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
                 let mut report = kinds::apply(
@@ -208,7 +262,7 @@ pub async fn run(
                     },
                 )
                 .await?;
-                if report.counts.errors == 0 && !dry_run {
+                if report.counts.errors == 0 {
                     Audit::new("import_committed")
                         .school(school_id)
                         .by(actor)

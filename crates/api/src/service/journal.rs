@@ -1238,6 +1238,7 @@ pub async fn write_mark(
     now: DateTime<Utc>,
 ) -> AppResult<MarkCell> {
     policy::authorize(actor, school_id, Action::WriteJournal)?;
+    input.validate()?;
     let w = work_row(db, school_id, work_id).await?;
     let batch = JournalBatch {
         marks: vec![MarkWrite {
@@ -1271,6 +1272,7 @@ pub async fn write_attendance(
     now: DateTime<Utc>,
 ) -> AppResult<AttendanceCell> {
     policy::authorize(actor, school_id, Action::WriteJournal)?;
+    input.validate()?;
     let l = crate::service::lessons::lesson_row(db, school_id, lesson_id).await?;
     let batch = JournalBatch {
         marks: Vec::new(),
@@ -1395,8 +1397,8 @@ pub async fn create_work(
     input: WorkInput,
     now: DateTime<Utc>,
 ) -> AppResult<Work> {
-    input.validate()?;
     policy::authorize(actor, school_id, Action::WriteJournal)?;
+    input.validate()?;
     let txn = begin_locked(db, school_id).await?;
     let (l, cfg, behalf) = work_context(&txn, actor, school_id, lesson_id, now).await?;
     let Some(t) = cfg.work_type(input.work_type_id) else {
@@ -1449,8 +1451,8 @@ pub async fn update_work(
     input: WorkUpdate,
     now: DateTime<Utc>,
 ) -> AppResult<Work> {
-    input.validate()?;
     policy::authorize(actor, school_id, Action::WriteJournal)?;
+    input.validate()?;
     let txn = begin_locked(db, school_id).await?;
     let cur = work_row(&txn, school_id, id).await?;
     let (_, cfg, behalf) = work_context(&txn, actor, school_id, cur.lesson_id, now).await?;

@@ -279,6 +279,27 @@ pub async fn list_years(
         .collect())
 }
 
+/// 422 `range` on `starts_on` or `ends_on` outside the years
+/// [`FIRST_YEAR`](otmetka_domain::structure::FIRST_YEAR)–[`LAST_YEAR`](otmetka_domain::structure::LAST_YEAR)
+/// (the years and periods of the API and of imports).
+pub fn check_calendar_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> AppResult<()> {
+    use otmetka_domain::structure::{FIRST_YEAR, LAST_YEAR, in_calendar_range};
+    let errors: Vec<_> = [("starts_on", starts_on), ("ends_on", ends_on)]
+        .into_iter()
+        .filter(|(_, d)| !in_calendar_range(*d))
+        .map(|(field, d)| otmetka_domain::FieldError {
+            field: field.into(),
+            code: "range".into(),
+            message: format!("{d} is not in the years {FIRST_YEAR}–{LAST_YEAR}"),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::fields(errors))
+    }
+}
+
 /// Inserts or updates a year after checking its rules (no permission check; callers do it).
 /// Errors: 422 dates; 409 name taken or dates overlapping another year.
 pub async fn save_year(
@@ -288,6 +309,7 @@ pub async fn save_year(
     input: &AcademicYearInput,
 ) -> AppResult<academic_year::Model> {
     input.validate()?;
+    check_calendar_dates(input.starts_on, input.ends_on)?;
     let name = input.name.trim().to_string();
     if input.starts_on >= input.ends_on {
         return Err(AppError::field(
@@ -426,6 +448,7 @@ pub async fn save_period(
     input: &PeriodInput,
 ) -> AppResult<period::Model> {
     input.validate()?;
+    check_calendar_dates(input.starts_on, input.ends_on)?;
     let year = academic_year::Entity::find_by_id(input.academic_year_id)
         .filter(academic_year::Column::SchoolId.eq(school_id))
         .one(db)

@@ -1704,6 +1704,7 @@ pub async fn regenerate(
             None => to_delete.push(l.id),
         }
     }
+    flag_lessons_off_the_calendar(db, &cal, school_id, from, to, courses, &mut report).await?;
     report.deleted = to_delete.len() as u32;
     for chunk in to_delete.chunks(500) {
         lesson::Entity::delete_many()
@@ -1750,7 +1751,67 @@ pub async fn regenerate(
     Ok(report)
 }
 
-/// The review reason (a stable code) of a lesson that left the timetable but has journal data.
+/// The lessons the timetable does not place on their days (extra lessons, lessons the admin
+/// moved, cancelled ones aside) dated from `from` to `to`: they stay where they are, but one on a
+/// day that is no longer a term day (a period shrunk or deleted, a holiday added, another
+/// final-period kind) is flagged [`LEFT_TIMETABLE`] like a timetable lesson with journal data, and
+/// unflagged when its day is a term day again. An acknowledged lesson ([`REVIEW_RESOLVED`]) stays
+/// acknowledged.
+async fn flag_lessons_off_the_calendar(
+    db: &impl ConnectionTrait,
+    cal: &Calendar,
+    school_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    courses: Option<&HashSet<Uuid>>,
+    report: &mut GenerateReport,
+) -> AppResult<()> {
+    use sea_orm::sea_query::ExprTrait;
+    let mut q = lesson::Entity::find()
+        .filter(lesson::Column::SchoolId.eq(school_id))
+        .filter(lesson::Column::Date.gte(from))
+        .filter(lesson::Column::Date.lte(to))
+        .filter(lesson::Column::Status.ne(LessonStatus::Cancelled.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(lesson::Column::Origin.ne(LessonOrigin::Timetable.as_str()))
+                .add(lesson::Column::SlotDate.is_null())
+                .add(lesson::Column::SlotNumber.is_null())
+                .add(Expr::col(lesson::Column::Date).ne(Expr::col(lesson::Column::SlotDate)))
+                .add(
+                    Expr::col(lesson::Column::LessonNumber)
+                        .ne(Expr::col(lesson::Column::SlotNumber)),
+                ),
+        );
+    if let Some(c) = courses {
+        q = q.filter(lesson::Column::CourseId.is_in(c.iter().copied().collect::<Vec<_>>()));
+    }
+    let now = Utc::now();
+    for l in q.all(db).await? {
+        let off = !cal.is_term_day(l.date);
+        let flagged = l.needs_review && l.review_reason.as_deref() == Some(LEFT_TIMETABLE);
+        let resolved = l.review_reason.as_deref() == Some(REVIEW_RESOLVED);
+        if off && !l.needs_review && !resolved {
+            let mut am: lesson::ActiveModel = l.into();
+            am.needs_review = Set(true);
+            am.review_reason = Set(Some(LEFT_TIMETABLE.into()));
+            am.updated_at = Set(now);
+            am.update(db).await?;
+            report.flagged += 1;
+        } else if !off && flagged {
+            let mut am: lesson::ActiveModel = l.into();
+            am.needs_review = Set(false);
+            am.review_reason = Set(None);
+            am.updated_at = Set(now);
+            am.update(db).await?;
+            report.updated += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The review reason (a stable code) of a lesson that left the timetable but has journal data,
+/// or of an extra or moved lesson whose day is no longer a term day.
 pub const LEFT_TIMETABLE: &str = "left_timetable";
 
 /// Kept in `review_reason` (with `needs_review` false) once the admin acknowledged, moved or

@@ -56,6 +56,7 @@ journal_tests!(
     lengths_are_checked_after_lower_casing,
     a_work_with_a_comment_only_cell_is_in_use,
     recent_marks_take_up_to_500,
+    a_negative_version_is_refused_with_422_and_writes_nothing,
 );
 
 /// Thursday 26 November 2026, 09:00 UTC: 12:00 in Moscow, the school's time zone.
@@ -2683,4 +2684,79 @@ async fn recent_marks_take_up_to_500(app: TestApp) {
         problem["detail"].as_str().unwrap().contains("1 to 500"),
         "{problem}"
     );
+}
+
+/// Break-it finding: a negative `version` in a journal write was taken as a stale version (412,
+/// or worse, compared with a cell's version). Versions are ≥ 0 for cells (0: never written) and
+/// ≥ 1 for works: anything less is 422 `validation_failed` with `range` on the field, checked
+/// before anything is read or written, in the batch and in the one-cell endpoints.
+async fn a_negative_version_is_refused_with_422_and_writes_nothing(app: TestApp) {
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let s01 = s.person(&app, "S01").await;
+    let nov23 = s.lesson_on(&app, math, "2026-11-23").await;
+    let body = json!({
+        "marks": [mark(nov23, None, s01, "5", -1)],
+        "attendance": [{"lesson_id": nov23, "student_id": s01, "code": "н", "version": -3}],
+    });
+    let problem = assert_problem(
+        s.batch(&app, &m01, math, body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        field_errors(&problem),
+        errs(&[
+            ("attendance[0].version", "range"),
+            ("marks[0].version", "range")
+        ]),
+        "{problem}"
+    );
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(j["marks"], json!([]));
+    assert_eq!(j["attendance"], json!([]));
+    assert!(
+        j["lessons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["works"] == json!([]))
+    );
+
+    // The one-cell endpoints: the field is `version`.
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &format!("/lessons/{nov23}/attendance/{s01}"),
+            json!({"code": "н", "version": i32::MIN}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), errs(&[("version", "range")]));
+    let work = s.work(&app, &m01, nov23, "oral", 1.0).await;
+    let res = s.put_mark(&app, &m01, id(&work), s01, Some("5"), -1).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), errs(&[("version", "range")]));
+    // A work starts at version 1.
+    let res = s
+        .send(
+            &app,
+            Method::PUT,
+            &m01,
+            &format!("/works/{}", id(&work)),
+            json!({"work_type_id": work["work_type_id"], "weight": 2.0, "version": 0}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), errs(&[("version", "range")]));
+    // Nothing was written by the refusals; version 0 of a new cell still writes.
+    let j = s.journal(&app, &m01, math).await;
+    assert_eq!(j["marks"], json!([]));
+    assert_eq!(j["attendance"], json!([]));
+    let res = s.put_mark(&app, &m01, id(&work), s01, Some("5"), 0).await;
+    assert_eq!(expect(res, StatusCode::OK).await["version"], 1);
 }

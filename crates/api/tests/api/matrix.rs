@@ -121,7 +121,7 @@ const NEW_YEAR: &str = r#"{"name":"{yr}/{yr1}","starts_on":"{yr}-09-01","ends_on
 const YEAR_A: &str =
     r#"{"name":"2026/2027","starts_on":"2026-09-01","ends_on":"2027-08-31","is_current":true}"#;
 /// A year far from every other (no overlap in either school).
-const FAR_YEAR: &str = r#"{"name":"2990/2991","starts_on":"2990-09-01","ends_on":"2991-08-31"}"#;
+const FAR_YEAR: &str = r#"{"name":"2090/2091","starts_on":"2090-09-01","ends_on":"2091-08-31"}"#;
 const NEW_PERIOD: &str = r#"{"academic_year_id":"{fresh_year}","kind":"quarter","number":1,"starts_on":"{yr}-09-01","ends_on":"{yr}-10-31"}"#;
 const PERIOD_A: &str = r#"{"academic_year_id":"{year}","kind":"quarter","number":1,"starts_on":"2026-09-01","ends_on":"2026-10-24"}"#;
 const PERIOD_B: &str = r#"{"academic_year_id":"{b_year}","kind":"quarter","number":1,"starts_on":"2026-09-01","ends_on":"2026-10-24"}"#;
@@ -583,6 +583,8 @@ struct World {
     lesson_slots: AtomicUsize,
     /// Hands out free summer timetable slots of `{course}`.
     entry_slots: AtomicUsize,
+    /// Hands out free academic years (`{yr}`/`{yr1}`) from 2030/2031 on: years lie in 2000–2100.
+    year_slots: AtomicUsize,
 }
 
 impl World {
@@ -649,6 +651,7 @@ impl World {
             counter: AtomicUsize::new(0),
             lesson_slots: AtomicUsize::new(0),
             entry_slots: AtomicUsize::new(0),
+            year_slots: AtomicUsize::new(0),
         };
         let created = w
             .send(
@@ -954,6 +957,7 @@ impl World {
                 .to_string(),
             ),
             ("kind", "subjects".to_string()),
+            // Replaced by a free year in `run` where a request needs one.
             ("yr", (3000 + n).to_string()),
             ("yr1", (3001 + n).to_string()),
             ("letters", letters(n)),
@@ -1051,6 +1055,13 @@ impl World {
     async fn run(&self, r: &Row, actor: usize) -> Answer {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let mut subs = self.subs(n);
+        if r.body.contains("{yr}") || matches!(r.fix, Fix::FreshYear | Fix::FreshPeriod) {
+            // A year of its own: years lie in 2000–2100 and must not overlap.
+            let yr = 2030 + self.year_slots.fetch_add(1, Ordering::Relaxed);
+            subs.retain(|(k, _)| !matches!(*k, "yr" | "yr1"));
+            subs.push(("yr", yr.to_string()));
+            subs.push(("yr1", (yr + 1).to_string()));
+        }
         let mut token = self.tokens[actor].clone();
         let mut cookie = None;
         let anonymous = actor == ANONYMOUS;

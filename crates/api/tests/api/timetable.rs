@@ -49,6 +49,7 @@ both_dbs!(
     a_holiday_with_the_same_name_and_first_day_is_refused,
     schedule_weeks_outside_2000_to_2100_are_refused,
     an_unknown_import_kind_lists_every_kind,
+    shrinking_a_period_flags_every_lesson_left_outside_the_periods,
 );
 
 // ---------- the calendar, computed independently from the fixture files ----------
@@ -3937,4 +3938,121 @@ async fn an_unknown_import_kind_lists_every_kind(app: TestApp) {
     ] {
         assert!(words.contains(kind), "{kind} missing from: {detail}");
     }
+}
+
+// ---------- a period's dates change under lessons ----------
+
+/// Break-it finding: a shrunk period left lessons outside every period unflagged. Lessons the
+/// timetable places (at their slot) were regenerated, but an extra lesson or a lesson the admin
+/// moved stayed on a day that is no school day any more, with nothing telling the admin. Now
+/// they are flagged `left_timetable` like a timetable lesson with data, and unflagged when the
+/// period grows back.
+async fn shrinking_a_period_flags_every_lesson_left_outside_the_periods(app: TestApp) {
+    let m = mini_school(&app, true).await;
+    let math = m.course("5А", MATH, None);
+    let m01 = m.account(&app, "M01", Role::Teacher).await;
+    // Quarter 2 runs 5 November – 26 December.
+    let periods = app.get_ok(&m.path("/periods"), &m.admin).await;
+    let q2 = periods
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "quarter" && p["number"] == 2)
+        .unwrap()
+        .clone();
+    assert_eq!(q2["ends_on"], "2026-12-26");
+    // A timetable lesson with a topic on Monday 21 December.
+    let with_data = m.lesson_on(&app, math, "2026-12-21").await;
+    let res = write_content(
+        &app,
+        &m,
+        &m01,
+        id(&with_data),
+        json!({"topic": "Повторение", "version": with_data["version"]}),
+    )
+    .await;
+    expect(res, StatusCode::OK).await;
+    // An extra lesson on Saturday 19 December (no journal data).
+    let res = m
+        .admin_send(
+            &app,
+            Method::POST,
+            "/lessons",
+            json!({"course_id": math, "date": "2026-12-19", "lesson_number": 1}),
+        )
+        .await;
+    let extra = expect(res, StatusCode::CREATED).await;
+    assert_eq!(extra["origin"], "extra");
+    // Monday 14 December's lesson moved by the admin to Saturday 26 December.
+    let moved = m.lesson_on(&app, math, "2026-12-14").await;
+    let res = m
+        .admin_send(
+            &app,
+            Method::POST,
+            &format!("/lessons/{}/move", id(&moved)),
+            json!({"date": "2026-12-26", "lesson_number": 2}),
+        )
+        .await;
+    expect(res, StatusCode::OK).await;
+    let kept_before = m.lesson_on(&app, math, "2026-12-16").await;
+
+    let put_q2 = |ends_on: &'static str| {
+        let m = &m;
+        let app = &app;
+        let q2 = q2.clone();
+        async move {
+            let res = m
+                .admin_send(
+                    app,
+                    Method::PUT,
+                    &format!("/periods/{}", id(&q2)),
+                    json!({
+                        "academic_year_id": q2["academic_year_id"],
+                        "kind": "quarter",
+                        "number": 2,
+                        "starts_on": "2026-11-05",
+                        "ends_on": ends_on,
+                    }),
+                )
+                .await;
+            assert_eq!(expect(res, StatusCode::OK).await["ends_on"], ends_on);
+        }
+    };
+    // Quarter 2 now ends on Friday 18 December: 19–26 December are in no period.
+    put_q2("2026-12-18").await;
+    let outside = m
+        .lessons(
+            &app,
+            &format!("course_id={math}&from=2026-12-19&to=2026-12-26"),
+        )
+        .await;
+    assert_eq!(
+        ids(&outside),
+        BTreeSet::from([id(&with_data), id(&extra), id(&moved)]),
+        "{outside:?}"
+    );
+    for l in &outside {
+        assert_eq!(l["needs_review"], true, "{l}");
+        assert_eq!(l["review_reason"], "left_timetable", "{l}");
+    }
+    let flagged = m.lessons(&app, "needs_review=true").await;
+    assert!(
+        [id(&extra), id(&moved)]
+            .iter()
+            .all(|l| ids(&flagged).contains(l)),
+        "the admin's list of lessons to review has them: {flagged:?}"
+    );
+    // Lessons still inside the period are not touched.
+    let kept = m.lesson(&app, id(&kept_before)).await;
+    assert_eq!(kept["needs_review"], false, "{kept}");
+
+    // The quarter grows back: nothing is left to review, the extra and moved lessons stay.
+    put_q2("2026-12-26").await;
+    for l in [&with_data, &extra, &moved] {
+        let now = m.lesson(&app, id(l)).await;
+        assert_eq!(now["needs_review"], false, "{now}");
+        assert_eq!(now["review_reason"], Value::Null, "{now}");
+    }
+    assert_eq!(m.lesson(&app, id(&moved)).await["date"], "2026-12-26");
+    assert_eq!(m.lesson(&app, id(&extra)).await["date"], "2026-12-19");
 }

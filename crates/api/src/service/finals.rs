@@ -19,8 +19,8 @@ use otmetka_domain::journal::{DateSpan, JournalStudent};
 use otmetka_domain::structure::{PeriodKind, SchoolSettings};
 use otmetka_domain::{ErrorCode, FieldError, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -28,7 +28,7 @@ use validator::Validate;
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{
-    academic_year, class, course, enrollment, final_mark, lesson, mark, period, person, subject,
+    academic_year, class, enrollment, final_mark, lesson, mark, period, person, subject,
     term_reopening, work,
 };
 use crate::error::{AppError, AppResult};
@@ -355,8 +355,18 @@ impl ClosedPeriods {
 /// The subject's marks of the students in the year, bucketed by the year's periods: each
 /// (student, period term) → the weighted average over every course of the subject (a student who
 /// changed class keeps the marks of the old class). Three queries.
+/// A mark with its lesson's day and its work's weight ([`period_averages`]'s one statement).
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct WeighedMark {
+    #[sea_orm(nested)]
+    mark: mark::Model,
+    lesson_date: NaiveDate,
+    work_weight: f64,
+}
+
 async fn period_averages(
     db: &impl ConnectionTrait,
+    cat: &Catalog,
     school_id: Uuid,
     scale: &MarkScale,
     subject_id: Uuid,
@@ -367,47 +377,56 @@ async fn period_averages(
         return Ok(HashMap::new());
     }
     let (from, to) = yt.teaching();
-    let courses: Vec<Uuid> = course::Entity::find()
-        .filter(course::Column::SchoolId.eq(school_id))
-        .filter(course::Column::AcademicYearId.eq(yt.year.id))
-        .filter(course::Column::SubjectId.eq(subject_id))
-        .all(db)
-        .await?
-        .into_iter()
+    let courses: Vec<Uuid> = cat
+        .courses
+        .values()
+        .filter(|c| c.academic_year_id == yt.year.id && c.subject_id == subject_id)
         .map(|c| c.id)
         .collect();
     if courses.is_empty() {
         return Ok(HashMap::new());
     }
-    let lessons: HashMap<Uuid, NaiveDate> = lesson::Entity::find()
-        .filter(lesson::Column::SchoolId.eq(school_id))
-        .filter(lesson::Column::CourseId.is_in(courses.clone()))
-        .filter(lesson::Column::Date.gte(from))
-        .filter(lesson::Column::Date.lte(to))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l.date))
-        .collect();
-    let weights: HashMap<Uuid, f64> = work::Entity::find()
-        .filter(work::Column::CourseId.is_in(courses.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, w.weight))
-        .collect();
-    let mut marks = Vec::new();
+    // One statement per 500 students: the marks with their lesson's day and their work's weight.
+    let mut rows: Vec<WeighedMark> = Vec::new();
     for chunk in students.chunks(500) {
-        marks.extend(
+        rows.extend(
             mark::Entity::find()
+                .join(
+                    JoinType::InnerJoin,
+                    mark::Entity::belongs_to(lesson::Entity)
+                        .from(mark::Column::LessonId)
+                        .to(lesson::Column::Id)
+                        .into(),
+                )
+                .join(
+                    JoinType::InnerJoin,
+                    mark::Entity::belongs_to(work::Entity)
+                        .from(mark::Column::WorkId)
+                        .to(work::Column::Id)
+                        .into(),
+                )
                 .filter(mark::Column::SchoolId.eq(school_id))
                 .filter(mark::Column::CourseId.is_in(courses.clone()))
                 .filter(mark::Column::StudentId.is_in(chunk.to_vec()))
                 .filter(mark::Column::Value.is_not_null())
+                .filter(lesson::Column::Date.gte(from))
+                .filter(lesson::Column::Date.lte(to))
+                .column_as(lesson::Column::Date, "lesson_date")
+                .column_as(work::Column::Weight, "work_weight")
+                .into_model::<WeighedMark>()
                 .all(db)
                 .await?,
         );
     }
+    let weights: HashMap<Uuid, f64> = rows
+        .iter()
+        .map(|r| (r.mark.work_id, r.work_weight))
+        .collect();
+    let lessons: HashMap<Uuid, NaiveDate> = rows
+        .iter()
+        .map(|r| (r.mark.lesson_id, r.lesson_date))
+        .collect();
+    let marks: Vec<mark::Model> = rows.into_iter().map(|r| r.mark).collect();
     let mut buckets: HashMap<(Uuid, Term), Vec<&mark::Model>> = HashMap::new();
     for m in &marks {
         let Some(date) = lessons.get(&m.lesson_id) else {
@@ -602,7 +621,8 @@ pub async fn course_sheet(
     let ids: Vec<Uuid> = students.iter().map(|s| s.id).collect();
     let rows = stored_marks(db, school_id, yt.year.id, course.subject_id, &ids).await?;
     let names = account_names(db, school_id, rows.iter().filter_map(|r| r.set_by)).await?;
-    let averages = period_averages(db, school_id, &scale, course.subject_id, &yt, &ids).await?;
+    let averages =
+        period_averages(db, cat, school_id, &scale, course.subject_id, &yt, &ids).await?;
     let mut by_cell: HashMap<(Uuid, Term), &final_mark::Model> = HashMap::new();
     let mut values: Values = HashMap::new();
     for r in &rows {
@@ -846,7 +866,8 @@ pub async fn write_batch(
             by_cell.insert((r.student_id, t), r);
         }
     }
-    let averages = period_averages(&txn, school_id, &scale, course.subject_id, &yt, &ids).await?;
+    let averages =
+        period_averages(&txn, &cat, school_id, &scale, course.subject_id, &yt, &ids).await?;
     let names = account_names(&txn, school_id, by_cell.values().filter_map(|r| r.set_by)).await?;
     let mut values: Values = by_cell
         .iter()

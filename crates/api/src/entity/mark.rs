@@ -21,7 +21,22 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
+/// The joins the pages and reports make (`JoinType::InnerJoin, Relation::Work.def()`): every
+/// mark has its work and lesson.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::work::Entity",
+        from = "Column::WorkId",
+        to = "super::work::Column::Id"
+    )]
+    Work,
+    #[sea_orm(
+        belongs_to = "super::lesson::Entity",
+        from = "Column::LessonId",
+        to = "super::lesson::Column::Id"
+    )]
+    Lesson,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

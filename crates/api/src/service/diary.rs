@@ -21,7 +21,7 @@ use otmetka_domain::{ErrorCode, Role};
 use sea_orm::DatabaseConnection;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect, QueryTrait, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -149,13 +149,7 @@ pub async fn diary(
             .filter(mark::Column::StudentId.eq(student_id))
             .filter(mark::Column::LessonId.is_in(lesson_ids))
             .filter(mark::Column::Value.is_not_null())
-            .join(
-                JoinType::LeftJoin,
-                mark::Entity::belongs_to(work::Entity)
-                    .from(mark::Column::WorkId)
-                    .to(work::Column::Id)
-                    .into(),
-            )
+            .join(JoinType::LeftJoin, mark::Relation::Work.def())
             .select_also(work::Entity)
             .all(db)
             .await?
@@ -319,23 +313,11 @@ pub async fn student_marks(
     // Joined (not `lesson_id IN (lessons of the period)`): SQLite then starts from the
     // student's index instead of probing every lesson of the school in the period.
     let marks = mark::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            mark::Entity::belongs_to(lesson::Entity)
-                .from(mark::Column::LessonId)
-                .to(lesson::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, mark::Relation::Lesson.def())
         .filter(mark::Column::StudentId.eq(student_id))
         .filter(mark::Column::Value.is_not_null())
         .filter(lessons_between(school_id, from, to))
-        .join(
-            JoinType::InnerJoin,
-            mark::Entity::belongs_to(work::Entity)
-                .from(mark::Column::WorkId)
-                .to(work::Column::Id)
-                .into(),
-        )
+        .join(JoinType::InnerJoin, mark::Relation::Work.def())
         // Only the lesson's date: decoding every column of each lesson tripled the page's
         // time on SQLite.
         .column_as(lesson::Column::Date, "lesson_date");

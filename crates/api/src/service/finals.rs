@@ -20,7 +20,7 @@ use otmetka_domain::structure::{PeriodKind, SchoolSettings};
 use otmetka_domain::{ErrorCode, FieldError, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionSession, TransactionTrait,
+    QuerySelect, RelationTrait, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -391,20 +391,8 @@ async fn period_averages(
     for chunk in students.chunks(500) {
         rows.extend(
             mark::Entity::find()
-                .join(
-                    JoinType::InnerJoin,
-                    mark::Entity::belongs_to(lesson::Entity)
-                        .from(mark::Column::LessonId)
-                        .to(lesson::Column::Id)
-                        .into(),
-                )
-                .join(
-                    JoinType::InnerJoin,
-                    mark::Entity::belongs_to(work::Entity)
-                        .from(mark::Column::WorkId)
-                        .to(work::Column::Id)
-                        .into(),
-                )
+                .join(JoinType::InnerJoin, mark::Relation::Lesson.def())
+                .join(JoinType::InnerJoin, mark::Relation::Work.def())
                 .filter(mark::Column::SchoolId.eq(school_id))
                 .filter(mark::Column::CourseId.is_in(courses.clone()))
                 .filter(mark::Column::StudentId.is_in(chunk.to_vec()))

@@ -26,7 +26,7 @@ use otmetka_domain::reports::{
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef,
+    QuerySelect, RelationDef, RelationTrait,
 };
 use uuid::Uuid;
 
@@ -155,10 +155,7 @@ async fn marks_per_lesson(
         );
     }
     let late: Expr = late.finally(Expr::val(0)).into();
-    let rel: RelationDef = mark::Entity::belongs_to(lesson::Entity)
-        .from(mark::Column::LessonId)
-        .to(lesson::Column::Id)
-        .into();
+    let rel: RelationDef = mark::Relation::Lesson.def();
     for chunk in lesson_ids.chunks(500) {
         let rows: Vec<(Uuid, i64, Option<i64>)> = mark::Entity::find()
             .select_only()
@@ -197,10 +194,7 @@ async fn marks_per_student(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<HashMap<(Uuid, Uuid), u32>> {
-    let rel: RelationDef = mark::Entity::belongs_to(lesson::Entity)
-        .from(mark::Column::LessonId)
-        .to(lesson::Column::Id)
-        .into();
+    let rel: RelationDef = mark::Relation::Lesson.def();
     let mut q = mark::Entity::find()
         .select_only()
         .column(mark::Column::CourseId)

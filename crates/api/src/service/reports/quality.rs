@@ -25,6 +25,7 @@ use otmetka_domain::reports::{
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef,
+    RelationTrait,
 };
 use uuid::Uuid;
 
@@ -50,14 +51,8 @@ pub struct QualityQuery {
 
 fn mark_join() -> [RelationDef; 3] {
     [
-        mark::Entity::belongs_to(work::Entity)
-            .from(mark::Column::WorkId)
-            .to(work::Column::Id)
-            .into(),
-        mark::Entity::belongs_to(lesson::Entity)
-            .from(mark::Column::LessonId)
-            .to(lesson::Column::Id)
-            .into(),
+        mark::Relation::Work.def(),
+        mark::Relation::Lesson.def(),
         mark::Entity::belongs_to(course::Entity)
             .from(mark::Column::CourseId)
             .to(course::Column::Id)

@@ -1693,11 +1693,7 @@ pub async fn regenerate(
                 if l.needs_review || l.review_reason.as_deref() == Some(REVIEW_RESOLVED) {
                     report.unchanged += 1;
                 } else {
-                    let mut am: lesson::ActiveModel = l.into();
-                    am.needs_review = Set(true);
-                    am.review_reason = Set(Some(LEFT_TIMETABLE.into()));
-                    am.updated_at = Set(now);
-                    am.update(db).await?;
+                    set_review(db, l, Some(LEFT_TIMETABLE), now).await?;
                     report.flagged += 1;
                 }
             }
@@ -1792,21 +1788,28 @@ async fn flag_lessons_off_the_calendar(
         let flagged = l.needs_review && l.review_reason.as_deref() == Some(LEFT_TIMETABLE);
         let resolved = l.review_reason.as_deref() == Some(REVIEW_RESOLVED);
         if off && !l.needs_review && !resolved {
-            let mut am: lesson::ActiveModel = l.into();
-            am.needs_review = Set(true);
-            am.review_reason = Set(Some(LEFT_TIMETABLE.into()));
-            am.updated_at = Set(now);
-            am.update(db).await?;
+            set_review(db, l, Some(LEFT_TIMETABLE), now).await?;
             report.flagged += 1;
         } else if !off && flagged {
-            let mut am: lesson::ActiveModel = l.into();
-            am.needs_review = Set(false);
-            am.review_reason = Set(None);
-            am.updated_at = Set(now);
-            am.update(db).await?;
+            set_review(db, l, None, now).await?;
             report.updated += 1;
         }
     }
+    Ok(())
+}
+
+/// Flags a lesson for the admin's review with `reason`, or (`None`) clears the flag.
+async fn set_review(
+    db: &impl ConnectionTrait,
+    l: lesson::Model,
+    reason: Option<&str>,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    let mut am: lesson::ActiveModel = l.into();
+    am.needs_review = Set(reason.is_some());
+    am.review_reason = Set(reason.map(str::to_owned));
+    am.updated_at = Set(now);
+    am.update(db).await?;
     Ok(())
 }
 

@@ -552,7 +552,7 @@ pub async fn class_summary(
             .roles_in(school_id)
             .any(|r| r == Role::Admin || r == Role::Principal))
     {
-        let me = snap.catalog.staff_person_of(actor);
+        let me = snap.catalog.teacher_person_of(actor, school_id);
         if me.is_none() || class.class_teacher_id != me {
             tracing::warn!(actor = %actor.account_id, class = %class_id, "class summary denied");
             return Err(AppError::forbidden().detail("only the class teacher reads the summary"));

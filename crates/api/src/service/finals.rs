@@ -19,8 +19,8 @@ use otmetka_domain::journal::{DateSpan, JournalStudent};
 use otmetka_domain::structure::{PeriodKind, SchoolSettings};
 use otmetka_domain::{ErrorCode, FieldError, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -28,14 +28,13 @@ use validator::Validate;
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{
-    academic_year, class, enrollment, final_mark, lesson, mark, period, person, subject,
-    term_reopening, work,
+    academic_year, class, enrollment, final_mark, mark, period, person, subject, term_reopening,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::service::journal::{authorize_journal_read, course_students, student_average};
 use crate::service::lessons::authorize_student_schedule;
-use crate::service::marks::MarkConfig;
+use crate::service::marks::{MarkConfig, weighed_marks};
 use crate::service::structure::{begin_locked, get_settings_row, school_today_at};
 use crate::service::timetable::{Catalog, CourseInfo};
 
@@ -228,7 +227,7 @@ fn who_for(cat: &Catalog, actor: &Actor, school_id: Uuid, course: &CourseInfo) -
     {
         return Who::Overseer;
     }
-    match cat.staff_person_of(actor) {
+    match cat.teacher_person_of(actor, school_id) {
         Some(me) if course.teacher_ids.contains(&me) => Who::Teacher,
         _ => Who::Reader,
     }
@@ -355,15 +354,6 @@ impl ClosedPeriods {
 /// The subject's marks of the students in the year, bucketed by the year's periods: each
 /// (student, period term) → the weighted average over every course of the subject (a student who
 /// changed class keeps the marks of the old class). Three queries.
-/// A mark with its lesson's day and its work's weight ([`period_averages`]'s one statement).
-#[derive(Debug, sea_orm::FromQueryResult)]
-struct WeighedMark {
-    #[sea_orm(nested)]
-    mark: mark::Model,
-    lesson_date: NaiveDate,
-    work_weight: f64,
-}
-
 async fn period_averages(
     db: &impl ConnectionTrait,
     cat: &Catalog,
@@ -386,26 +376,7 @@ async fn period_averages(
     if courses.is_empty() {
         return Ok(HashMap::new());
     }
-    // One statement per 500 students: the marks with their lesson's day and their work's weight.
-    let mut rows: Vec<WeighedMark> = Vec::new();
-    for chunk in students.chunks(500) {
-        rows.extend(
-            mark::Entity::find()
-                .join(JoinType::InnerJoin, mark::Relation::Lesson.def())
-                .join(JoinType::InnerJoin, mark::Relation::Work.def())
-                .filter(mark::Column::SchoolId.eq(school_id))
-                .filter(mark::Column::CourseId.is_in(courses.clone()))
-                .filter(mark::Column::StudentId.is_in(chunk.to_vec()))
-                .filter(mark::Column::Value.is_not_null())
-                .filter(lesson::Column::Date.gte(from))
-                .filter(lesson::Column::Date.lte(to))
-                .column_as(lesson::Column::Date, "lesson_date")
-                .column_as(work::Column::Weight, "work_weight")
-                .into_model::<WeighedMark>()
-                .all(db)
-                .await?,
-        );
-    }
+    let rows = weighed_marks(db, school_id, &courses, students, from, to).await?;
     let weights: HashMap<Uuid, f64> = rows
         .iter()
         .map(|r| (r.mark.work_id, r.work_weight))

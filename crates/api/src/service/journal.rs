@@ -32,7 +32,7 @@ use crate::auth::policy::{self, Action};
 use crate::entity::{attendance, enrollment, group_member, lesson, mark, period, person, work};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
-use crate::service::marks::MarkConfig;
+use crate::service::marks::{MarkConfig, weighed_marks};
 use crate::service::structure::{
     begin_locked, get_settings_row, period_dto, school_row, school_today_at,
 };
@@ -72,7 +72,9 @@ impl Writer {
         } else {
             Some(crate::service::finals::ClosedPeriods::load(db, school_id, settings, today).await?)
         };
-        Ok(Writer::new(cat, actor, settings, today, admin, closed))
+        Ok(Writer::new(
+            cat, actor, school_id, settings, today, admin, closed,
+        ))
     }
 
     /// [`Writer::load`] from the school's snapshot (no statement).
@@ -85,12 +87,21 @@ impl Writer {
         let admin = is_admin(actor, school_id);
         let closed =
             (!admin).then(|| crate::service::finals::ClosedPeriods::of_snapshot(snap, today));
-        Writer::new(&snap.catalog, actor, &snap.settings, today, admin, closed)
+        Writer::new(
+            &snap.catalog,
+            actor,
+            school_id,
+            &snap.settings,
+            today,
+            admin,
+            closed,
+        )
     }
 
     fn new(
         cat: &Catalog,
         actor: &Actor,
+        school_id: Uuid,
         settings: &SchoolSettings,
         today: NaiveDate,
         admin: bool,
@@ -98,7 +109,7 @@ impl Writer {
     ) -> Writer {
         Writer {
             admin,
-            me: cat.staff_person_of(actor),
+            me: cat.teacher_person_of(actor, school_id),
             window: settings.edit_window_days,
             today,
             closed,
@@ -168,7 +179,7 @@ pub async fn authorize_journal_read(
     {
         return Ok(());
     }
-    if let Some(me) = cat.staff_person_of(actor) {
+    if let Some(me) = cat.teacher_person_of(actor, school_id) {
         if course.teacher_ids.contains(&me) || course.class_teacher_id == Some(me) {
             return Ok(());
         }
@@ -397,24 +408,68 @@ pub fn student_average<'a>(
     }))
 }
 
-/// Averages and absences per student.
-fn averages(
-    scale: &MarkScale,
-    cfg: &MarkConfig,
-    students: impl IntoIterator<Item = Uuid>,
-    weights: &HashMap<Uuid, f64>,
-    marks: &[mark::Model],
-    att: &[attendance::Model],
-) -> Vec<StudentAverage> {
-    let mut by_student: HashMap<Uuid, Vec<&mark::Model>> = HashMap::new();
-    for m in marks {
-        by_student.entry(m.student_id).or_default().push(m);
-    }
+/// The absences per student among attendance cells `att` (the codes that count as absence).
+fn count_absences(cfg: &MarkConfig, att: &[attendance::Model]) -> HashMap<Uuid, u32> {
     let mut absences: HashMap<Uuid, u32> = HashMap::new();
     for a in att {
         if a.code.as_deref().is_some_and(|c| cfg.counts_as_absence(c)) {
             *absences.entry(a.student_id).or_default() += 1;
         }
+    }
+    absences
+}
+
+/// The absences of `students` at the course's lessons from `from` to `to` (inclusive), counted
+/// by the database (one statement; the codes that count as absence).
+async fn absences_between(
+    db: &impl ConnectionTrait,
+    cfg: &MarkConfig,
+    course_id: Uuid,
+    students: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<HashMap<Uuid, u32>> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Absences {
+        student_id: Uuid,
+        absences: i64,
+    }
+    let codes: Vec<String> = cfg
+        .codes
+        .iter()
+        .filter(|c| c.counts_as_absence)
+        .map(|c| c.code.clone())
+        .collect();
+    if codes.is_empty() || students.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::StudentId)
+        .column_as(attendance::Column::Id.count(), "absences")
+        .filter(attendance::Column::LessonId.in_subquery(lesson_ids(course_id, from, to)))
+        .filter(attendance::Column::StudentId.is_in(students.to_vec()))
+        .filter(attendance::Column::Code.is_in(codes))
+        .group_by(attendance::Column::StudentId)
+        .into_model::<Absences>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.student_id, u32::try_from(a.absences).unwrap_or(u32::MAX)))
+        .collect())
+}
+
+/// Averages and absences per student.
+fn averages(
+    scale: &MarkScale,
+    students: impl IntoIterator<Item = Uuid>,
+    weights: &HashMap<Uuid, f64>,
+    marks: &[mark::Model],
+    absences: &HashMap<Uuid, u32>,
+) -> Vec<StudentAverage> {
+    let mut by_student: HashMap<Uuid, Vec<&mark::Model>> = HashMap::new();
+    for m in marks {
+        by_student.entry(m.student_id).or_default().push(m);
     }
     students
         .into_iter()
@@ -516,7 +571,7 @@ pub async fn journal(
             ids.push(m.student_id);
         }
     }
-    let averages = averages(&scale, cfg, ids, &weights, &marks, &att);
+    let averages = averages(&scale, ids, &weights, &marks, &count_absences(cfg, &att));
     Ok(Journal {
         course: course.dto(),
         period: period_dto(period),
@@ -1176,27 +1231,17 @@ pub async fn write_batch(
     };
     let averages = match lessons.values().map(|l| l.date).min() {
         Some(day) if !touched.is_empty() => {
-            let period =
-                resolve_period(&txn, school_id, period_id, settings.final_period_kind, day).await?;
+            let period = pick_period(&snap.periods, period_id, settings.final_period_kind, day)?;
             let (from, to) = (period.starts_on, period.ends_on);
-            let marks = mark::Entity::find()
-                .filter(mark::Column::LessonId.in_subquery(lesson_ids(course_id, from, to)))
-                .filter(mark::Column::StudentId.is_in(touched.clone()))
-                .all(&txn)
-                .await?;
-            let weights: HashMap<Uuid, f64> = work::Entity::find()
-                .filter(work::Column::LessonId.in_subquery(lesson_ids(course_id, from, to)))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|w| (w.id, w.weight))
+            // Two statements: the marks with their works' weights, the absences counted.
+            let rows = weighed_marks(&txn, school_id, &[course_id], &touched, from, to).await?;
+            let weights: HashMap<Uuid, f64> = rows
+                .iter()
+                .map(|r| (r.mark.work_id, r.work_weight))
                 .collect();
-            let att = attendance::Entity::find()
-                .filter(attendance::Column::LessonId.in_subquery(lesson_ids(course_id, from, to)))
-                .filter(attendance::Column::StudentId.is_in(touched.clone()))
-                .all(&txn)
-                .await?;
-            averages(&scale, cfg, touched, &weights, &marks, &att)
+            let marks: Vec<mark::Model> = rows.into_iter().map(|r| r.mark).collect();
+            let absences = absences_between(&txn, cfg, course_id, &touched, from, to).await?;
+            averages(&scale, touched, &weights, &marks, &absences)
         }
         _ => Vec::new(),
     };

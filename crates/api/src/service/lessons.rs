@@ -1031,7 +1031,7 @@ pub async fn authorize_student_schedule(
     // courses name their class's teacher); anyone else it does not vouch for takes the ways
     // below.
     let class_teacher = snap.is_some_and(|snap| {
-        let Some(me) = snap.catalog.staff_person_of(actor) else {
+        let Some(me) = snap.catalog.teacher_person_of(actor, school_id) else {
             return false;
         };
         let today = school_today_at(&snap.school.time_zone, now);

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use otmetka_domain::ErrorCode;
 use otmetka_domain::grading::{
     AttendanceCode, AttendanceCodeInput, DEFAULT_ATTENDANCE_CODES, DEFAULT_WORK_TYPES, MarkScale,
@@ -12,8 +12,8 @@ use otmetka_domain::grading::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -21,7 +21,7 @@ use validator::Validate;
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{
-    attendance, attendance_code, course, mark, mark_scale, subject, work, work_type,
+    attendance, attendance_code, course, lesson, mark, mark_scale, subject, work, work_type,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
@@ -108,6 +108,48 @@ impl MarkConfig {
             .iter()
             .any(|c| c.code == code && c.counts_as_absence)
     }
+}
+
+/// A mark with its lesson's day and its work's weight, as [`weighed_marks`] reads them.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct WeighedMark {
+    #[sea_orm(nested)]
+    pub mark: mark::Model,
+    pub lesson_date: NaiveDate,
+    pub work_weight: f64,
+}
+
+/// The marks with a value of `students` in `courses` on lessons held from `from` to `to`
+/// (inclusive), each with its lesson's day and its work's weight: one joined statement per 500
+/// students (the bound keeps the statement under SQLite's parameter limit).
+pub async fn weighed_marks(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    courses: &[Uuid],
+    students: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<WeighedMark>> {
+    let mut rows = Vec::new();
+    for chunk in students.chunks(500) {
+        rows.extend(
+            mark::Entity::find()
+                .join(JoinType::InnerJoin, mark::Relation::Lesson.def())
+                .join(JoinType::InnerJoin, mark::Relation::Work.def())
+                .filter(mark::Column::SchoolId.eq(school_id))
+                .filter(mark::Column::CourseId.is_in(courses.to_vec()))
+                .filter(mark::Column::StudentId.is_in(chunk.to_vec()))
+                .filter(mark::Column::Value.is_not_null())
+                .filter(lesson::Column::Date.gte(from))
+                .filter(lesson::Column::Date.lte(to))
+                .column_as(lesson::Column::Date, "lesson_date")
+                .column_as(work::Column::Weight, "work_weight")
+                .into_model::<WeighedMark>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
 }
 
 async fn load_scales(db: &impl ConnectionTrait, school_id: Uuid) -> AppResult<Vec<MarkScale>> {

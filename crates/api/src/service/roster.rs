@@ -78,7 +78,8 @@ fn enrollment_dto(e: enrollment::Model, class_name: String) -> Enrollment {
     }
 }
 
-/// True when the actor is the class teacher of the class (their person in the school is it).
+/// True when the actor is the class teacher of the class: their person in the school is it and
+/// they hold the teacher role there (a former teacher still named on the class is not).
 pub async fn is_class_teacher(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -87,6 +88,9 @@ pub async fn is_class_teacher(
     let Some(t) = c.class_teacher_id else {
         return Ok(false);
     };
+    if !actor.has_role(c.school_id, Role::Teacher) {
+        return Ok(false);
+    }
     Ok(person::Entity::find_by_id(t)
         .one(db)
         .await?

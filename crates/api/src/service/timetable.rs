@@ -10,7 +10,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use otmetka_domain::ErrorCode;
 use otmetka_domain::person::full_name;
 use otmetka_domain::structure::PeriodKind;
 use otmetka_domain::timetable::{
@@ -19,6 +18,7 @@ use otmetka_domain::timetable::{
     TimetableCheckInput, TimetableConflict, TimetableEntry, TimetableEntryInput, check_slots,
     format_hhmm, parse_hhmm,
 };
+use otmetka_domain::{ErrorCode, Role};
 use sea_orm::sea_query::{Expr, IntoColumnRef, IntoTableRef, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -232,9 +232,15 @@ impl Catalog {
         })
     }
 
-    /// The staff person of the actor's account in the school (no statement; the snapshot is
-    /// reloaded when a person is linked to an account).
-    pub fn staff_person_of(&self, actor: &Actor) -> Option<Uuid> {
+    /// The staff person of the actor's account in the school `school_id` (this catalog's), when
+    /// the account holds the teacher role there: who the signed-in teacher is for "teaches the
+    /// course", "class teacher of" and "substitute of". An account whose teacher role was taken
+    /// away keeps its person (a course may still name it) but none of those rights. No
+    /// statement; the snapshot is reloaded when a person is linked to an account.
+    pub fn teacher_person_of(&self, actor: &Actor, school_id: Uuid) -> Option<Uuid> {
+        if !actor.has_role(school_id, Role::Teacher) {
+            return None;
+        }
         self.staff_by_account.get(&actor.account_id).copied()
     }
 

@@ -8,6 +8,9 @@
 //! a periods import made a year ending `+10000-08-31`, a teacher's bad body for an admin's
 //! endpoint got 400 before the 403, and a dry-run import held the school's write lock. (A
 //! negative journal `version` is in `journal.rs`, a shrunk period's lessons in `timetable.rs`.)
+//!
+//! The third round: an account whose teacher role was taken away still read its former class's
+//! diaries, marks, report cards, list and summary, because the class still named its person.
 
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait};
@@ -27,6 +30,7 @@ both_dbs!(
     a_periods_import_refuses_years_outside_2000_to_2100,
     who_may_not_write_gets_401_403_404_whatever_the_body,
     a_dry_run_import_takes_no_write_lock_and_writes_nothing,
+    a_class_teacher_whose_teacher_role_is_taken_reads_nothing_of_the_class,
 );
 
 async fn demo(app: &TestApp) -> (Uuid, String) {
@@ -617,4 +621,72 @@ async fn a_dry_run_import_takes_no_write_lock_and_writes_nothing(app: TestApp) {
         1,
         "only the real import: {audit}"
     );
+}
+
+async fn a_class_teacher_whose_teacher_role_is_taken_reads_nothing_of_the_class(app: TestApp) {
+    let (school, admin) = demo(&app).await;
+    let t4 = app.person_id(&admin, school, "T0004").await;
+    let kirill = app.person_id(&admin, school, "S00001").await;
+    let classes = app
+        .get_ok(&format!("/schools/{school}/classes"), &admin)
+        .await;
+    let class_1a = classes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "1А")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = app
+        .register_person(&admin, school, t4, Role::Teacher, "alieva")
+        .await;
+    let pages = [
+        format!("/schools/{school}/students/{kirill}/diary"),
+        format!("/schools/{school}/students/{kirill}/marks"),
+        format!("/schools/{school}/students/{kirill}/recent-marks"),
+        format!("/schools/{school}/students/{kirill}/report-card"),
+        format!("/schools/{school}/classes/{class_1a}/students"),
+        format!("/schools/{school}/classes/{class_1a}/summary"),
+        format!("/schools/{school}/classes/{class_1a}/report-cards"),
+    ];
+    // As the class teacher of 1А: every page of the class and its students.
+    for page in &pages {
+        let res = app.get(page, Some(&token)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+    }
+    let accounts = app
+        .get_ok(&format!("/schools/{school}/accounts"), &admin)
+        .await;
+    let account = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["login"] == "alieva")
+        .unwrap()["account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/schools/{school}/accounts/{account}"),
+            Some(&admin),
+            Some(json!({"roles": ["parent"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The class still names her person; without the teacher role it grants nothing.
+    let class = app
+        .get_ok(&format!("/schools/{school}/classes/{class_1a}"), &admin)
+        .await;
+    assert_eq!(class["class_teacher_id"], json!(t4));
+    let token = app.login("alieva", PASSWORD).await;
+    for page in &pages {
+        let res = app.get(page, Some(&token)).await;
+        let (status, body) = problem(res).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{page}: {body}");
+        assert_eq!(body["code"], "forbidden", "{page}");
+    }
 }

@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_domain::import::{ImportCounts, ImportReport, RowOutcome, RowProblem, RowResult};
 use otmetka_domain::person::{PersonInput, PersonKind, Sex, StaffPosition};
 use otmetka_domain::roster::StartReason;
@@ -242,6 +242,9 @@ pub struct Options {
     pub dry_run: bool,
     /// `timetable` only: the file is the whole timetable from this day.
     pub replace_from: Option<NaiveDate>,
+    /// The instant the import runs at (the server's clock, fixed in tests and demos); `None`:
+    /// the system clock. `students` enrolls from the school's day of it.
+    pub now: Option<DateTime<Utc>>,
 }
 
 /// Applies a table inside `txn`. Returns the report; the caller commits or rolls back.
@@ -288,7 +291,10 @@ pub async fn apply(
         Kind::Subjects => subjects(txn, school_id, table, &mut report).await?,
         Kind::Staff => staff(txn, school_id, table, &mut report).await?,
         Kind::Classes => classes(txn, school_id, table, &mut report).await?,
-        Kind::Students => students(txn, school_id, table, &mut report).await?,
+        Kind::Students => {
+            let now = options.now.unwrap_or_else(Utc::now);
+            students(txn, school_id, table, &mut report, now).await?
+        }
         Kind::Parents => parents(txn, school_id, table, &mut report).await?,
         Kind::Courses => courses(txn, school_id, table, &mut report).await?,
         Kind::Periods => periods(txn, school_id, table, &mut report, dry_run).await?,
@@ -690,12 +696,13 @@ async fn students(
     school_id: Uuid,
     table: &Table,
     report: &mut Report,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let Some(year) = year_or_error(txn, school_id, report).await? else {
         return Ok(());
     };
     let school = structure::school_row(txn, school_id).await?;
-    let today = structure::school_today(&school.time_zone);
+    let today = structure::school_today_at(&school.time_zone, now);
     let classes = classes_of_year(txn, year.id).await?;
     let class_ids: Vec<Uuid> = classes.values().map(|c| c.id).collect();
     let mut existing = people_by_external_id(txn, school_id).await?;
@@ -1550,6 +1557,7 @@ async fn timetable_rows(
     let Options {
         dry_run,
         replace_from,
+        ..
     } = options;
     let Some(year) = year_or_error(txn, school_id, report).await? else {
         return Ok(());

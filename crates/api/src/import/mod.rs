@@ -155,6 +155,7 @@ pub async fn run(
     dry_run: bool,
     replace_from: Option<chrono::NaiveDate>,
     idempotency_key: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<ImportAnswer> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let kind = Kind::parse(kind).ok_or_else(|| {
@@ -245,6 +246,7 @@ pub async fn run(
                 let options = kinds::Options {
                     dry_run,
                     replace_from,
+                    now: Some(now),
                 };
                 answer_for(&dry_run_apply(db, actor, school_id, kind, &table, options).await?)?
             }
@@ -259,6 +261,7 @@ pub async fn run(
                     kinds::Options {
                         dry_run,
                         replace_from,
+                        now: Some(now),
                     },
                 )
                 .await?;

@@ -99,6 +99,7 @@ async fn import_file(
         query.dry_run,
         query.replace_from,
         key,
+        state.now(),
     )
     .await?;
     let ct = if answer.status.is_success() {

@@ -43,7 +43,7 @@ async fn class_students(
 ) -> AppResult<web::Json<Vec<ClassStudent>>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
-        svc::class_students(&state.db, &actor, school_id, id, query.on).await?,
+        svc::class_students(&state.db, &actor, school_id, id, query.on, state.now()).await?,
     ))
 }
 
@@ -68,6 +68,7 @@ async fn invite_sheet(
             school_id,
             id,
             state.settings.invite_ttl_days,
+            state.now(),
         )
         .await?,
     ))

@@ -252,7 +252,14 @@ async fn list_classes(
     query: web::Query<YearQuery>,
 ) -> AppResult<web::Json<Vec<Class>>> {
     Ok(web::Json(
-        svc::list_classes(&state.db, &actor, path.into_inner(), query.academic_year_id).await?,
+        svc::list_classes(
+            &state.db,
+            &actor,
+            path.into_inner(),
+            query.academic_year_id,
+            state.now(),
+        )
+        .await?,
     ))
 }
 
@@ -274,6 +281,7 @@ async fn create_class(
         path.into_inner(),
         None,
         body.into_inner(),
+        state.now(),
     )
     .await?;
     Ok(HttpResponse::Created().json(c))
@@ -291,7 +299,7 @@ async fn get_class(
 ) -> AppResult<web::Json<Class>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
-        svc::get_class(&state.db, &actor, school_id, id).await?,
+        svc::get_class(&state.db, &actor, school_id, id, state.now()).await?,
     ))
 }
 
@@ -309,7 +317,15 @@ async fn update_class(
 ) -> AppResult<web::Json<Class>> {
     let (school_id, id) = path.into_inner();
     Ok(web::Json(
-        svc::write_class(&state.db, &actor, school_id, Some(id), body.into_inner()).await?,
+        svc::write_class(
+            &state.db,
+            &actor,
+            school_id,
+            Some(id),
+            body.into_inner(),
+            state.now(),
+        )
+        .await?,
     ))
 }
 

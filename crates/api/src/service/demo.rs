@@ -146,7 +146,10 @@ pub async fn import_fixtures(state: &AppState, school_id: uuid::Uuid) -> AppResu
             None,
             *kind,
             &table,
-            kinds::Options::default(),
+            kinds::Options {
+                now: Some(state.now()),
+                ..kinds::Options::default()
+            },
         )
         .await?;
         if report.counts.errors > 0 {

@@ -67,7 +67,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<Me> {
                 person_id: p.map(|p| p.id),
                 person_name: p
                     .map(|p| full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())),
-                children: children_in(&snap, &persons, &links),
+                children: children_in(&snap, &persons, &links, state.now()),
             },
         );
     }
@@ -87,8 +87,9 @@ fn children_in(
     snap: &crate::service::snapshot::Snapshot,
     persons: &[person::Model],
     links: &[guardian_link::Model],
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<Child> {
-    let today = crate::service::structure::school_today(&snap.school.time_zone);
+    let today = crate::service::structure::school_today_at(&snap.school.time_zone, now);
     let mine: Vec<Uuid> = persons
         .iter()
         .filter(|p| p.school_id == snap.school.id)

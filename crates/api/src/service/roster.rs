@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use otmetka_domain::person::{PersonKind, full_name};
 use otmetka_domain::roster::{
     ArriveRequest, ClassStudent, EndReason, Enrollment, EnrollmentCorrection, GuardianLink,
@@ -29,7 +29,7 @@ use crate::auth::policy::{self, Action};
 use crate::entity::{class, enrollment, group, group_member, guardian_link, invite_code, person};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
-use crate::service::structure::{class_row, on_date, school_row, school_today};
+use crate::service::structure::{class_row, on_date, school_row, school_today_at};
 
 fn conflict(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::Conflict).detail(msg)
@@ -121,13 +121,14 @@ pub async fn class_students(
     school_id: Uuid,
     class_id: Uuid,
     on: Option<NaiveDate>,
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<ClassStudent>> {
     policy::authorize(actor, school_id, Action::ReadStructure)?;
     let c = class_row(db, school_id, class_id).await?;
     authorize_class_read(db, actor, school_id, &c).await?;
     let day = match on {
         Some(d) => d,
-        None => school_today(&school_row(db, school_id).await?.time_zone),
+        None => school_today_at(&school_row(db, school_id).await?.time_zone, now),
     };
     let rows = enrollment::Entity::find()
         .filter(enrollment::Column::ClassId.eq(class_id))
@@ -708,11 +709,12 @@ pub async fn invite_sheet(
     school_id: Uuid,
     class_id: Uuid,
     ttl_days: u32,
+    now: DateTime<Utc>,
 ) -> AppResult<InviteSheet> {
     policy::authorize(actor, school_id, Action::ManageRoster)?;
     let s = school_row(db, school_id).await?;
     let c = class_row(db, school_id, class_id).await?;
-    let today = school_today(&s.time_zone);
+    let today = school_today_at(&s.time_zone, now);
     let students: Vec<person::Model> = enrollment::Entity::find()
         .filter(enrollment::Column::ClassId.eq(class_id))
         .filter(on_date(today))

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use otmetka_domain::ErrorCode;
 use otmetka_domain::person::full_name;
 use otmetka_domain::structure::{
@@ -96,11 +96,6 @@ pub async fn lock_school(txn: &impl ConnectionTrait, school_id: Uuid) -> AppResu
 
 fn conflict(msg: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::Conflict).detail(msg)
-}
-
-/// "Today" in the school's time zone (DESIGN §2: days are computed in the school's zone).
-pub fn school_today(time_zone: &str) -> NaiveDate {
-    school_today_at(time_zone, Utc::now())
 }
 
 /// The day it is at instant `now` in the school's time zone (an unknown zone counts as
@@ -784,6 +779,7 @@ pub async fn list_classes(
     actor: &Actor,
     school_id: Uuid,
     year_id: Option<Uuid>,
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<Class>> {
     policy::authorize(actor, school_id, Action::ReadStructure)?;
     let snap = crate::service::snapshot::get(db, actor, school_id).await?;
@@ -794,7 +790,7 @@ pub async fn list_classes(
     let Some(year_id) = year_id else {
         return Ok(Vec::new());
     };
-    let today = school_today(&snap.school.time_zone);
+    let today = school_today_at(&snap.school.time_zone, now);
     let mut students: HashMap<Uuid, std::collections::HashSet<Uuid>> = HashMap::new();
     for e in snap.roster.enrollments.values().flatten() {
         if e.starts_on <= today && e.ends_on.is_none_or(|x| x >= today) {
@@ -844,11 +840,12 @@ pub async fn get_class(
     actor: &Actor,
     school_id: Uuid,
     id: Uuid,
+    now: DateTime<Utc>,
 ) -> AppResult<Class> {
     policy::authorize(actor, school_id, Action::ReadStructure)?;
     let s = school_row(db, school_id).await?;
     let c = class_row(db, school_id, id).await?;
-    Ok(classes_dto(db, vec![c], school_today(&s.time_zone))
+    Ok(classes_dto(db, vec![c], school_today_at(&s.time_zone, now))
         .await?
         .remove(0))
 }
@@ -968,11 +965,12 @@ pub async fn write_class(
     school_id: Uuid,
     id: Option<Uuid>,
     input: ClassInput,
+    now: DateTime<Utc>,
 ) -> AppResult<Class> {
     policy::authorize(actor, school_id, Action::ManageStructure)?;
     let c = save_class(db, school_id, id, &input).await?;
     audit_saved(db, actor, school_id, "class", c.id, id.is_none(), &input).await?;
-    get_class(db, actor, school_id, c.id).await
+    get_class(db, actor, school_id, c.id, now).await
 }
 
 // ---------- groups ----------

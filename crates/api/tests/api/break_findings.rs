@@ -10,7 +10,9 @@
 //! negative journal `version` is in `journal.rs`, a shrunk period's lessons in `timetable.rs`.)
 //!
 //! The third round: an account whose teacher role was taken away still read its former class's
-//! diaries, marks, report cards, list and summary, because the class still named its person.
+//! diaries, marks, report cards, list and summary, because the class still named its person;
+//! with the server's clock fixed, class lists, class counts and `/me` took "today" from the
+//! system clock.
 
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait};
@@ -689,4 +691,101 @@ async fn a_class_teacher_whose_teacher_role_is_taken_reads_nothing_of_the_class(
         assert_eq!(status, StatusCode::FORBIDDEN, "{page}: {body}");
         assert_eq!(body["code"], "forbidden", "{page}");
     }
+}
+
+/// 20 May 2027, 09:00 UTC: the fourth quarter, far ahead of the system clock.
+const MAY_20: &str = "2027-05-20T09:00:00Z";
+
+mod class_lists_follow_the_servers_clock {
+    use crate::helpers::{Db, spawn_with};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::class_lists_follow_the_servers_clock(
+            spawn_with(Db::Sqlite, |s| {
+                s.fixed_clock = Some(super::MAY_20.parse().unwrap())
+            })
+            .await,
+        )
+        .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::class_lists_follow_the_servers_clock(
+            spawn_with(Db::Postgres, |s| {
+                s.fixed_clock = Some(super::MAY_20.parse().unwrap())
+            })
+            .await,
+        )
+        .await
+    }
+}
+
+/// A transfer dated before the server's (fixed) day shows in the class counts, the class lists
+/// without `on`, one class's count and the parent's `/me` at once.
+async fn class_lists_follow_the_servers_clock(app: TestApp) {
+    let (school, admin) = demo(&app).await;
+    let kirill = app.person_id(&admin, school, "S00001").await;
+    let counts = |classes: &Value| -> std::collections::HashMap<String, (String, u64)> {
+        classes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_string(),
+                    (
+                        c["id"].as_str().unwrap().to_string(),
+                        c["student_count"].as_u64().unwrap(),
+                    ),
+                )
+            })
+            .collect()
+    };
+    let before = counts(
+        &app.get_ok(&format!("/schools/{school}/classes"), &admin)
+            .await,
+    );
+    let (class_1a, in_1a) = before["1А"].clone();
+    let (class_1b, in_1b) = before["1Б"].clone();
+    let res = app
+        .post(
+            &format!("/schools/{school}/students/{kirill}/transfer"),
+            Some(&admin),
+            json!({"class_id": class_1b, "date": "2027-05-17"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let after = counts(
+        &app.get_ok(&format!("/schools/{school}/classes"), &admin)
+            .await,
+    );
+    assert_eq!(after["1А"].1, in_1a - 1);
+    assert_eq!(after["1Б"].1, in_1b + 1);
+    let one = app
+        .get_ok(&format!("/schools/{school}/classes/{class_1b}"), &admin)
+        .await;
+    assert_eq!(one["student_count"], in_1b + 1);
+    let ids = |list: Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["student_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let list_1b = ids(app
+        .get_ok(
+            &format!("/schools/{school}/classes/{class_1b}/students"),
+            &admin,
+        )
+        .await);
+    assert!(list_1b.contains(&kirill.to_string()), "{list_1b:?}");
+    let list_1a = ids(app
+        .get_ok(
+            &format!("/schools/{school}/classes/{class_1a}/students"),
+            &admin,
+        )
+        .await);
+    assert!(!list_1a.contains(&kirill.to_string()));
 }

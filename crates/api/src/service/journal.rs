@@ -34,7 +34,8 @@ use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
 use crate::service::marks::{MarkConfig, weighed_marks};
 use crate::service::structure::{
-    begin_locked, get_settings_row, period_dto, school_row, school_today_at,
+    begin_locked, begin_locked_generation, get_settings_row, period_dto, school_row,
+    school_today_at,
 };
 use crate::service::timetable::{Catalog, CourseInfo, lesson_has_content};
 
@@ -635,7 +636,26 @@ pub async fn write_batch(
 ) -> AppResult<JournalBatchResult> {
     policy::authorize(actor, school_id, Action::WriteJournal)?;
     batch.validate()?;
-    let snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    let mut snap = crate::service::snapshot::get(db, actor, school_id).await?;
+    // Everything below reads and writes inside the school's lock, so a work deleted or a lesson
+    // cancelled meanwhile is seen. What the snapshot decides (who teaches the course, the
+    // reopened periods, the scale) must still hold under the lock: a change committed in between
+    // moved `schools.generation`, and the write starts from the new snapshot (409 `conflict`
+    // when the school keeps changing through three tries).
+    let mut tries = 0;
+    let txn = loop {
+        let (txn, generation) = begin_locked_generation(db, school_id).await?;
+        if generation == snap.generation {
+            break txn;
+        }
+        txn.rollback().await?;
+        tries += 1;
+        if tries == 3 {
+            return Err(AppError::new(ErrorCode::Conflict)
+                .detail("the school's courses or roster changed during the write; send it again"));
+        }
+        snap = crate::service::snapshot::get_current(db, school_id).await?;
+    };
     let cat = &snap.catalog;
     let course = cat.course(course_id)?;
     let settings = snap.settings.clone();
@@ -643,10 +663,6 @@ pub async fn write_batch(
     let cfg = &snap.marks;
     let scale = cfg.scale(course.subject_scale_id).clone();
     let writer = Writer::of_snapshot(&snap, actor, school_id, today);
-
-    // Everything below reads and writes inside the school's lock, so a work deleted or a lesson
-    // cancelled meanwhile is seen.
-    let txn = begin_locked(db, school_id).await?;
     // Lessons and works the batch names.
     let lesson_ids_sent: HashSet<Uuid> = batch
         .marks

@@ -150,16 +150,34 @@ pub async fn get(
     actor: &Actor,
     school_id: Uuid,
 ) -> AppResult<Arc<Snapshot>> {
-    let generation: i64 = match actor.generation_in(school_id) {
-        Some(g) => g,
-        None => school::Entity::find_by_id(school_id)
-            .select_only()
-            .column(school::Column::Generation)
-            .into_tuple()
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::not_found("school"))?,
-    };
+    match actor.generation_in(school_id) {
+        Some(generation) => at_generation(db, school_id, generation).await,
+        None => get_current(db, school_id).await,
+    }
+}
+
+/// The school's snapshot for the counter read anew (one statement): after a writer's lock saw
+/// `schools.generation` move past the snapshot it started from. Errors: as [`get`].
+pub async fn get_current(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    school_id: Uuid,
+) -> AppResult<Arc<Snapshot>> {
+    let generation: i64 = school::Entity::find_by_id(school_id)
+        .select_only()
+        .column(school::Column::Generation)
+        .into_tuple()
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("school"))?;
+    at_generation(db, school_id, generation).await
+}
+
+/// The cached snapshot when it is of `generation`, else one loaded anew.
+async fn at_generation(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    school_id: Uuid,
+    generation: i64,
+) -> AppResult<Arc<Snapshot>> {
     let cached = CACHE.read().ok().and_then(|c| c.get(&school_id).cloned());
     if let Some(s) = cached.filter(|s| s.generation == generation) {
         return Ok(s);

@@ -83,6 +83,26 @@ pub async fn begin_locked<D: ConnectionTrait + TransactionTrait>(
     Ok(txn)
 }
 
+/// [`begin_locked`] that also returns `schools.generation` as the lock reads it (the same one
+/// statement, `RETURNING`): a writer that decided anything from the school's snapshot before
+/// the lock compares it with the snapshot's, to see a roster, assignment or reopening change
+/// committed in between. Errors: 404 `not_found` (school), database errors.
+pub async fn begin_locked_generation<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    school_id: Uuid,
+) -> AppResult<(D::Transaction, i64)> {
+    let txn = db.begin_with_options(crate::service::WRITE_TXN).await?;
+    let generation = school::Entity::update_many()
+        .col_expr(school::Column::Name, Expr::col(school::Column::Name))
+        .filter(school::Column::Id.eq(school_id))
+        .exec_with_returning(&txn)
+        .await?
+        .first()
+        .map(|s| s.generation)
+        .ok_or_else(|| AppError::not_found("school"))?;
+    Ok((txn, generation))
+}
+
 /// Takes the school's write lock inside a transaction (see [`begin_locked`]); make it the
 /// transaction's first statement.
 pub async fn lock_school(txn: &impl ConnectionTrait, school_id: Uuid) -> AppResult<()> {

@@ -12,7 +12,8 @@
 //! The third round: an account whose teacher role was taken away still read its former class's
 //! diaries, marks, report cards, list and summary, because the class still named its person;
 //! with the server's clock fixed, class lists, class counts and `/me` took "today" from the
-//! system clock.
+//! system clock. (A journal write deciding from a snapshot older than its lock is in
+//! `journal.rs`.)
 
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait};

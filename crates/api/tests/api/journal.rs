@@ -36,6 +36,7 @@ macro_rules! journal_tests {
 }
 
 journal_tests!(
+    a_write_decides_from_the_course_as_it_is_under_the_lock,
     a_transfer_in_the_middle_of_the_quarter_splits_the_student_between_the_two_journals,
     the_four_grading_cases_give_one_number_in_journal_diary_marks_page_and_summary,
     two_teachers_writing_one_cell_the_second_gets_412_with_the_first_value,
@@ -2759,4 +2760,65 @@ async fn a_negative_version_is_refused_with_422_and_writes_nothing(app: TestApp)
     assert_eq!(j["attendance"], json!([]));
     let res = s.put_mark(&app, &m01, id(&work), s01, Some("5"), 0).await;
     assert_eq!(expect(res, StatusCode::OK).await["version"], 1);
+}
+
+/// A teacher's write whose request began before the teacher was taken off the course (the
+/// session's `schools.generation` still the old one, the old snapshot cached) is refused: the
+/// write's lock reads the counter again and the write decides from the new snapshot.
+async fn a_write_decides_from_the_course_as_it_is_under_the_lock(app: TestApp) {
+    use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let m01 = s.account(&app, "M01", Role::Teacher).await;
+    let s01 = s.person(&app, "S01").await;
+    let l = s.lesson_on(&app, math, "2026-11-25").await;
+    let me = app.get_ok("/me", &m01).await;
+    // The journal warms the snapshot the request below starts from.
+    app.get_ok(&s.path(&format!("/courses/{math}/journal")), &m01)
+        .await;
+    let actor = otmetka_api::auth::Actor {
+        account_id: me["account_id"].as_str().unwrap().parse().unwrap(),
+        login: me["login"].as_str().unwrap().into(),
+        is_superadmin: false,
+        roles: vec![(s.id, Role::Teacher)],
+        generations: vec![(s.id, app.school_generation(s.id).await)],
+        session_id: None,
+        api_token: None,
+        client: Default::default(),
+    };
+    let batch = || -> otmetka_domain::journal::JournalBatch {
+        serde_json::from_value(json!({"marks": [mark(l, None, s01, "5", 0)]})).unwrap()
+    };
+    let write = |actor| {
+        otmetka_api::service::journal::write_batch(
+            &app.state.db,
+            actor,
+            s.id,
+            math,
+            None,
+            batch(),
+            NOW.parse().unwrap(),
+        )
+    };
+    // Taken off the course after the session was read, before the write's lock.
+    let row = match app.state.db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => format!("X'{}'", math.simple()),
+        _ => format!("'{math}'"),
+    };
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "DELETE FROM course_teachers WHERE course_id = {row}"
+        ))
+        .await
+        .unwrap();
+    let err = write(&actor)
+        .await
+        .expect_err("M01 no longer teaches the course");
+    assert_eq!(err.code, otmetka_domain::ErrorCode::Forbidden, "{err:?}");
+    let marks = otmetka_api::entity::mark::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(marks, 0, "nothing written");
 }

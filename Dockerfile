@@ -45,10 +45,7 @@ COPY --from=build /src/frontend/dist /usr/share/otmetka/dist
 
 # The data dir keeps the generated JWT secret (when OTMETKA_JWT_SECRET is not set) and, without
 # OTMETKA_DATABASE_URL pointing elsewhere, the SQLite database.
-# MALLOC_ARENA_MAX=2: SQLite allocates through glibc's malloc, which gives every connection's
-# thread an arena of its own that keeps what large report queries freed (README, "Memory").
-ENV MALLOC_ARENA_MAX=2 \
-    OTMETKA_BIND=0.0.0.0:8080 \
+ENV OTMETKA_BIND=0.0.0.0:8080 \
     OTMETKA_STATIC_DIR=/usr/share/otmetka/dist \
     OTMETKA_DATA_DIR=/var/lib/otmetka \
     OTMETKA_DATABASE_URL=sqlite:///var/lib/otmetka/otmetka.db?mode=rwc

@@ -76,8 +76,6 @@ bench: setup
     set -euo pipefail
     TEST_DATABASE_URL="$(scripts/pg.sh)"
     export TEST_DATABASE_URL
-    # The server runs as the Dockerfile deploys it: two glibc malloc arenas (README, "Memory").
-    export MALLOC_ARENA_MAX=2
     cargo build --release -p otmetka-api --bin otmetka
     cargo build --release -p otmetka-bench
     for db in sqlite postgres; do

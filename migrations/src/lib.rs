@@ -14,6 +14,7 @@ mod m20261130_000006_reports;
 mod m20261130_000007_school_generation;
 mod m20261130_000008_school_generation_changes_only;
 mod m20261130_000009_roster_generation;
+mod m20261130_000010_lessons_course_homework_due;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_school_generation::Migration),
             Box::new(m20261130_000008_school_generation_changes_only::Migration),
             Box::new(m20261130_000009_roster_generation::Migration),
+            Box::new(m20261130_000010_lessons_course_homework_due::Migration),
         ]
     }
 }

@@ -7,9 +7,11 @@ use clap::{Parser, Subcommand};
 use otmetka_api::config::{CliOverrides, Settings};
 use otmetka_api::startup::Application;
 
-/// mimalloc instead of glibc's malloc: the server's threads (actix workers, tokio, one per
-/// SQLite connection) each took a glibc arena and kept what a report or an import had freed;
-/// mimalloc returns it, which keeps the server under DESIGN §7's memory budget (BENCHMARKS.md).
+/// mimalloc instead of glibc's malloc, for Rust's allocations here and, through the crate's
+/// `override` feature, for SQLite's C code too: glibc gave every thread (actix workers, tokio,
+/// one per SQLite connection) an arena that kept what a report or an import had freed, and its
+/// arena locks serialized SQLite's connections. Built with `no_thp` (no transparent huge pages
+/// for its arenas). README "Memory", BENCHMARKS.md.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

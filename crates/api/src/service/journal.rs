@@ -697,38 +697,30 @@ pub async fn write_batch(
             .collect()
     };
 
-    // Enrollment of the students named, in the course's class (and group).
+    // Enrollment of the students named, in the course's class (and group), from the snapshot:
+    // the lock above saw it current (`schools.generation`).
     let students: HashSet<Uuid> = batch
         .marks
         .iter()
         .map(|m| m.student_id)
         .chain(batch.attendance.iter().map(|a| a.student_id))
         .collect();
+    let roster = &snap.roster;
     let mut spans: HashMap<Uuid, Vec<DateSpan>> = HashMap::new();
-    if !students.is_empty() {
-        for e in enrollment::Entity::find()
-            .filter(enrollment::Column::SchoolId.eq(school_id))
-            .filter(enrollment::Column::ClassId.eq(course.class_id))
-            .filter(
-                enrollment::Column::StudentId.is_in(students.iter().copied().collect::<Vec<_>>()),
-            )
-            .all(&txn)
-            .await?
+    for s in &students {
+        if course
+            .group_id
+            .is_some_and(|g| !roster.groups.get(s).is_some_and(|gs| gs.contains(&g)))
         {
-            spans.entry(e.student_id).or_default().push(DateSpan {
-                from: e.starts_on,
-                to: e.ends_on,
-            });
+            continue;
         }
-        if let Some(g) = course.group_id {
-            let members: HashSet<Uuid> = group_member::Entity::find()
-                .filter(group_member::Column::GroupId.eq(g))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|m| m.student_id)
-                .collect();
-            spans.retain(|s, _| members.contains(s));
+        for e in roster.enrollments.get(s).into_iter().flatten() {
+            if e.class_id == course.class_id {
+                spans.entry(*s).or_default().push(DateSpan {
+                    from: e.starts_on,
+                    to: e.ends_on,
+                });
+            }
         }
     }
     let enrolled = |student: Uuid, day: NaiveDate| {
@@ -1160,17 +1152,22 @@ pub async fn write_batch(
     }
     let mut out_att = Vec::new();
     let mut att_inserts = Vec::new();
+    // Changed cells by their new code: one UPDATE per code (the versions were checked above,
+    // under the lock, so `version + 1` is each cell's next).
+    let mut att_updates: HashMap<Option<String>, Vec<Uuid>> = HashMap::new();
     for (lesson_id, student_id, code, _) in att_plans {
         let behalf = on_behalf.get(&lesson_id).copied().flatten();
         match att_existing.get(&(lesson_id, student_id)) {
             Some(cur) if cur.code == code => out_att.push(attendance_cell(cur)),
             Some(cur) => {
-                let mut am: attendance::ActiveModel = cur.clone().into();
-                am.code = Set(code.clone());
-                am.version = Set(cur.version + 1);
-                am.set_by = Set(Some(actor.account_id));
-                am.set_at = Set(now);
-                let row = am.update(&txn).await?;
+                let row = attendance::Model {
+                    code: code.clone(),
+                    version: cur.version + 1,
+                    set_by: Some(actor.account_id),
+                    set_at: now,
+                    ..cur.clone()
+                };
+                att_updates.entry(code.clone()).or_default().push(row.id);
                 audits.push(
                     Audit::new("attendance_changed")
                         .school(school_id)
@@ -1217,6 +1214,19 @@ pub async fn write_batch(
                 att_inserts.push(attendance::ActiveModel::from(row));
             }
         }
+    }
+    for (code, ids) in att_updates {
+        attendance::Entity::update_many()
+            .col_expr(attendance::Column::Code, Expr::value(code))
+            .col_expr(
+                attendance::Column::Version,
+                sea_orm::sea_query::ExprTrait::add(Expr::col(attendance::Column::Version), 1),
+            )
+            .col_expr(attendance::Column::SetBy, Expr::value(actor.account_id))
+            .col_expr(attendance::Column::SetAt, Expr::value(now))
+            .filter(attendance::Column::Id.is_in(ids))
+            .exec(&txn)
+            .await?;
     }
     if !att_inserts.is_empty() {
         attendance::Entity::insert_many(att_inserts)

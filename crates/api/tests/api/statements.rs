@@ -352,3 +352,49 @@ async fn instances_started_at_once_migrate_one_after_the_other() {
         .count();
     assert_eq!(applied as usize, expected);
 }
+
+/// SQLite: refreshing the statistics moves the schema cookie, so that every pooled connection
+/// (and every other process's) reloads `sqlite_stat1` at its next statement; the table used for
+/// it is gone again and a read on another pooled connection still answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_statistics_refresh_reaches_every_connection() {
+    let app = spawn(Db::Sqlite).await;
+    let db = &app.state.db;
+    let version = |db: &sea_orm::DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            db.query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA schema_version",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap()
+        }
+    };
+    let before = version(db).await;
+    // Statistics exist (the start ran it once), so ANALYZE alone leaves the cookie.
+    db.execute_unprepared("ANALYZE").await.unwrap();
+    assert_eq!(version(db).await, before);
+    otmetka_api::db::optimize(db).await;
+    assert_eq!(version(db).await, before + 2);
+    let leftover = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'otmetka_statistics_epoch'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap();
+    assert_eq!(leftover, 0);
+    let root = app.superadmin().await;
+    let (school, admin) = app.school_with_admin(&root, "Школа № 3", "admin.st").await;
+    let res = app
+        .get(&format!("/schools/{school}/classes"), Some(&admin))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}

@@ -633,15 +633,7 @@ async fn a_class_teacher_whose_teacher_role_is_taken_reads_nothing_of_the_class(
     let classes = app
         .get_ok(&format!("/schools/{school}/classes"), &admin)
         .await;
-    let class_1a = classes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "1А")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let class_1a = field_of(&classes, "name", "1А", "id");
     let token = app
         .register_person(&admin, school, t4, Role::Teacher, "alieva")
         .await;
@@ -662,15 +654,7 @@ async fn a_class_teacher_whose_teacher_role_is_taken_reads_nothing_of_the_class(
     let accounts = app
         .get_ok(&format!("/schools/{school}/accounts"), &admin)
         .await;
-    let account = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["login"] == "alieva")
-        .unwrap()["account_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let account = field_of(&accounts, "login", "alieva", "account_id");
     let res = app
         .send(
             reqwest::Method::PATCH,

@@ -550,3 +550,16 @@ impl TestApp {
         serde_json::from_str(&text).unwrap()
     }
 }
+
+/// The `key` field (an id, as text) of the first item of a JSON array whose `field` is `value`;
+/// panics when none is.
+pub fn field_of(list: &Value, field: &str, value: &str, key: &str) -> String {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item[field] == value)
+        .unwrap_or_else(|| panic!("no item with {field} = {value}"))[key]
+        .as_str()
+        .unwrap()
+        .to_string()
+}

@@ -120,15 +120,7 @@ async fn a_timetable_import_with_replace_from_publishes_a_new_timetable_from_tha
     let classes = app
         .get_ok(&format!("/schools/{school}/classes"), &admin)
         .await;
-    let class = classes
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "1А")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let class = field_of(&classes, "name", "1А", "id");
     let before_total = lesson_total(&app, &admin, school).await;
     assert_eq!(
         day_1a(&app, &admin, school, &class, "2027-01-13")

@@ -3,7 +3,8 @@
 # TEST_DATABASE_URL on stdout (everything else goes to stderr):
 #   - TEST_DATABASE_URL already set: prints it and does nothing else;
 #   - otherwise starts Debian's cluster when it is down (installing PostgreSQL as root when it
-#     is missing) and makes sure the login role `otmetka` (password `otmetka`, CREATEDB) exists.
+#     is missing) and makes sure the login role `otmetka` (password `otmetka`, CREATEDB, a member of
+#     `pg_signal_backend` so that `DROP DATABASE … WITH (FORCE)` also ends autovacuum workers) exists.
 # Usage: export TEST_DATABASE_URL="$(scripts/pg.sh)"
 set -euo pipefail
 
@@ -63,6 +64,9 @@ BEGIN
     END IF;
 END
 \$\$;
+-- The tests drop their databases WITH (FORCE), which must also end an autovacuum worker that
+-- happens to be in one (it runs as no role the login role is a member of).
+GRANT pg_signal_backend TO ${ROLE};
 SQL
     ) >&2
 fi

@@ -334,9 +334,11 @@ async fn instances_started_at_once_migrate_one_after_the_other() {
         .try_get::<i64>("", "n")
         .unwrap();
     db.close().await.unwrap();
-    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
+    // Clean-up only: a failure (an autovacuum worker in the database on a server where the role
+    // may not end it) leaves a database behind, not a wrong result.
+    let _ = conn
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await;
     for r in results {
         r.unwrap().expect("migrate");
     }

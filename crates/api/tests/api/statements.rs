@@ -362,36 +362,17 @@ async fn instances_started_at_once_migrate_one_after_the_other() {
 async fn sqlite_statistics_refresh_reaches_every_connection() {
     let app = spawn(Db::Sqlite).await;
     let db = &app.state.db;
-    let version = |db: &sea_orm::DatabaseConnection| {
-        let db = db.clone();
-        async move {
-            db.query_one_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Sqlite,
-                "PRAGMA schema_version",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index::<i64>(0)
-            .unwrap()
-        }
-    };
-    let before = version(db).await;
+    let before = scalar(db, "PRAGMA schema_version").await;
     // Statistics exist (the start ran it once), so ANALYZE alone leaves the cookie.
     db.execute_unprepared("ANALYZE").await.unwrap();
-    assert_eq!(version(db).await, before);
+    assert_eq!(scalar(db, "PRAGMA schema_version").await, before);
     otmetka_api::db::optimize(db).await;
-    assert_eq!(version(db).await, before + 2);
-    let leftover = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Sqlite,
-            "SELECT count(*) FROM sqlite_master WHERE name = 'otmetka_statistics_epoch'",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap();
+    assert_eq!(scalar(db, "PRAGMA schema_version").await, before + 2);
+    let leftover = scalar(
+        db,
+        "SELECT count(*) FROM sqlite_master WHERE name = 'otmetka_statistics_epoch'",
+    )
+    .await;
     assert_eq!(leftover, 0);
     let root = app.superadmin().await;
     let (school, admin) = app.school_with_admin(&root, "Школа № 3", "admin.st").await;
@@ -399,4 +380,17 @@ async fn sqlite_statistics_refresh_reaches_every_connection() {
         .get(&format!("/schools/{school}/classes"), Some(&admin))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// The one integer a SQLite statement answers.
+async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        sea_orm::DbBackend::Sqlite,
+        sql,
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get_by_index::<i64>(0)
+    .unwrap()
 }

@@ -26,7 +26,7 @@
 //   --screenshots DIR  default target/e2e/<sqlite|postgres>;
 //   --static-dir DIR   the built SPA (default frontend/dist);
 //   --chromium PATH    default $CHROMIUM or /usr/bin/chromium;
-//   --keep             keep the temporary folder; --headed; --verbose (print the console log).
+//   --keep             keep the temporary folder (and the PostgreSQL database); --headed; --verbose (print the console log).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -610,7 +610,9 @@ export class E2E {
     try { if (this.browser) await this.browser.close(); } catch { /* ignore */ }
     for (const inst of this.instances) await inst.stop();
     await this.stopServer();
-    if (this.createdDb) {
+    if (this.createdDb && this.opts.keep) {
+      this.log(`kept the database ${this.createdDb.name} (drop it with: psql -c 'DROP DATABASE ${this.createdDb.name} WITH (FORCE)')`);
+    } else if (this.createdDb) {
       try {
         this.psql(this.createdDb.admin, `DROP DATABASE IF EXISTS ${this.createdDb.name} WITH (FORCE)`);
       } catch (e) {

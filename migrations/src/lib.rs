@@ -15,6 +15,8 @@ mod m20261130_000007_school_generation;
 mod m20261130_000008_school_generation_changes_only;
 mod m20261130_000009_roster_generation;
 mod m20261130_000010_lessons_course_homework_due;
+mod m20261130_000011_guardian_links_generation;
+mod m20261130_000012_lessons_id_school_date;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_school_generation_changes_only::Migration),
             Box::new(m20261130_000009_roster_generation::Migration),
             Box::new(m20261130_000010_lessons_course_homework_due::Migration),
+            Box::new(m20261130_000011_guardian_links_generation::Migration),
+            Box::new(m20261130_000012_lessons_id_school_date::Migration),
         ]
     }
 }

@@ -95,6 +95,21 @@ pub async fn optimize(db: &DatabaseConnection) {
     }
 }
 
+/// After a bulk load (`otmetka seed-marks`, the demo school's year): [`optimize`], and on
+/// PostgreSQL first `VACUUM` of the journal's tables, which PostgreSQL's documentation advises
+/// after loading many rows: the planner takes an index-only scan (the marks page's join to the
+/// lessons, `ix_lessons_id_school_date`) only where the visibility map says the pages are all
+/// visible, which autovacuum would set only minutes later. Failures are logged, not returned.
+pub async fn optimize_after_bulk_load(db: &DatabaseConnection) {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let sql = "VACUUM lessons, marks, attendance, works, final_marks";
+        if let Err(e) = sea_orm::ConnectionTrait::execute_unprepared(db, sql).await {
+            tracing::warn!(error = %e, "vacuum after the bulk load failed");
+        }
+    }
+    optimize(db).await;
+}
+
 /// After an import: SQLite's `PRAGMA optimize` (cheap: only what changed enough); PostgreSQL's
 /// autovacuum analyzes by itself, and a whole-database `ANALYZE` per import would cost every
 /// school.

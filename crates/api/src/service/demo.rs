@@ -574,7 +574,7 @@ pub async fn seed_marks(
         )
         .await?;
     }
-    crate::db::optimize(db).await;
+    crate::db::optimize_after_bulk_load(db).await;
     Ok(out)
 }
 

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
-use crate::entity::{attendance, lesson, mark, person, work};
+use crate::entity::{attendance, lesson, mark, work};
 use crate::error::{AppError, AppResult};
 use crate::service::journal::{pick_period, student_average};
 use crate::service::lessons::{Span, Subject, authorize_student_schedule, schedule_of};
@@ -71,10 +71,6 @@ struct DatedMark {
     lesson_date: NaiveDate,
     #[sea_orm(nested(prefix = "work_"))]
     work: work::Model,
-}
-
-fn name_of(p: &person::Model) -> String {
-    full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())
 }
 
 async fn works_by_id(
@@ -263,7 +259,7 @@ pub async fn diary(
         .collect();
     Ok(Diary {
         student_id,
-        student_name: name_of(&student),
+        student_name: student,
         week: otmetka_domain::timetable::iso_week_of(sched.from),
         from: sched.from,
         to: sched.to,
@@ -440,7 +436,7 @@ pub async fn student_marks(
     let used: HashSet<Uuid> = subjects.iter().map(|s| s.scale_id).collect();
     Ok(StudentMarks {
         student_id,
-        student_name: name_of(&student),
+        student_name: student,
         period: period_dto(period),
         subjects,
         scales: cfg

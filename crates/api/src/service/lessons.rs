@@ -1010,10 +1010,11 @@ pub async fn absence_lessons(
 
 /// A student's schedule (it tells their subgroups): admin and principal, the student, their
 /// linked parents, and the class teacher of a class the student is in today. Returns the
-/// student. Readers of the roster and the student or a linked parent take one statement; only
-/// the others (a class teacher the snapshot `snap` does not show, a refusal) take the longer
-/// way. Errors: 403; 404 for strangers
-/// and for ids that are not students of the school.
+/// student's full name. With the school's snapshot `snap`, readers of the roster, the class
+/// teacher, the student and a linked parent take no statement (the snapshot is as current as
+/// the caller's session read, `schools.generation`); without it one; only the others (a class
+/// teacher of a class the student joined since, a refusal) take the longer way. Errors: 403;
+/// 404 for strangers and for ids that are not students of the school.
 pub async fn authorize_student_schedule(
     db: &impl ConnectionTrait,
     snap: Option<&crate::service::snapshot::Snapshot>,
@@ -1021,7 +1022,10 @@ pub async fn authorize_student_schedule(
     school_id: Uuid,
     student_id: Uuid,
     now: DateTime<Utc>,
-) -> AppResult<person::Model> {
+) -> AppResult<String> {
+    let name_of = |p: person::Model| {
+        otmetka_domain::person::full_name(&p.last_name, &p.first_name, p.middle_name.as_deref())
+    };
     let student = || {
         person::Entity::find_by_id(student_id)
             .filter(person::Column::SchoolId.eq(school_id))
@@ -1046,10 +1050,24 @@ pub async fn authorize_student_schedule(
             .values()
             .any(|c| classes.contains(&c.class_id) && c.class_teacher_id == Some(me))
     });
-    if class_teacher || policy::allows(actor, school_id, Action::ReadRoster)? {
+    let reads_roster = class_teacher || policy::allows(actor, school_id, Action::ReadRoster)?;
+    if let Some(snap) = snap {
+        let name = snap.roster.names.get(&student_id);
+        if reads_roster {
+            return name
+                .map(|(l, f, m)| otmetka_domain::person::full_name(l, f, m.as_deref()))
+                .ok_or_else(|| AppError::not_found("student"));
+        }
+        if let Some((l, f, m)) = name
+            && snap.roster.is_self_or_child(actor.account_id, student_id)
+        {
+            return Ok(otmetka_domain::person::full_name(l, f, m.as_deref()));
+        }
+    } else if reads_roster {
         return student()
             .one(db)
             .await?
+            .map(name_of)
             .ok_or_else(|| AppError::not_found("student"));
     }
     // The student themself, or a parent linked to them through a person of this account.
@@ -1064,22 +1082,25 @@ pub async fn authorize_student_schedule(
         .from(guardian_link::Entity)
         .and_where(guardian_link::Column::ParentId.in_subquery(own_persons))
         .to_owned();
-    if let Some(s) = student()
-        .filter(
-            Condition::any()
-                .add(person::Column::AccountId.eq(actor.account_id))
-                .add(person::Column::Id.in_subquery(children)),
-        )
-        .one(db)
-        .await?
+    if snap.is_none()
+        && let Some(s) = student()
+            .filter(
+                Condition::any()
+                    .add(person::Column::AccountId.eq(actor.account_id))
+                    .add(person::Column::Id.in_subquery(children)),
+            )
+            .one(db)
+            .await?
     {
-        return Ok(s);
+        return Ok(name_of(s));
     }
     let roster =
         crate::service::roster::authorize_person_read(db, actor, school_id, student_id).await;
     let student = student().one(db).await?;
     match roster {
-        Ok(()) => student.ok_or_else(|| AppError::not_found("student")),
+        Ok(()) => student
+            .map(name_of)
+            .ok_or_else(|| AppError::not_found("student")),
         Err(e) if e.code != ErrorCode::Forbidden => Err(e),
         Err(e) => {
             let Some(student) = student else {
@@ -1095,7 +1116,7 @@ pub async fn authorize_student_schedule(
             for en in current {
                 let c = crate::service::structure::class_row(db, school_id, en.class_id).await?;
                 if crate::service::roster::is_class_teacher(db, actor, &c).await? {
-                    return Ok(student);
+                    return Ok(name_of(student));
                 }
             }
             Err(e)

@@ -1,12 +1,14 @@
 //! A school's slowly changing data, derived once and shared by the requests that read it: the
 //! school row and settings, the course catalog ([`Catalog`]), the mark settings ([`MarkConfig`]),
 //! the calendar ([`Calendar`]) and the roster's enrollments and subgroup memberships
-//! ([`Roster`]), and the final-mark reopenings. Loading them takes about twenty whole-school
+//! ([`Roster`]) with who may read which student's diary (persons of an account, parents'
+//! links), and the final-mark reopenings. Loading them takes about twenty whole-school
 //! reads (every course, teacher, class, subject, group, bell schedule, scale, work type, code,
 //! period, holiday, student, enrollment, membership and reopening); the journal, the diary and the marks page need them on every request.
 //!
 //! Every change of the tables behind them raises `schools.generation` through database
-//! triggers (migrations `m20261130_000007_school_generation` and `…_000009_roster_generation`),
+//! triggers (migrations `m20261130_000007_school_generation`, `…_000009_roster_generation` and
+//! `…_000011_guardian_links_generation`),
 //! whichever instance or script made it. [`get`] takes that counter as the caller's session read
 //! it (`Actor::generation_in`, no statement of its own), or reads it (one statement), and answers
 //! from this process's cache while it has not moved; otherwise it loads a new snapshot in one
@@ -27,7 +29,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::entity::{
-    academic_year, enrollment, group_member, period, person, school, term_reopening,
+    academic_year, enrollment, group_member, guardian_link, period, person, school, term_reopening,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::marks::MarkConfig;
@@ -84,6 +86,11 @@ pub struct Roster {
     pub enrollments: HashMap<Uuid, Vec<enrollment::Model>>,
     /// A student's subgroups (`groups.id`).
     pub groups: HashMap<Uuid, HashSet<Uuid>>,
+    /// The school's persons of an account (`persons.account_id`), by account: who a caller is
+    /// in the school.
+    pub persons_of_account: HashMap<Uuid, Vec<Uuid>>,
+    /// A parent's children (`guardian_links`): parent person → students.
+    pub children: HashMap<Uuid, Vec<Uuid>>,
 }
 
 impl Roster {
@@ -101,6 +108,23 @@ impl Roster {
             .filter(|e| e.starts_on <= to && e.ends_on.is_none_or(|x| x >= from))
             .cloned()
             .collect()
+    }
+
+    /// Whether the account is the student (a person of the school with that account) or a
+    /// parent linked to them (regulation §4: a student reads only self, a parent only their
+    /// children).
+    pub fn is_self_or_child(&self, account_id: Uuid, student_id: Uuid) -> bool {
+        self.persons_of_account
+            .get(&account_id)
+            .into_iter()
+            .flatten()
+            .any(|p| {
+                *p == student_id
+                    || self
+                        .children
+                        .get(p)
+                        .is_some_and(|c| c.contains(&student_id))
+            })
     }
 
     /// The student's subgroups (empty for none).
@@ -276,6 +300,33 @@ async fn load(
             .entry(g.student_id)
             .or_default()
             .insert(g.group_id);
+    }
+    let accounts: Vec<(Uuid, Uuid)> = person::Entity::find()
+        .select_only()
+        .column(person::Column::AccountId)
+        .column(person::Column::Id)
+        .filter(person::Column::SchoolId.eq(school_id))
+        .filter(person::Column::AccountId.is_not_null())
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (account, person) in accounts {
+        roster
+            .persons_of_account
+            .entry(account)
+            .or_default()
+            .push(person);
+    }
+    let links: Vec<(Uuid, Uuid)> = guardian_link::Entity::find()
+        .select_only()
+        .column(guardian_link::Column::ParentId)
+        .column(guardian_link::Column::StudentId)
+        .filter(guardian_link::Column::SchoolId.eq(school_id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (parent, student) in links {
+        roster.children.entry(parent).or_default().push(student);
     }
     let reopenings = term_reopening::Entity::find()
         .filter(term_reopening::Column::SchoolId.eq(school_id))

@@ -1,6 +1,7 @@
 //! SQL statements per request (`sql_statements_header`, DESIGN §7: no N+1) and migrations of
 //! several instances started at once on one PostgreSQL database.
 
+use otmetka_domain::Role;
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
@@ -393,7 +394,9 @@ async fn sqlite_is_built_without_stat4_shared_cache_mutex_or_memory_statistics()
     let option = |name: &'static str| async move {
         scalar(
             db,
-            &format!("SELECT count(*) FROM pragma_compile_options WHERE compile_options = '{name}'"),
+            &format!(
+                "SELECT count(*) FROM pragma_compile_options WHERE compile_options = '{name}'"
+            ),
         )
         .await
     };
@@ -424,4 +427,136 @@ async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
     .unwrap()
     .try_get_by_index::<i64>(0)
     .unwrap()
+}
+
+/// A parent's pages decide from the school's snapshot who their children are
+/// (m20261130_000011): the diary takes 4 statements; a guardian link deleted straight in the
+/// database (a script, another instance) takes the child's diary, marks page, recent marks and
+/// report card away at the next request, and one inserted gives another child's.
+async fn parent_pages_follow_the_guardian_links_in_the_database(app: TestApp) {
+    use crate::journal::{MATH, mark, school};
+    use otmetka_api::entity::guardian_link;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let s = school(&app).await;
+    let math = s.course("5А", MATH, None);
+    let parent = s.account(&app, "P01", Role::Parent).await;
+    let p01 = s.person(&app, "P01").await;
+    let s01 = s.person(&app, "S01").await;
+    let s02 = s.person(&app, "S02").await;
+    // Monday's maths of week 48: homework due Wednesday, a 5 for S01.
+    let mon = s.lesson_on(&app, math, "2026-11-23").await;
+    let res = app
+        .send(
+            reqwest::Method::PUT,
+            &s.path(&format!("/lessons/{mon}/content")),
+            Some(&s.admin),
+            Some(serde_json::json!({"topic": "Дроби", "homework": "№ 245", "homework_due_on": "2026-11-25", "version": 1})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let body = serde_json::json!({"marks": [mark(mon, None, s01, "5", 0)], "attendance": []});
+    let res = s.batch(&app, &s.admin, math, body).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+
+    let week = |student: Uuid| s.path(&format!("/students/{student}/diary?week=2026-W48"));
+    let diary = app.get_ok(&week(s01), &parent).await;
+    assert_eq!(diary["student_name"], "Акимов Артём Ильич");
+    let marks: Vec<&Value> = diary["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["lessons"].as_array().unwrap())
+        .flat_map(|l| l["marks"].as_array().unwrap())
+        .collect();
+    assert_eq!(marks.len(), 1, "{diary}");
+    assert_eq!(marks[0]["value"], "5");
+    assert_eq!(diary["days"][2]["homework_due"][0]["homework"], "№ 245");
+    let n = statements(&app, &week(s01), &parent).await;
+    assert_eq!(n, 4, "a parent's diary: {n} statements");
+
+    let pages = |student: Uuid| {
+        [
+            week(student),
+            s.path(&format!("/students/{student}/marks")),
+            s.path(&format!("/students/{student}/recent-marks")),
+            s.path(&format!("/students/{student}/report-card")),
+        ]
+    };
+    let statuses = |student: Uuid| {
+        let app = &app;
+        let parent = parent.clone();
+        let pages = pages(student);
+        async move {
+            let mut out = Vec::new();
+            for page in pages {
+                out.push(app.get(&page, Some(&parent)).await.status().as_u16());
+            }
+            out
+        }
+    };
+    assert_eq!(statuses(s01).await, [200, 200, 200, 200]);
+    assert_eq!(
+        statuses(s02).await,
+        [403, 403, 403, 403],
+        "another family's child"
+    );
+
+    let gone = guardian_link::Entity::delete_many()
+        .filter(guardian_link::Column::ParentId.eq(p01))
+        .filter(guardian_link::Column::StudentId.eq(s01))
+        .exec(&app.state.db)
+        .await
+        .unwrap()
+        .rows_affected;
+    assert_eq!(gone, 1);
+    assert_eq!(
+        statuses(s01).await,
+        [403, 403, 403, 403],
+        "the link is gone"
+    );
+
+    guardian_link::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        school_id: Set(s.id),
+        parent_id: Set(p01),
+        student_id: Set(s02),
+        relation: Set(Some("мать".into())),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(statuses(s02).await, [200, 200, 200, 200], "a new link");
+    let theirs = app.get_ok(&week(s02), &parent).await;
+    assert_eq!(theirs["student_name"], "Борисова Вера Олеговна");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parent_pages_follow_the_guardian_links_sqlite() {
+    let app = spawn_with(Db::Sqlite, |s| {
+        s.sql_statements_header = true;
+        s.fixed_clock = Some(crate::journal::NOW.parse().unwrap());
+    })
+    .await;
+    parent_pages_follow_the_guardian_links_in_the_database(app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parent_pages_follow_the_guardian_links_postgres() {
+    let app = spawn_with(Db::Postgres, |s| {
+        s.sql_statements_header = true;
+        s.fixed_clock = Some(crate::journal::NOW.parse().unwrap());
+    })
+    .await;
+    parent_pages_follow_the_guardian_links_in_the_database(app).await;
 }

@@ -122,6 +122,12 @@ pub struct WeighedMark {
 /// The marks with a value of `students` in `courses` on lessons held from `from` to `to`
 /// (inclusive), each with its lesson's day and its work's weight: one joined statement per 500
 /// students (the bound keeps the statement under SQLite's parameter limit).
+///
+/// The marks drive the join (the students' index), then each mark's lesson is probed. SQLite
+/// keeps the order of a `CROSS JOIN`: without it, its planner (statistics of `sqlite_stat1`
+/// only) started from the school's lessons in the date range and probed their marks, and a
+/// course's final-mark sheet (a year of the subject's 31 courses) took 159 ms instead of 15.
+/// PostgreSQL's planner needs no such help: an inner join there.
 pub async fn weighed_marks(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -130,11 +136,22 @@ pub async fn weighed_marks(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<WeighedMark>> {
+    let sqlite = db.get_database_backend() == sea_orm::DbBackend::Sqlite;
     let mut rows = Vec::new();
     for chunk in students.chunks(500) {
-        rows.extend(
+        let query = if sqlite {
+            // sea-query writes a `CROSS JOIN` without its `ON`: the join's condition is a filter.
             mark::Entity::find()
-                .join(JoinType::InnerJoin, mark::Relation::Lesson.def())
+                .join(JoinType::CrossJoin, mark::Relation::Lesson.def())
+                .filter(sea_orm::sea_query::ExprTrait::equals(
+                    Expr::col((mark::Entity, mark::Column::LessonId)),
+                    (lesson::Entity, lesson::Column::Id),
+                ))
+        } else {
+            mark::Entity::find().join(JoinType::InnerJoin, mark::Relation::Lesson.def())
+        };
+        rows.extend(
+            query
                 .join(JoinType::InnerJoin, mark::Relation::Work.def())
                 .filter(mark::Column::SchoolId.eq(school_id))
                 .filter(mark::Column::CourseId.is_in(courses.to_vec()))

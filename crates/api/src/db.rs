@@ -16,11 +16,11 @@ pub const SQLITE_CONNECTION_LIFETIME: Duration = Duration::from_secs(120);
 /// `synchronous=NORMAL` and a 5 s busy timeout, so that concurrent writers wait instead of failing.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     let mut opt = ConnectOptions::new(settings.database_url.clone());
-    opt.max_connections(settings.db_max_connections)
+    opt.max_connections(settings.pool_size())
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    if settings.database_url.starts_with("sqlite:") {
+    if settings.is_sqlite() {
         // SQLite reads the planner statistics (`sqlite_stat1`) when a connection loads the
         // schema, and a pooled connection never reloads them: after `PRAGMA optimize` (hourly,
         // after an import) or a bulk load by another process (`otmetka seed-marks`, a script),

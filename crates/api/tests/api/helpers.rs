@@ -108,7 +108,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     Settings {
         bind: "127.0.0.1:0".into(),
         database_url,
-        db_max_connections: 5,
+        db_max_connections: Some(5),
         data_dir: dir.to_path_buf(),
         static_dir: dir.join("no-spa"),
         log: "warn".into(),

@@ -127,7 +127,8 @@ pub struct WeighedMark {
 /// keeps the order of a `CROSS JOIN`: without it, its planner (statistics of `sqlite_stat1`
 /// only) started from the school's lessons in the date range and probed their marks, and a
 /// course's final-mark sheet (a year of the subject's 31 courses) took 159 ms instead of 15.
-/// PostgreSQL's planner needs no such help: an inner join there.
+/// PostgreSQL's planner needs no such help: an inner join there, told the lessons' course too
+/// (a day's attendance of 28 students, whose answer carries their averages: 2.1 → 0.8 ms).
 pub async fn weighed_marks(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -155,6 +156,10 @@ pub async fn weighed_marks(
                 .join(JoinType::InnerJoin, mark::Relation::Work.def())
                 .filter(mark::Column::SchoolId.eq(school_id))
                 .filter(mark::Column::CourseId.is_in(courses.to_vec()))
+                // The same as the marks' course (a mark's course is its lesson's), for
+                // PostgreSQL's planner: it starts from the courses' lessons of the range
+                // (ix_lessons_course_date) instead of every mark of the course.
+                .filter(lesson::Column::CourseId.is_in(courses.to_vec()))
                 .filter(mark::Column::StudentId.is_in(chunk.to_vec()))
                 .filter(mark::Column::Value.is_not_null())
                 .filter(lesson::Column::Date.gte(from))

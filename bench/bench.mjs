@@ -374,7 +374,7 @@ await e.run(async () => {
   // 7. Peak RSS.
   const status = readFileSync(`/proc/${serverPid}/status`, 'utf8');
   results.rss_kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
-  e.log(`server peak RSS ${(results.rss_kib / 1024).toFixed(0)} MiB`);
+  e.log(`server peak RSS ${(results.rss_kib * 1024 / 1e6).toFixed(0)} MB (${(results.rss_kib / 1024).toFixed(0)} MiB; budget < 200 MB)`);
 
   mkdirSync(e.shotDir, { recursive: true });
   writeFileSync(path.join(e.shotDir, 'results.json'), JSON.stringify(results, null, 2));

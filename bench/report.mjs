@@ -58,7 +58,8 @@ const imp = (d) => R[d].import;
 lines.push(`| import of students + parents (${first.setup.import_counts?.students ? Object.values(first.setup.import_counts.students).reduce((a, b) => a + b, 0) : '?'} + ${first.setup.import_counts?.parents ? Object.values(first.setup.import_counts.parents).reduce((a, b) => a + b, 0) : '?'} rows, one request each) | < 10 s | ` +
   dbs.map((d) => `${(imp(d).students_parents_ms / 1000).toFixed(2)} s | — | — | ${imp(d).students_parents_ms < imp(d).budget_ms ? 'yes' : '**no**'}`).join(' | ') + ' |');
 lines.push(`| server peak RSS (VmHWM) after all scenarios | < 200 MB | ` +
-  dbs.map((d) => `${(R[d].rss_kib / 1024).toFixed(0)} MiB | — | — | ${R[d].rss_kib / 1024 < 200 ? 'yes' : '**no**'}`).join(' | ') + ' |');
+  // The budget is in MB (10⁶ bytes); VmHWM is in KiB.
+  dbs.map((d) => `${(R[d].rss_kib * 1024 / 1e6).toFixed(0)} MB (${(R[d].rss_kib / 1024).toFixed(0)} MiB) | — | — | ${R[d].rss_kib * 1024 < 200e6 ? 'yes' : '**no**'}`).join(' | ') + ' |');
 lines.push('');
 lines.push('Shapes: ' + first.scenarios.filter((x) => x.shape).map((x) => `${x.name}: ${x.shape}`).join('; ') + '.');
 lines.push('');

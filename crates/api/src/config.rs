@@ -121,7 +121,7 @@ impl Settings {
     /// runs each connection's statements on that connection's thread, so readers beyond the
     /// cores only wait, while each connection keeps its own page cache (2 MiB) and prepared
     /// statements: on the reference school with 2 cores, 10 connections peaked 19 MB higher
-    /// than 4 for no more diary reads per second (BENCHMARKS.md, sixth round).
+    /// than 4 for no more diary reads per second (BENCHMARKS.md, fifth round).
     pub fn pool_size(&self) -> u32 {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
         self.db_max_connections.unwrap_or(if self.is_sqlite() {

@@ -189,7 +189,7 @@ impl Settings {
                 format!("`{}` is not an address like 127.0.0.1:8080", self.bind),
             );
         }
-        if !(self.database_url.starts_with("sqlite:")
+        if !(self.is_sqlite()
             || self.database_url.starts_with("postgres://")
             || self.database_url.starts_with("postgresql://"))
         {

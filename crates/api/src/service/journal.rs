@@ -624,7 +624,9 @@ struct MarkPlan {
 /// `edit_window_closed`), 404 (course), 409 `lesson_cancelled`, 412 `version_mismatch` with a
 /// [`JournalConflict`] of the stale cells in `current` (nothing written), 422 with per-cell
 /// field errors (`marks[3].value`: `not_on_scale`; `not_enrolled`; `unknown` lesson or work;
-/// `duplicate`). Every change is audited with old and new value and on whose behalf.
+/// `duplicate`). Every change is audited with old and new value and on whose behalf. The
+/// answer's averages of the students touched are read after the commit (empty if that read
+/// fails: the batch is written either way).
 pub async fn write_batch(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -480,12 +480,51 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         .wrap(ErrorHandlers::new().default_handler(problemize))
         .wrap(Condition::new(!cors_origins.is_empty(), cors))
         .wrap(Compress::default())
-        .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(tracing_actix_web::TracingLogger::<RequestSpan>::new())
     })
     .shutdown_timeout(10)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// Each request's tracing span (`tracing-actix-web`): `http.method`, `http.target` (path and
+/// query), `http.client_ip`, `request_id`; at the end `http.status_code` and, for an error,
+/// `exception.message` and `exception.details` (as `DefaultRootSpanBuilder` records them).
+///
+/// Unlike the default span it has no `http.route`: finding a request's route pattern matches the
+/// path against every route's pattern in turn, before and apart from the routing itself, and that
+/// took about 9 % of the server's CPU time on a journal batch (`perf`, BENCHMARKS.md, sixth
+/// round). The path names the request as well.
+pub struct RequestSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        use actix_web::HttpMessage;
+        let request_id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .copied();
+        let empty = tracing::field::Empty;
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.target = %request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""),
+            http.client_ip = %request.connection_info().realip_remote_addr().unwrap_or(""),
+            http.status_code = empty,
+            otel.status_code = empty,
+            request_id = request_id.map(tracing::field::display),
+            exception.message = empty,
+            exception.details = empty,
+        )
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
 }
 
 #[allow(dead_code)]

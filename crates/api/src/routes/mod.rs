@@ -22,9 +22,18 @@ use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every `/api/v1` handler.
+///
+/// The most requested first: actix-web tries the routes in the order registered, each by its
+/// pattern, so the journal, the diary and the marks pages (teachers and parents, every day) are
+/// not matched against the hundred administration routes first. No two routes of one method
+/// match the same path, so the order changes which handler answers for none.
 pub fn configure(cfg: &mut ServiceConfig) {
     health::configure(cfg);
+    journal::configure(cfg);
     me::configure(cfg);
+    timetable::configure(cfg);
+    finals::configure(cfg);
+    reports::configure(cfg);
     schools::configure(cfg);
     invites::configure(cfg);
     persons::configure(cfg);
@@ -33,10 +42,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     structure::configure(cfg);
     roster::configure(cfg);
     import::configure(cfg);
-    timetable::configure(cfg);
-    journal::configure(cfg);
-    finals::configure(cfg);
-    reports::configure(cfg);
 }
 
 /// A JSON list with `X-Total-Count`.

@@ -14,7 +14,7 @@ use otmetka_domain::finals::{
     TermReopeningInput, TermState, mean_of_marks, needs_comment, suggest_for_term, term_state,
     term_window, terms_for,
 };
-use otmetka_domain::grading::{Average, MarkScale};
+use otmetka_domain::grading::{Average, MarkScale, weighted_average};
 use otmetka_domain::journal::{DateSpan, JournalStudent};
 use otmetka_domain::structure::{PeriodKind, SchoolSettings};
 use otmetka_domain::{ErrorCode, FieldError, Role};
@@ -28,11 +28,11 @@ use validator::Validate;
 use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
 use crate::entity::{
-    academic_year, class, enrollment, final_mark, mark, period, person, subject, term_reopening,
+    academic_year, class, enrollment, final_mark, period, person, subject, term_reopening,
 };
 use crate::error::{AppError, AppResult};
 use crate::service::audit::Audit;
-use crate::service::journal::{authorize_journal_read, course_students, student_average};
+use crate::service::journal::{authorize_journal_read, course_students};
 use crate::service::lessons::authorize_student_schedule;
 use crate::service::marks::{MarkConfig, weighed_marks};
 use crate::service::structure::{begin_locked, get_settings_row, school_today_at};
@@ -377,35 +377,26 @@ async fn period_averages(
         return Ok(HashMap::new());
     }
     let rows = weighed_marks(db, school_id, &courses, students, from, to).await?;
-    let weights: HashMap<Uuid, f64> = rows
-        .iter()
-        .map(|r| (r.mark.work_id, r.work_weight))
-        .collect();
-    let lessons: HashMap<Uuid, NaiveDate> = rows
-        .iter()
-        .map(|r| (r.mark.lesson_id, r.lesson_date))
-        .collect();
-    let marks: Vec<mark::Model> = rows.into_iter().map(|r| r.mark).collect();
-    let mut buckets: HashMap<(Uuid, Term), Vec<&mark::Model>> = HashMap::new();
-    for m in &marks {
-        let Some(date) = lessons.get(&m.lesson_id) else {
-            continue;
-        };
+    let mut buckets: HashMap<(Uuid, Term), Vec<(Option<f64>, f64)>> = HashMap::new();
+    for r in &rows {
         if let Some(p) = yt
             .periods
             .iter()
-            .find(|p| p.starts_on <= *date && *date <= p.ends_on)
+            .find(|p| p.starts_on <= r.lesson_date && r.lesson_date <= p.ends_on)
         {
             let term = Term::Period {
                 kind: yt.kind,
                 number: p.number,
             };
-            buckets.entry((m.student_id, term)).or_default().push(m);
+            buckets
+                .entry((r.student_id, term))
+                .or_default()
+                .push((scale.counting(&r.value), r.work_weight));
         }
     }
     Ok(buckets
         .into_iter()
-        .map(|(k, ms)| (k, student_average(scale, &weights, ms)))
+        .map(|(k, ms)| (k, weighted_average(ms)))
         .collect())
 }
 

@@ -460,26 +460,25 @@ async fn absences_between(
         .collect())
 }
 
-/// Averages and absences per student.
-fn averages(
+/// Averages and absences per student. `marks`: (student, stored value, its work's weight) of
+/// each mark with a value.
+fn averages<'a>(
     scale: &MarkScale,
     students: impl IntoIterator<Item = Uuid>,
-    weights: &HashMap<Uuid, f64>,
-    marks: &[mark::Model],
+    marks: impl IntoIterator<Item = (Uuid, &'a str, f64)>,
     absences: &HashMap<Uuid, u32>,
 ) -> Vec<StudentAverage> {
-    let mut by_student: HashMap<Uuid, Vec<&mark::Model>> = HashMap::new();
-    for m in marks {
-        by_student.entry(m.student_id).or_default().push(m);
+    let mut by_student: HashMap<Uuid, Vec<(Option<f64>, f64)>> = HashMap::new();
+    for (student, value, weight) in marks {
+        by_student
+            .entry(student)
+            .or_default()
+            .push((scale.counting(value), weight));
     }
     students
         .into_iter()
         .map(|s| {
-            let avg = student_average(
-                scale,
-                weights,
-                by_student.get(&s).into_iter().flatten().copied(),
-            );
+            let avg = weighted_average(by_student.remove(&s).unwrap_or_default());
             StudentAverage {
                 student_id: s,
                 average: avg.average,
@@ -572,7 +571,11 @@ pub async fn journal(
             ids.push(m.student_id);
         }
     }
-    let averages = averages(&scale, ids, &weights, &marks, &count_absences(cfg, &att));
+    let valued = marks.iter().filter_map(|m| {
+        let weight = weights.get(&m.work_id).copied().unwrap_or(1.0);
+        Some((m.student_id, m.value.as_deref()?, weight))
+    });
+    let averages = averages(&scale, ids, valued, &count_absences(cfg, &att));
     Ok(Journal {
         course: course.dto(),
         period: period_dto(period),
@@ -1279,12 +1282,10 @@ pub async fn write_batch(
         .await
         {
             Ok((rows, absences)) => {
-                let weights: HashMap<Uuid, f64> = rows
+                let valued = rows
                     .iter()
-                    .map(|r| (r.mark.work_id, r.work_weight))
-                    .collect();
-                let marks: Vec<mark::Model> = rows.into_iter().map(|r| r.mark).collect();
-                averages(&scale, touched, &weights, &marks, &absences)
+                    .map(|r| (r.student_id, r.value.as_str(), r.work_weight));
+                averages(&scale, touched, valued, &absences)
             }
             Err(e) => {
                 tracing::error!(error = %e, %course_id, "averages after a written journal batch");

@@ -12,8 +12,9 @@ use otmetka_domain::grading::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Set,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -110,11 +111,14 @@ impl MarkConfig {
     }
 }
 
-/// A mark with its lesson's day and its work's weight, as [`weighed_marks`] reads them.
-#[derive(Debug, sea_orm::FromQueryResult)]
+/// A mark with a value, as [`weighed_marks`] reads it: who has it, its work (and that work's
+/// weight), its lesson's day. The columns an average needs, not the whole row.
+#[derive(Debug, Clone, PartialEq, sea_orm::FromQueryResult)]
 pub struct WeighedMark {
-    #[sea_orm(nested)]
-    pub mark: mark::Model,
+    pub student_id: Uuid,
+    pub work_id: Uuid,
+    /// The stored scale value (`MarkScale::counting` tells whether and how much it counts).
+    pub value: String,
     pub lesson_date: NaiveDate,
     pub work_weight: f64,
 }
@@ -123,12 +127,17 @@ pub struct WeighedMark {
 /// (inclusive), each with its lesson's day and its work's weight: one joined statement per 500
 /// students (the bound keeps the statement under SQLite's parameter limit).
 ///
-/// The marks drive the join (the students' index), then each mark's lesson is probed. SQLite
-/// keeps the order of a `CROSS JOIN`: without it, its planner (statistics of `sqlite_stat1`
-/// only) started from the school's lessons in the date range and probed their marks, and a
-/// course's final-mark sheet (a year of the subject's 31 courses) took 159 ms instead of 26.
-/// PostgreSQL's planner needs no such help: an inner join there, told the lessons' course too
-/// (a day's attendance of 28 students, whose answer carries their averages: 2.1 → 0.8 ms).
+/// Which table drives the join is chosen here, not left to the planners, who chose badly:
+/// - One course (a journal batch's new averages): the course's lessons in the range
+///   (ix_lessons_course_date), each probed for its marks (ix_marks_lesson). Told the marks'
+///   course too, PostgreSQL intersected each lesson's marks with the course's whole year of
+///   marks (a day's attendance of 28 students, the averages of its answer: 1.1 → 0.7 ms).
+/// - Several courses (a final-mark sheet: the subject's courses over the year): the students'
+///   marks in those courses, each probed for its lesson. SQLite's planner (statistics of
+///   `sqlite_stat1` only) started from the lessons and took 159 ms instead of 26 for a sheet.
+///
+/// SQLite keeps the order of a `CROSS JOIN`; sea-query writes it without its `ON`, so the
+/// join's condition is a filter there. PostgreSQL gets inner joins in the same order.
 pub async fn weighed_marks(
     db: &impl ConnectionTrait,
     school_id: Uuid,
@@ -138,38 +147,61 @@ pub async fn weighed_marks(
     to: NaiveDate,
 ) -> AppResult<Vec<WeighedMark>> {
     let sqlite = db.get_database_backend() == sea_orm::DbBackend::Sqlite;
+    let join = if sqlite {
+        JoinType::CrossJoin
+    } else {
+        JoinType::InnerJoin
+    };
+    let same_lesson = sea_orm::sea_query::ExprTrait::equals(
+        Expr::col((mark::Entity, mark::Column::LessonId)),
+        (lesson::Entity, lesson::Column::Id),
+    );
     let mut rows = Vec::new();
     for chunk in students.chunks(500) {
-        let query = if sqlite {
-            // sea-query writes a `CROSS JOIN` without its `ON`: the join's condition is a filter.
-            mark::Entity::find()
-                .join(JoinType::CrossJoin, mark::Relation::Lesson.def())
-                .filter(sea_orm::sea_query::ExprTrait::equals(
-                    Expr::col((mark::Entity, mark::Column::LessonId)),
-                    (lesson::Entity, lesson::Column::Id),
-                ))
+        let mut query = if let [course_id] = courses {
+            lesson::Entity::find()
+                .join(join, mark::Relation::Lesson.def().rev())
+                .filter(lesson::Column::SchoolId.eq(school_id))
+                .filter(lesson::Column::CourseId.eq(*course_id))
+                .into_query()
         } else {
-            mark::Entity::find().join(JoinType::InnerJoin, mark::Relation::Lesson.def())
-        };
-        rows.extend(
-            query
-                .join(JoinType::InnerJoin, mark::Relation::Work.def())
+            mark::Entity::find()
+                .join(join, mark::Relation::Lesson.def())
                 .filter(mark::Column::SchoolId.eq(school_id))
                 .filter(mark::Column::CourseId.is_in(courses.to_vec()))
-                // The same as the marks' course (a mark's course is its lesson's), for
-                // PostgreSQL's planner: it starts from the courses' lessons of the range
-                // (ix_lessons_course_date) instead of every mark of the course.
+                // The same as the marks' course (a mark's course is its lesson's).
                 .filter(lesson::Column::CourseId.is_in(courses.to_vec()))
-                .filter(mark::Column::StudentId.is_in(chunk.to_vec()))
-                .filter(mark::Column::Value.is_not_null())
-                .filter(lesson::Column::Date.gte(from))
-                .filter(lesson::Column::Date.lte(to))
-                .column_as(lesson::Column::Date, "lesson_date")
-                .column_as(work::Column::Weight, "work_weight")
-                .into_model::<WeighedMark>()
-                .all(db)
-                .await?,
-        );
+                .into_query()
+        };
+        if sqlite {
+            query.and_where(same_lesson.clone());
+        }
+        query
+            .clear_selects()
+            .column((mark::Entity, mark::Column::StudentId))
+            .column((mark::Entity, mark::Column::WorkId))
+            .column((mark::Entity, mark::Column::Value))
+            .expr_as(
+                Expr::col((lesson::Entity, lesson::Column::Date)),
+                "lesson_date",
+            )
+            .expr_as(
+                Expr::col((work::Entity, work::Column::Weight)),
+                "work_weight",
+            )
+            .inner_join(
+                work::Entity,
+                sea_orm::sea_query::ExprTrait::equals(
+                    Expr::col((work::Entity, work::Column::Id)),
+                    (mark::Entity, mark::Column::WorkId),
+                ),
+            )
+            .and_where(mark::Column::StudentId.is_in(chunk.to_vec()))
+            .and_where(mark::Column::Value.is_not_null())
+            .and_where(lesson::Column::Date.gte(from))
+            .and_where(lesson::Column::Date.lte(to));
+        let stmt = db.get_database_backend().build(&query);
+        rows.extend(WeighedMark::find_by_statement(stmt).all(db).await?);
     }
     Ok(rows)
 }

@@ -377,7 +377,8 @@ async fn period_averages(
         return Ok(HashMap::new());
     }
     let rows = weighed_marks(db, school_id, &courses, students, from, to).await?;
-    let mut buckets: HashMap<(Uuid, Term), Vec<(Option<f64>, f64)>> = HashMap::new();
+    // Per (student, term): each mark's counting value and its work's weight.
+    let mut buckets: HashMap<(Uuid, Term), Vec<CountedMark>> = HashMap::new();
     for r in &rows {
         if let Some(p) = yt
             .periods
@@ -399,6 +400,9 @@ async fn period_averages(
         .map(|(k, ms)| (k, weighted_average(ms)))
         .collect())
 }
+
+/// A mark as the weighted average takes it: its value if it counts, its work's weight.
+type CountedMark = (Option<f64>, f64);
 
 /// The values set per (student, term), as the suggestion of later terms reads them.
 type Values = HashMap<(Uuid, Term), String>;

@@ -277,7 +277,15 @@ await e.run(async () => {
     return { value, text, server: a };
   };
   const avg = await avgOf(child, 14 / 3);
-  await avgOf(mate, 13 / 3);
+  const mateAvg = await avgOf(mate, 13 / 3);
+  // The quarter's final column shows the average its suggestion comes from: read anew after the
+  // work's weight changed in step 3 (it showed the unweighted 4,50 before that was fixed).
+  for (const [s, a] of [[child, avg], [mate, mateAvg]]) {
+    const fin = ap.locator(`[data-testid^="finals-cell-${s.id}-quarter_"]`);
+    await expectCount(fin, 1, `teacher4b: ${nameOf(s)}'s quarter cell`);
+    await until(async () => (await fin.innerText()).replace(/\s+/g, ' ').trim(), (t) => t.includes(a.text),
+      `teacher4b: ${nameOf(s)}'s quarter cell shows the journal's average ${a.text}`, (t) => `reads «${t}»`);
+  }
   if (avg.server.absences !== 1) fail(`GET …/journal: ${nameOf(child)} has ${avg.server.absences} absences, expected 1`);
   const absText = (await byId(ap, T.abs(child.id)).innerText()).trim();
   if (absText !== '1') fail(`teacher4b: ${nameOf(child)}'s absences read «${absText}», expected 1`);

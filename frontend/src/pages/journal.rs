@@ -1219,6 +1219,8 @@ fn WorkRow(ctx: Ctx, work: Work, writable: bool) -> impl IntoView {
                 Ok(saved) => {
                     ctx.grid.update_value(|g| g.put_work(saved));
                     apply(ctx, Outcome::default());
+                    // A new weight or type changes the averages the suggestions come from.
+                    ctx.finals.refetch();
                 }
                 Err(err) => error.set(Some(err)),
             }
@@ -1234,6 +1236,8 @@ fn WorkRow(ctx: Ctx, work: Work, writable: bool) -> impl IntoView {
                 Ok(()) => {
                     ctx.grid.update_value(|g| g.remove_work(id));
                     apply(ctx, Outcome::default());
+                    // The work's marks left the averages the suggestions come from.
+                    ctx.finals.refetch();
                 }
                 Err(err) => error.set(Some(err)),
             }
